@@ -1,0 +1,448 @@
+/**
+ * Dockerfile parser: turns source text into logical instructions with positions.
+ *
+ * Follows BuildKit's parser (https://docs.docker.com/reference/dockerfile/ and
+ * moby/buildkit frontend/dockerfile/parser): parser directives at the top, the escape
+ * character (`\` or backtick), line continuations that skip comment and empty lines,
+ * heredocs in RUN/COPY/ADD, flags parsed generically (an unknown flag is never a syntax
+ * error), and JSON (exec) form. We parse ourselves rather than through dockerfile-ast because
+ * its heredoc splitting mis-parses `RUN cat << 'EOF' > file` (rcjsuen/dockerfile-ast#120);
+ * dockerfile-ast is kept as a differential oracle in the tests.
+ */
+
+export interface Flag {
+  name: string;
+  /** null for a bare flag (`--link`). */
+  value: string | null;
+}
+
+export interface Heredoc {
+  name: string;
+  /** `<<-`: leading tabs are stripped from the body and the terminator. */
+  stripTabs: boolean;
+  /** A quoted delimiter (`<<'EOF'`) disables expansion in the body. */
+  quoted: boolean;
+  /** The body without the terminator line, with its trailing newline. */
+  body: string;
+  /** 1-based line of the first body line. */
+  line: number;
+}
+
+export interface Instruction {
+  /** Upper-cased keyword, e.g. `RUN`. */
+  keyword: string;
+  /** The keyword as written (for casing checks). */
+  rawKeyword: string;
+  /** 1-based first and last source line (heredoc bodies included). */
+  line: number;
+  endLine: number;
+  /** Character offsets into the (LF-normalised) source: [start, end). */
+  start: number;
+  end: number;
+  /** Flags before the arguments (`--mount=...`, `--from=...`). */
+  flags: Flag[];
+  /** Argument text after the flags: continuations joined, inner comments dropped. */
+  args: string;
+  /** Parsed JSON array when the arguments are in exec form, else null. */
+  json: string[] | null;
+  heredocs: Heredoc[];
+  /** ONBUILD's wrapped instruction. */
+  onbuild?: Instruction;
+  /** Index of the stage this instruction belongs to; -1 before the first FROM. */
+  stage: number;
+  /** Lines inside the continuation that were empty (BuildKit's NoEmptyContinuation). */
+  emptyContinuationLines: number[];
+}
+
+export interface Comment {
+  line: number;
+  /** Text after the `#`, trimmed. */
+  text: string;
+}
+
+export interface Directive {
+  name: string;
+  value: string;
+  line: number;
+}
+
+export interface SyntaxError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface Stage {
+  index: number;
+  from: Instruction;
+  /** Lower-cased stage name from `AS name`, if any. */
+  name: string | null;
+  image: string;
+  instructions: Instruction[];
+}
+
+export interface Dockerfile {
+  /** Source with CRLF normalised to LF. */
+  source: string;
+  lines: string[];
+  crlf: boolean;
+  escape: "\\" | "`";
+  directives: Directive[];
+  comments: Comment[];
+  instructions: Instruction[];
+  stages: Stage[];
+  errors: SyntaxError[];
+}
+
+const KNOWN_INSTRUCTIONS = new Set([
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
+]);
+
+const HEREDOC_INSTRUCTIONS = new Set(["RUN", "COPY", "ADD"]);
+const DIRECTIVE_RE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+
+export function parseDockerfile(text: string): Dockerfile {
+  const crlf = text.includes("\r\n");
+  const source = text.replace(/\r\n?/g, "\n");
+  const lines = source.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const lineStarts = computeLineStarts(source);
+  const directives = readDirectives(lines);
+  const escapeValue = directives.find((d) => d.name === "escape")?.value;
+  const escape: "\\" | "`" = escapeValue === "`" ? "`" : "\\";
+  const errors: SyntaxError[] = [];
+  if (escapeValue !== undefined && escapeValue !== "`" && escapeValue !== "\\") {
+    const d = directives.find((x) => x.name === "escape")!;
+    errors.push({
+      line: d.line,
+      column: 1,
+      message: `invalid escape token '${escapeValue}' does not match [\\\`]`,
+    });
+  }
+
+  const comments: Comment[] = [];
+  const instructions: Instruction[] = [];
+  const continuation = new RegExp(`${escape === "`" ? "`" : "\\\\"}[ \\t]*$`);
+  let i = directives.length > 0 ? directives[directives.length - 1]!.line : 0;
+  while (i < lines.length) {
+    const raw = lines[i]!;
+    const trimmed = raw.trim();
+    if (trimmed === "") {
+      i++;
+      continue;
+    }
+    if (trimmed.startsWith("#")) {
+      comments.push({ line: i + 1, text: trimmed.slice(1).trim() });
+      i++;
+      continue;
+    }
+    const startLine = i;
+    // Join continuation lines: comment and empty lines inside are skipped, as BuildKit does.
+    let logical = "";
+    const emptyContinuationLines: number[] = [];
+    let current = raw;
+    for (;;) {
+      if (continuation.test(current) && i + 1 < lines.length) {
+        logical += current.replace(continuation, "");
+        i++;
+        while (i < lines.length) {
+          const next = lines[i]!;
+          const t = next.trim();
+          if (t === "") {
+            emptyContinuationLines.push(i + 1);
+            i++;
+            continue;
+          }
+          if (t.startsWith("#")) {
+            comments.push({ line: i + 1, text: t.slice(1).trim() });
+            i++;
+            continue;
+          }
+          break;
+        }
+        if (i >= lines.length) break;
+        current = lines[i]!;
+        continue;
+      }
+      logical += continuation.test(current) ? current.replace(continuation, "") : current;
+      break;
+    }
+    const instruction = parseLogicalLine(logical.trim(), startLine + 1);
+    let lastLine = i; // 0-based index of the last consumed line
+    if (instruction && HEREDOC_INSTRUCTIONS.has(heredocKeyword(instruction))) {
+      const target = instruction.onbuild ?? instruction;
+      for (const marker of findHeredocMarkers(target.args)) {
+        const bodyLines: string[] = [];
+        let j = lastLine + 1;
+        let closed = false;
+        while (j < lines.length) {
+          const candidate = marker.stripTabs ? lines[j]!.replace(/^\t+/, "") : lines[j]!;
+          if (candidate === marker.name) {
+            closed = true;
+            break;
+          }
+          bodyLines.push(candidate);
+          j++;
+        }
+        if (!closed) {
+          errors.push({
+            line: startLine + 1,
+            column: 1,
+            message: `unterminated heredoc <<${marker.name}: no line '${marker.name}' closes it`,
+          });
+          lastLine = lines.length - 1;
+          break;
+        }
+        target.heredocs.push({
+          name: marker.name,
+          stripTabs: marker.stripTabs,
+          quoted: marker.quoted,
+          body: bodyLines.length > 0 ? `${bodyLines.join("\n")}\n` : "",
+          line: lastLine + 2,
+        });
+        lastLine = j;
+      }
+    }
+    i = lastLine + 1;
+    if (!instruction) continue;
+    instruction.endLine = lastLine + 1;
+    instruction.start = lineStarts[startLine]!;
+    instruction.end = lineStarts[lastLine]! + lines[lastLine]!.length;
+    instruction.emptyContinuationLines = emptyContinuationLines;
+    if (instruction.onbuild) {
+      instruction.onbuild.line = instruction.line;
+      instruction.onbuild.endLine = instruction.endLine;
+      instruction.onbuild.start = instruction.start;
+      instruction.onbuild.end = instruction.end;
+    }
+    validate(instruction, errors);
+    instructions.push(instruction);
+  }
+
+  const stages = buildStages(instructions);
+  return { source, lines, crlf, escape, directives, comments, instructions, stages, errors };
+}
+
+function heredocKeyword(instruction: Instruction): string {
+  return instruction.onbuild ? instruction.onbuild.keyword : instruction.keyword;
+}
+
+function computeLineStarts(source: string): number[] {
+  const starts = [0];
+  for (let k = 0; k < source.length; k++) if (source[k] === "\n") starts.push(k + 1);
+  return starts;
+}
+
+/** Parser directives: consecutive `# key=value` lines at the very top of the file. */
+function readDirectives(lines: string[]): Directive[] {
+  const out: Directive[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const match = DIRECTIVE_RE.exec(lines[i]!.trim());
+    if (!match) break;
+    const name = match[1]!.toLowerCase();
+    if (seen.has(name)) break;
+    seen.add(name);
+    out.push({ name, value: match[2]!, line: i + 1 });
+  }
+  return out;
+}
+
+function parseLogicalLine(text: string, line: number): Instruction | null {
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!match) return null;
+  const rawKeyword = match[1]!;
+  const keyword = rawKeyword.toUpperCase();
+  let rest = match[2] ?? "";
+  const instruction: Instruction = {
+    keyword,
+    rawKeyword,
+    line,
+    endLine: line,
+    start: 0,
+    end: 0,
+    flags: [],
+    args: "",
+    json: null,
+    heredocs: [],
+    stage: -1,
+    emptyContinuationLines: [],
+  };
+  if (keyword === "ONBUILD") {
+    instruction.args = rest.trim();
+    const inner = parseLogicalLine(rest.trim(), line);
+    if (inner) instruction.onbuild = inner;
+    return instruction;
+  }
+  const { flags, remainder } = extractFlags(rest);
+  instruction.flags = flags;
+  rest = remainder;
+  instruction.args = rest.trim();
+  instruction.json = parseJsonForm(instruction.args);
+  return instruction;
+}
+
+/** Leading `--name[=value]` words; values may be quoted. Any flag name is accepted. */
+export function extractFlags(text: string): { flags: Flag[]; remainder: string } {
+  const flags: Flag[] = [];
+  let pos = 0;
+  for (;;) {
+    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
+    if (!text.startsWith("--", pos) || /\s/.test(text[pos + 2] ?? " ")) break;
+    let end = pos + 2;
+    let quote: string | null = null;
+    while (end < text.length) {
+      const c = text[end]!;
+      if (quote) {
+        if (c === quote) quote = null;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (/\s/.test(c)) break;
+      end++;
+    }
+    const word = text.slice(pos + 2, end);
+    const eq = word.indexOf("=");
+    const name = eq === -1 ? word : word.slice(0, eq);
+    const value = eq === -1 ? null : unquote(word.slice(eq + 1));
+    flags.push({ name, value });
+    pos = end;
+  }
+  return { flags, remainder: text.slice(pos) };
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]!)) {
+    return value.slice(1, -1);
+  }
+  return value;
+}
+
+/** Exec form: a JSON array of strings. Anything else is shell form (as BuildKit does). */
+export function parseJsonForm(args: string): string[] | null {
+  const t = args.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) return null;
+  try {
+    const value: unknown = JSON.parse(t);
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+interface HeredocMarker {
+  name: string;
+  stripTabs: boolean;
+  quoted: boolean;
+}
+
+/**
+ * Heredoc markers (`<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"`) outside quotes, in order.
+ * `<<<` (here-string) is not a heredoc.
+ */
+export function findHeredocMarkers(args: string): HeredocMarker[] {
+  const out: HeredocMarker[] = [];
+  let quote: string | null = null;
+  for (let k = 0; k < args.length; k++) {
+    const c = args[k]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"') k++;
+      continue;
+    }
+    if (c === "\\") {
+      k++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      continue;
+    }
+    if (c !== "<" || args[k + 1] !== "<" || args[k + 2] === "<") continue;
+    const m = /^<<(-?)[ \t]*(?:"([^"\n]+)"|'([^'\n]+)'|\\?([A-Za-z0-9_.-]+))/.exec(args.slice(k));
+    if (!m) continue;
+    const name = m[2] ?? m[3] ?? m[4]!;
+    out.push({ name, stripTabs: m[1] === "-", quoted: m[2] !== undefined || m[3] !== undefined });
+    k += m[0].length - 1;
+  }
+  return out;
+}
+
+function validate(instruction: Instruction, errors: SyntaxError[]): void {
+  const target = instruction.onbuild ?? instruction;
+  if (instruction.keyword === "ONBUILD" && !instruction.onbuild) {
+    errors.push({ line: instruction.line, column: 1, message: "ONBUILD requires at least one argument" });
+    return;
+  }
+  if (!KNOWN_INSTRUCTIONS.has(target.keyword)) {
+    errors.push({
+      line: instruction.line,
+      column: 1,
+      message: `unknown instruction: ${target.rawKeyword}`,
+    });
+    return;
+  }
+  const mayBeEmpty = target.keyword === "CMD" || target.keyword === "ENTRYPOINT";
+  if (!mayBeEmpty && target.args === "" && target.heredocs.length === 0) {
+    errors.push({
+      line: instruction.line,
+      column: 1,
+      message: `${target.keyword} requires at least one argument`,
+    });
+  }
+}
+
+function buildStages(instructions: Instruction[]): Stage[] {
+  const stages: Stage[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === "FROM") {
+      const words = instruction.args.split(/\s+/).filter(Boolean);
+      const asIndex = words.findIndex((w) => w.toLowerCase() === "as");
+      const name = asIndex >= 0 && words[asIndex + 1] ? words[asIndex + 1]!.toLowerCase() : null;
+      stages.push({ index: stages.length, from: instruction, name, image: words[0] ?? "", instructions: [] });
+    }
+    const stage = stages[stages.length - 1];
+    instruction.stage = stage ? stage.index : -1;
+    if (instruction.onbuild) instruction.onbuild.stage = instruction.stage;
+    stage?.instructions.push(instruction);
+  }
+  return stages;
+}
+
+/** Flag value by name (last one wins, as in BuildKit). */
+export function flagValue(instruction: Instruction, name: string): string | null | undefined {
+  let found: string | null | undefined;
+  for (const f of instruction.flags) if (f.name === name) found = f.value;
+  return found;
+}
+
+/**
+ * The shell script a RUN executes: heredoc bodies for `RUN <<EOF` (the heredoc body is the
+ * script when the command is just the marker), else the argument text.
+ */
+export function runScript(instruction: Instruction): string {
+  if (instruction.json) return instruction.json.join(" ");
+  if (instruction.heredocs.length > 0) {
+    const firstWordIsMarker = /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(instruction.args.trim());
+    if (firstWordIsMarker) return instruction.heredocs[0]!.body;
+    // Keep the heredocs in the script so the shell (and ShellCheck) sees what BuildKit runs.
+    return `${instruction.args}\n${instruction.heredocs.map((h) => `${h.body}${h.name}\n`).join("")}`;
+  }
+  return instruction.args;
+}

@@ -1,0 +1,332 @@
+/**
+ * A small POSIX shell reader for RUN bodies: splits a script into simple commands with
+ * their words unquoted, the operator that joins them, and their offsets.
+ *
+ * It follows the token rules of the POSIX shell command language
+ * (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#tag_19_03):
+ * quotes, backslash escapes, `$(...)`/backticks kept inside words, operators `&& || ; | &`,
+ * redirections (dropped from the arguments), heredoc bodies skipped, comments, and compound
+ * command keywords (`if`, `then`, `do`, ...) stepped over. It is not a full parser: rules
+ * only need "which commands run, with which arguments".
+ */
+
+export interface ShellCommand {
+  /** Command name (first word after assignments), unquoted. Empty for a bare assignment. */
+  name: string;
+  /** Unquoted words after the name, redirections removed. */
+  args: string[];
+  /** Raw (still quoted) words after the name. */
+  rawArgs: string[];
+  /** `NAME=value` words before the name. */
+  assignments: string[];
+  /** Offsets of the command in the script: [start, end). */
+  start: number;
+  end: number;
+  /** Operator before and after: `&&`, `||`, `;`, `|`, `&`, `\n`, or "" at the ends. */
+  before: string;
+  after: string;
+}
+
+const KEYWORDS_BEFORE_COMMAND = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "do",
+  "while",
+  "until",
+  "!",
+  "{",
+  "(",
+]);
+const KEYWORDS_ALONE = new Set(["fi", "done", "esac", "}", ")", "in"]);
+
+interface Token {
+  kind: "word" | "op";
+  raw: string;
+  value: string;
+  start: number;
+  end: number;
+}
+
+export function parseShell(script: string): ShellCommand[] {
+  const tokens = tokenize(script);
+  const commands: ShellCommand[] = [];
+  let words: Token[] = [];
+  let before = "";
+  const flush = (after: string) => {
+    const cmd = buildCommand(words, before, after);
+    if (cmd) commands.push(cmd);
+    words = [];
+    before = after;
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const token = tokens[k]!;
+    if (token.kind === "op") {
+      if (isRedirect(token.value)) {
+        k++; // drop the redirection target too
+        continue;
+      }
+      flush(token.value);
+      continue;
+    }
+    words.push(token);
+  }
+  flush("");
+  return commands;
+}
+
+function isRedirect(op: string): boolean {
+  return /^[0-9]*(>>|>&|<&|<>|>\||>|<)$/.test(op);
+}
+
+function buildCommand(tokens: Token[], before: string, after: string): ShellCommand | null {
+  let k = 0;
+  // Step over compound-command keywords that precede a command.
+  while (k < tokens.length && KEYWORDS_BEFORE_COMMAND.has(tokens[k]!.raw)) k++;
+  let rest = tokens.slice(k);
+  if (rest.length > 0 && KEYWORDS_ALONE.has(rest[0]!.raw)) rest = rest.slice(1);
+  if (rest.length === 0) return null;
+  if (rest[0]!.raw === "for" || rest[0]!.raw === "case" || rest[0]!.raw === "select") return null;
+  const assignments: string[] = [];
+  let j = 0;
+  while (j < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[j]!.raw)) {
+    assignments.push(rest[j]!.value);
+    j++;
+  }
+  const nameToken = rest[j];
+  const argTokens = rest.slice(j + 1);
+  return {
+    name: nameToken ? nameToken.value : "",
+    args: argTokens.map((t) => t.value),
+    rawArgs: argTokens.map((t) => t.raw),
+    assignments,
+    start: rest[0]!.start,
+    end: rest[rest.length - 1]!.end,
+    before,
+    after,
+  };
+}
+
+function tokenize(script: string): Token[] {
+  const tokens: Token[] = [];
+  const pendingHeredocs: { name: string; stripTabs: boolean }[] = [];
+  let k = 0;
+  const n = script.length;
+  while (k < n) {
+    const c = script[k]!;
+    if (c === "\\" && script[k + 1] === "\n") {
+      k += 2;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r") {
+      k++;
+      continue;
+    }
+    if (c === "\n") {
+      tokens.push({ kind: "op", raw: "\n", value: "\n", start: k, end: k + 1 });
+      k++;
+      if (pendingHeredocs.length > 0) k = skipHeredocBodies(script, k, pendingHeredocs.splice(0));
+      continue;
+    }
+    if (c === "#") {
+      while (k < n && script[k] !== "\n") k++;
+      continue;
+    }
+    const op = readOperator(script, k);
+    if (op) {
+      if (op === "<<" || op === "<<-") {
+        const target = readWord(script, skipBlanks(script, k + op.length));
+        if (target) {
+          pendingHeredocs.push({ name: target.value, stripTabs: op === "<<-" });
+          k = target.end;
+          continue;
+        }
+      }
+      tokens.push({ kind: "op", raw: op, value: op, start: k, end: k + op.length });
+      k += op.length;
+      continue;
+    }
+    const word = readWord(script, k);
+    if (!word) {
+      k++;
+      continue;
+    }
+    tokens.push({ kind: "word", raw: word.raw, value: word.value, start: k, end: word.end });
+    k = word.end;
+  }
+  return tokens;
+}
+
+function skipBlanks(s: string, k: number): number {
+  while (k < s.length && (s[k] === " " || s[k] === "\t")) k++;
+  return k;
+}
+
+function skipHeredocBodies(s: string, k: number, heredocs: { name: string; stripTabs: boolean }[]): number {
+  for (const h of heredocs) {
+    while (k < s.length) {
+      const eol = s.indexOf("\n", k);
+      const lineEnd = eol === -1 ? s.length : eol;
+      let line = s.slice(k, lineEnd);
+      if (h.stripTabs) line = line.replace(/^\t+/, "");
+      k = eol === -1 ? s.length : eol + 1;
+      if (line === h.name) break;
+    }
+  }
+  return k;
+}
+
+const OPERATORS = [
+  "&&",
+  "||",
+  ";;",
+  "<<-",
+  "<<<",
+  "<<",
+  ">>",
+  ">&",
+  "<&",
+  "<>",
+  ">|",
+  ";",
+  "|",
+  "&",
+  "<",
+  ">",
+  "(",
+  ")",
+];
+
+function readOperator(s: string, k: number): string | null {
+  // An io-number prefix like `2>` belongs to the redirection.
+  const io = /^[0-9]+(?=[<>])/.exec(s.slice(k, k + 4));
+  const start = io ? k + io[0].length : k;
+  for (const op of OPERATORS) {
+    if (s.startsWith(op, start)) {
+      if (op === "<<<") return null; // here-string: the next word is data, read as a word
+      return (io ? io[0] : "") + op;
+    }
+  }
+  return null;
+}
+
+/** Reads one word starting at k; returns its raw text, unquoted value and end offset. */
+function readWord(s: string, k: number): { raw: string; value: string; end: number } | null {
+  const start = k;
+  let value = "";
+  while (k < s.length) {
+    const c = s[k]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") break;
+    if (/[;&|<>()]/.test(c) && !(c === "(" && s[k - 1] === "$")) {
+      if (k === start) return null;
+      break;
+    }
+    if (c === "\\") {
+      if (s[k + 1] === "\n") {
+        k += 2;
+        continue;
+      }
+      value += s[k + 1] ?? "";
+      k += 2;
+      continue;
+    }
+    if (c === "'") {
+      const close = s.indexOf("'", k + 1);
+      const endQ = close === -1 ? s.length : close;
+      value += s.slice(k + 1, endQ);
+      k = endQ + 1;
+      continue;
+    }
+    if (c === '"') {
+      k++;
+      while (k < s.length && s[k] !== '"') {
+        if (s[k] === "\\" && k + 1 < s.length && '"\\$`\n'.includes(s[k + 1]!)) {
+          if (s[k + 1] !== "\n") value += s[k + 1];
+          k += 2;
+          continue;
+        }
+        if (s[k] === "$" && s[k + 1] === "(") {
+          const end = matchParen(s, k + 1);
+          value += s.slice(k, end);
+          k = end;
+          continue;
+        }
+        value += s[k];
+        k++;
+      }
+      k++;
+      continue;
+    }
+    if (c === "$" && s[k + 1] === "(") {
+      const end = matchParen(s, k + 1);
+      value += s.slice(k, end);
+      k = end;
+      continue;
+    }
+    if (c === "`") {
+      const close = s.indexOf("`", k + 1);
+      const endB = close === -1 ? s.length : close + 1;
+      value += s.slice(k, endB);
+      k = endB;
+      continue;
+    }
+    value += c;
+    k++;
+  }
+  if (k === start) return null;
+  return { raw: s.slice(start, k), value, end: k };
+}
+
+/** Offset just past the `)` matching the `(` at k, skipping quotes. */
+function matchParen(s: string, k: number): number {
+  let depth = 0;
+  let quote: string | null = null;
+  for (; k < s.length; k++) {
+    const c = s[k]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") {
+      depth--;
+      if (depth === 0) return k + 1;
+    }
+  }
+  return s.length;
+}
+
+/** True when a flag is present: long (`--yes`, `--yes=x`) or short, also inside `-qy`. */
+export function hasFlag(cmd: ShellCommand, ...names: string[]): boolean {
+  for (const arg of cmd.args) {
+    if (arg === "--") break;
+    for (const name of names) {
+      if (name.length > 1) {
+        if (arg === `--${name}` || arg.startsWith(`--${name}=`)) return true;
+      } else if (/^-[A-Za-z0-9]+$/.test(arg) && arg.slice(1).includes(name)) return true;
+    }
+  }
+  return false;
+}
+
+/** Arguments that are not flags (do not start with `-`). */
+export function argsWithoutFlags(cmd: ShellCommand): string[] {
+  return cmd.args.filter((a) => !a.startsWith("-"));
+}
+
+/** Commands whose name (basename) is one of the given names. */
+export function commandsNamed(commands: ShellCommand[], ...names: string[]): ShellCommand[] {
+  return commands.filter((c) => names.includes(basename(c.name)));
+}
+
+export function basename(path: string): string {
+  const idx = path.lastIndexOf("/");
+  return idx === -1 ? path : path.slice(idx + 1);
+}
+
+/** The first non-flag argument (the subcommand of `apt-get install`, `npm ci`, ...). */
+export function subcommand(cmd: ShellCommand): string | undefined {
+  return argsWithoutFlags(cmd)[0];
+}

@@ -1,0 +1,20 @@
+/**
+ * drydock's library API. The `drydock` CLI is a thin layer over these functions: each command
+ * is `fn(options) -> data`, and rendering is separate.
+ */
+
+export { loadLintConfig } from "./config/lint-config.ts";
+export type { Dockerfile, Flag, Heredoc, Instruction, Stage } from "./dockerfile/parse.ts";
+export { parseDockerfile } from "./dockerfile/parse.ts";
+export type { ShellCommand } from "./dockerfile/shell.ts";
+export { parseShell } from "./dockerfile/shell.ts";
+export { DrydockError, UsageError } from "./errors.ts";
+export type { FixOutcome, LintFileResult, LintOptions, LintReport } from "./lint/lint.ts";
+export { lint, writeFixes } from "./lint/lint.ts";
+export { ALL_RULES } from "./lint/rules/index.ts";
+export type { LintSettings, ShellcheckMode } from "./lint/settings.ts";
+export { defaultLintSettings } from "./lint/settings.ts";
+export type { Finding, Fixer, Rule, Severity } from "./lint/types.ts";
+export type { LintFormat } from "./report/lint-report.ts";
+export { LINT_FORMATS, renderLintReport } from "./report/lint-report.ts";
+export { VERSION } from "./version.ts";

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { errorMessage, UsageError } from "../errors.ts";
+import { type Analysis, analyze, failsThreshold, finalize, type RawHit } from "./engine.ts";
+import { findDockerfiles } from "./files.ts";
+import { applyFixes } from "./fix.ts";
+import { defaultLintSettings, type LintSettings } from "./settings.ts";
+import { buildShellScripts, findShellCheck, runShellCheck, type ShellCheckOptions } from "./shellcheck.ts";
+import type { ContextAccess, Finding } from "./types.ts";
+
+export interface LintOptions {
+  /** Files or directories. `-` reads `stdin`. */
+  paths: string[];
+  /** Content for the `-` path. */
+  stdin?: string;
+  /** Name shown for stdin in reports. */
+  stdinName?: string;
+  settings?: Partial<LintSettings>;
+  /** Build context directory for context-aware rules (default: each Dockerfile's folder). */
+  contextDir?: string;
+  /** Compute fixes: the fixed text and a diff are returned; nothing is written. */
+  fix?: boolean;
+  shellcheckOptions?: ShellCheckOptions;
+}
+
+export interface FixOutcome {
+  output: string;
+  changed: boolean;
+  applied: { code: string; line: number; description: string }[];
+  /** Unified diff from the original to the fixed file ("" when unchanged). */
+  diff: string;
+}
+
+export interface LintFileResult {
+  file: string;
+  /** True for stdin: fixes are never written back. */
+  stdin: boolean;
+  findings: Finding[];
+  fix?: FixOutcome;
+}
+
+export type ShellCheckStatus = "used" | "off" | "missing";
+
+export interface LintReport {
+  files: LintFileResult[];
+  findings: Finding[];
+  /** True when a finding reaches the failure threshold (exit code 1). */
+  failed: boolean;
+  shellcheck: { status: ShellCheckStatus; binary?: string };
+  settings: LintSettings;
+}
+
+/** Lints Dockerfiles (hadolint rules, BuildKit checks, drydock rules and ShellCheck). */
+export async function lint(options: LintOptions): Promise<LintReport> {
+  const settings: LintSettings = { ...defaultLintSettings(), ...options.settings };
+  const sources = await readSources(options);
+
+  const analyses: { analysis: Analysis; stdin: boolean; fix?: FixOutcome }[] = [];
+  for (const source of sources) {
+    const context = contextFor(source.stdin ? null : (options.contextDir ?? dirname(source.file)));
+    let text = source.text;
+    let fix: FixOutcome | undefined;
+    if (options.fix) {
+      const result = applyFixes(text, source.file, settings, context);
+      fix = {
+        output: result.output,
+        changed: result.output !== text,
+        applied: result.applied,
+        diff:
+          result.output === text ? "" : createTwoFilesPatch(source.file, source.file, text, result.output),
+      };
+      text = result.output;
+    }
+    analyses.push({ analysis: analyze(text, source.file, settings, context), stdin: source.stdin, fix });
+  }
+
+  const shellcheck = await shellCheckAll(
+    analyses.map((a) => a.analysis),
+    settings,
+    options.shellcheckOptions,
+  );
+  const files: LintFileResult[] = analyses.map((a, index) => ({
+    file: a.analysis.file,
+    stdin: a.stdin,
+    findings: finalize(a.analysis, shellcheck.hits[index] ?? [], settings),
+    fix: a.fix,
+  }));
+  const findings = files.flatMap((f) => f.findings);
+  return {
+    files,
+    findings,
+    failed: failsThreshold(findings, settings),
+    shellcheck: { status: shellcheck.status, binary: shellcheck.binary },
+    settings,
+  };
+}
+
+/** Writes fixed files back (only real files, only when changed). Returns the files written. */
+export async function writeFixes(report: LintReport): Promise<string[]> {
+  const written: string[] = [];
+  for (const file of report.files) {
+    if (file.stdin || !file.fix?.changed) continue;
+    const original = await readFile(file.file, "utf8");
+    const output = original.includes("\r\n") ? file.fix.output.replace(/\r?\n/g, "\r\n") : file.fix.output;
+    await writeFile(file.file, output);
+    written.push(file.file);
+  }
+  return written;
+}
+
+interface Source {
+  file: string;
+  text: string;
+  stdin: boolean;
+}
+
+async function readSources(options: LintOptions): Promise<Source[]> {
+  if (options.paths.length === 0)
+    throw new UsageError("no Dockerfile given", "pass a file, a directory or - for stdin");
+  const sources: Source[] = [];
+  const onDisk: string[] = [];
+  for (const path of options.paths) {
+    if (path === "-") {
+      sources.push({ file: options.stdinName ?? "-", text: options.stdin ?? "", stdin: true });
+      continue;
+    }
+    if (!existsSync(path)) throw new UsageError(`cannot read ${path}: no such file or directory`);
+    onDisk.push(path);
+  }
+  let files: string[];
+  try {
+    files = await findDockerfiles(onDisk);
+  } catch (error) {
+    throw new UsageError(`cannot read ${onDisk.join(", ")}: ${errorMessage(error)}`);
+  }
+  for (const file of files) {
+    try {
+      sources.push({ file, text: await readFile(file, "utf8"), stdin: false });
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+    }
+  }
+  return sources;
+}
+
+function contextFor(dir: string | null): ContextAccess {
+  if (dir === null) return { dir: null, readFile: () => null };
+  const root = resolve(dir);
+  return {
+    dir: root,
+    readFile(relativePath) {
+      const full = join(root, relativePath);
+      if (!full.startsWith(root)) return null;
+      try {
+        return readFileSync(full, "utf8");
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+async function shellCheckAll(
+  analyses: Analysis[],
+  settings: LintSettings,
+  options: ShellCheckOptions = {},
+): Promise<{ status: ShellCheckStatus; binary?: string; hits: RawHit[][] }> {
+  if (settings.shellcheck === "off") return { status: "off", hits: [] };
+  const binary = await findShellCheck(options);
+  if (!binary) {
+    if (settings.shellcheck === "required") {
+      throw new UsageError(
+        "shellcheck is required (--shellcheck=required) but was not found on PATH",
+        "install it (apt-get install shellcheck) or use --shellcheck=auto",
+      );
+    }
+    return { status: "missing", hits: [] };
+  }
+  const batches = analyses.map((analysis) => ({ analysis, scripts: buildShellScripts(analysis) }));
+  const hits = await runShellCheck(batches, binary, {
+    concurrency: options.concurrency ?? availableParallelism(),
+    ...options,
+  });
+  return { status: "used", binary, hits };
+}
