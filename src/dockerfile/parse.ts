@@ -66,7 +66,7 @@ export interface Directive {
   line: number;
 }
 
-export interface SyntaxError {
+export interface ParseError {
   line: number;
   column: number;
   message: string;
@@ -91,7 +91,7 @@ export interface Dockerfile {
   comments: Comment[];
   instructions: Instruction[];
   stages: Stage[];
-  errors: SyntaxError[];
+  errors: ParseError[];
 }
 
 const KNOWN_INSTRUCTIONS = new Set([
@@ -127,7 +127,7 @@ export function parseDockerfile(text: string): Dockerfile {
   const directives = readDirectives(lines);
   const escapeValue = directives.find((d) => d.name === "escape")?.value;
   const escape: "\\" | "`" = escapeValue === "`" ? "`" : "\\";
-  const errors: SyntaxError[] = [];
+  const errors: ParseError[] = [];
   if (escapeValue !== undefined && escapeValue !== "`" && escapeValue !== "\\") {
     const d = directives.find((x) => x.name === "escape")!;
     errors.push({
@@ -384,7 +384,7 @@ export function findHeredocMarkers(args: string): HeredocMarker[] {
   return out;
 }
 
-function validate(instruction: Instruction, errors: SyntaxError[]): void {
+function validate(instruction: Instruction, errors: ParseError[]): void {
   const target = instruction.onbuild ?? instruction;
   if (instruction.keyword === "ONBUILD" && !instruction.onbuild) {
     errors.push({ line: instruction.line, column: 1, message: "ONBUILD requires at least one argument" });

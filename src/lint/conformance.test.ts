@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { settingsFor } from "../test-helpers/hadolint-config.ts";
 import { sharedDir } from "../test-helpers/shared.ts";
 import { analyze } from "./engine.ts";
-import { defaultLintSettings, type LintSettings } from "./settings.ts";
-import type { LabelType } from "./types.ts";
 
 /**
  * hadolint's own rule tests (shared/conformance/hadolint-cases.json): for each case, does the
@@ -30,28 +29,6 @@ const data = JSON.parse(readFileSync(join(sharedDir(), "conformance", "hadolint-
 const gaps = JSON.parse(readFileSync(new URL("./conformance-gaps.json", import.meta.url), "utf8")) as Gap[];
 const gapKey = (rule: string, test: string) => `${rule}\u0000${test}`;
 const gapSet = new Map(gaps.map((g) => [gapKey(g.rule, g.test), g]));
-
-const LABEL_TYPES: Record<string, LabelType> = {
-  RawText: "text",
-  Url: "url",
-  SemVer: "semver",
-  GitHash: "hash",
-  Rfc3339: "rfc3339",
-  Spdx: "spdx",
-  Email: "email",
-};
-
-/** Translates the Haskell config expression of a test into our settings. */
-export function settingsFor(config: string): LintSettings {
-  const settings = defaultLintSettings();
-  const registries = /allowedRegistries = \[([^\]]*)\]/.exec(config);
-  if (registries) settings.trustedRegistries = [...registries[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
-  for (const m of config.matchAll(/\("([^"]+)", (?:Rule\.)?(\w+)\)/g)) {
-    settings.labelSchema[m[1]!] = LABEL_TYPES[m[2]!] ?? "text";
-  }
-  if (/strictLabels = True/.test(config)) settings.strictLabels = true;
-  return settings;
-}
 
 function fires(rule: string, c: Case): boolean {
   // hadolint's harness appends a newline to every snippet.
