@@ -126,7 +126,7 @@ export function parseDockerfile(text: string): Dockerfile {
   const lineStarts = computeLineStarts(source);
   const directives = readDirectives(lines);
   const escapeValue = directives.find((d) => d.name === "escape")?.value;
-  const escape: "\\" | "`" = escapeValue === "`" ? "`" : "\\";
+  const escapeChar: "\\" | "`" = escapeValue === "`" ? "`" : "\\";
   const errors: ParseError[] = [];
   if (escapeValue !== undefined && escapeValue !== "`" && escapeValue !== "\\") {
     const d = directives.find((x) => x.name === "escape")!;
@@ -139,7 +139,7 @@ export function parseDockerfile(text: string): Dockerfile {
 
   const comments: Comment[] = [];
   const instructions: Instruction[] = [];
-  const continuation = new RegExp(`${escape === "`" ? "`" : "\\\\"}[ \\t]*$`);
+  const continuation = new RegExp(`${escapeChar === "`" ? "`" : "\\\\"}[ \\t]*$`);
   let i = directives.length > 0 ? directives[directives.length - 1]!.line : 0;
   while (i < lines.length) {
     const raw = lines[i]!;
@@ -237,7 +237,7 @@ export function parseDockerfile(text: string): Dockerfile {
   }
 
   const stages = buildStages(instructions);
-  return { source, lines, crlf, escape, directives, comments, instructions, stages, errors };
+  return { source, lines, crlf, escape: escapeChar, directives, comments, instructions, stages, errors };
 }
 
 function heredocKeyword(instruction: Instruction): string {
