@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { settingsFor } from "../test-helpers/hadolint-config.ts";
 import { sharedDir } from "../test-helpers/shared.ts";
@@ -9,7 +10,7 @@ import { analyze } from "./engine.ts";
  * hadolint's own rule tests (shared/conformance/hadolint-cases.json): for each case, does the
  * rule fire (at least one finding) or not (none). Raw findings are compared, before severity
  * filtering, as hadolint's tests do. Cases we deliberately answer differently are listed in
- * conformance-gaps.json with the reason.
+ * conformance-gaps/*.json with the reason.
  */
 interface Case {
   test: string;
@@ -26,7 +27,11 @@ interface Gap {
 const data = JSON.parse(readFileSync(join(sharedDir(), "conformance", "hadolint-cases.json"), "utf8")) as {
   rules: Record<string, Case[]>;
 };
-const gaps = JSON.parse(readFileSync(new URL("./conformance-gaps.json", import.meta.url), "utf8")) as Gap[];
+// One file per area (conformance-gaps/*.json), each an array of {rule, test, reason}.
+const gapDir = fileURLToPath(new URL("./conformance-gaps/", import.meta.url));
+const gaps = readdirSync(gapDir)
+  .filter((f) => f.endsWith(".json"))
+  .flatMap((f) => JSON.parse(readFileSync(join(gapDir, f), "utf8")) as Gap[]);
 const gapKey = (rule: string, test: string) => `${rule}\u0000${test}`;
 const gapSet = new Map(gaps.map((g) => [gapKey(g.rule, g.test), g]));
 
