@@ -374,7 +374,11 @@ export function findHeredocMarkers(args: string): HeredocMarker[] {
       quote = c;
       continue;
     }
-    if (c !== "<" || args[k + 1] !== "<" || args[k + 2] === "<") continue;
+    if (c !== "<" || args[k + 1] !== "<") continue;
+    if (args[k + 2] === "<") {
+      k += 2; // `<<<` here-string
+      continue;
+    }
     const m = /^<<(-?)[ \t]*(?:"([^"\n]+)"|'([^'\n]+)'|\\?([A-Za-z0-9_.-]+))/.exec(args.slice(k));
     if (!m) continue;
     const name = m[2] ?? m[3] ?? m[4]!;

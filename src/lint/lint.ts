@@ -40,6 +40,8 @@ export interface LintFileResult {
   stdin: boolean;
   findings: Finding[];
   fix?: FixOutcome;
+  /** The text that was analysed (LF-normalised; the fixed text under --fix), for code frames. */
+  source?: string;
 }
 
 export type ShellCheckStatus = "used" | "off" | "missing";
@@ -87,6 +89,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     stdin: a.stdin,
     findings: finalize(a.analysis, shellcheck.hits[index] ?? [], settings),
     fix: a.fix,
+    source: a.analysis.dockerfile.source,
   }));
   const findings = files.flatMap((f) => f.findings);
   return {
