@@ -1,0 +1,182 @@
+/**
+ * Layer decompression chosen by magic bytes, never by media type alone (a registry or archive
+ * may lie): gzip `1f 8b`, zstd `28 b5 2f fd` (RFC 8878 §3.1.1), anything else is read as a
+ * plain tar. zstd uses Node's built-in zlib zstd where it exists (Node >= 22.15), else the
+ * native zstd-napi binding.
+ */
+import { createRequire } from "node:module";
+import { type Duplex, PassThrough, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import * as zlib from "node:zlib";
+import { DrydockError } from "../errors.ts";
+
+export type Compression = "gzip" | "zstd" | "none";
+
+/** 1 MiB output chunks: Node's zlib is ~2.5x faster than with the 16 KiB default. */
+const CHUNK_SIZE = 1 << 20;
+
+export function sniffCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd";
+  return "none";
+}
+
+type ZlibWithZstd = typeof zlib & { createZstdDecompress?: (options?: { chunkSize?: number }) => Duplex };
+
+export function createDecompressor(kind: Compression): Duplex {
+  if (kind === "gzip") return zlib.createGunzip({ chunkSize: CHUNK_SIZE });
+  if (kind === "zstd") {
+    const builtIn = (zlib as ZlibWithZstd).createZstdDecompress;
+    if (builtIn) return builtIn({ chunkSize: CHUNK_SIZE });
+    return napiZstdStream();
+  }
+  return new PassThrough({ highWaterMark: CHUNK_SIZE });
+}
+
+function napiZstdStream(): Duplex {
+  const require = createRequire(import.meta.url);
+  let binding: { DecompressStream: new () => Duplex };
+  try {
+    binding = require("zstd-napi") as typeof binding;
+  } catch (error) {
+    throw new DrydockError("ZSTD_UNAVAILABLE", "zstd layers need Node >= 22.15 or the zstd-napi package", {
+      cause: error,
+    });
+  }
+  return new binding.DecompressStream();
+}
+
+export interface ExpansionLimits {
+  /** Largest decompressed size accepted for one layer, in bytes. */
+  maxBytes: number;
+  /** Largest ratio of decompressed to compressed bytes (decompression bombs). */
+  maxRatio: number;
+}
+
+export const DEFAULT_EXPANSION_LIMITS: ExpansionLimits = {
+  maxBytes: 64 * 1024 ** 3,
+  maxRatio: 1000,
+};
+
+/** Reads at least `count` bytes (or to the end) without consuming them. */
+export async function peek(source: Readable, count: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < count) {
+    const chunk: Buffer | null = source.read();
+    if (chunk === null) {
+      if (source.readableEnded) break;
+      const ended = await new Promise<boolean>((resolve, reject) => {
+        const onReadable = () => done(false);
+        const onEnd = () => done(true);
+        const onError = (error: Error) => {
+          cleanup();
+          reject(error);
+        };
+        const cleanup = () => {
+          source.off("readable", onReadable);
+          source.off("end", onEnd);
+          source.off("error", onError);
+        };
+        const done = (value: boolean) => {
+          cleanup();
+          resolve(value);
+        };
+        source.once("readable", onReadable);
+        source.once("end", onEnd);
+        source.once("error", onError);
+      });
+      if (ended) break;
+      continue;
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  if (head.length > 0) source.unshift(head);
+  return head;
+}
+
+/** Counts bytes passing through. */
+class ByteCounter extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+/** Counts decompressed bytes and fails the stream past the expansion limits. */
+class ExpansionGuard extends Transform {
+  bytes = 0;
+  private readonly compressed: ByteCounter;
+  private readonly compression: Compression;
+  private readonly limits: ExpansionLimits;
+  private readonly label: string;
+
+  constructor(compressed: ByteCounter, compression: Compression, limits: ExpansionLimits, label: string) {
+    super({ highWaterMark: CHUNK_SIZE });
+    this.compressed = compressed;
+    this.compression = compression;
+    this.limits = limits;
+    this.label = label;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limits.maxBytes) {
+      return callback(
+        new DrydockError(
+          "LAYER_TOO_LARGE",
+          `${this.label}: decompressed size exceeds ${this.limits.maxBytes} bytes (raise --max-layer-size)`,
+        ),
+      );
+    }
+    const minimumForRatio = 64 * 1024 * 1024;
+    if (
+      this.compression !== "none" &&
+      this.bytes > minimumForRatio &&
+      this.bytes > this.compressed.bytes * this.limits.maxRatio
+    ) {
+      return callback(
+        new DrydockError(
+          "DECOMPRESSION_BOMB",
+          `${this.label}: expands more than ${this.limits.maxRatio}x its compressed size (possible decompression bomb)`,
+        ),
+      );
+    }
+    callback(null, chunk);
+  }
+}
+
+export interface DecompressedStream {
+  stream: Readable;
+  compression: Compression;
+  /** Compressed bytes read so far. */
+  compressedBytes(): number;
+  /** Decompressed bytes produced so far. */
+  decompressedBytes(): number;
+}
+
+/**
+ * Sniffs the compression of `source` and returns the decompressed stream (back-pressure kept
+ * through stream.pipeline; an error anywhere destroys the whole chain).
+ */
+export async function decompress(
+  source: Readable,
+  label: string,
+  limits: ExpansionLimits = DEFAULT_EXPANSION_LIMITS,
+): Promise<DecompressedStream> {
+  const head = await peek(source, 4);
+  const compression = sniffCompression(head);
+  const counter = new ByteCounter({ highWaterMark: CHUNK_SIZE });
+  const guard = new ExpansionGuard(counter, compression, limits, label);
+  const decompressor = createDecompressor(compression);
+  // The first error anywhere destroys `guard` with it; readers wrap foreign errors with the label.
+  pipeline(source, counter, decompressor, guard, () => {});
+  return {
+    stream: guard,
+    compression,
+    compressedBytes: () => counter.bytes,
+    decompressedBytes: () => guard.bytes,
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * One pass over a layer's tar stream: a compact per-file index plus the content of the few
+ * files analyses ask for. Layer format: OCI image-spec layer.md
+ * (https://github.com/opencontainers/image-spec/blob/main/layer.md): whiteouts `.wh.NAME`
+ * delete NAME from lower layers, `.wh..wh..opq` hides the directory's lower contents, and a
+ * bare `.wh.` is invalid. Paths are cleaned; `..` components are rejected; links are recorded,
+ * never followed.
+ */
+import type { Readable } from "node:stream";
+import { extract, type Headers } from "tar-stream";
+import { DrydockError } from "../errors.ts";
+
+export const EntryKind = {
+  file: 0,
+  dir: 1,
+  symlink: 2,
+  hardlink: 3,
+  char: 4,
+  block: 5,
+  fifo: 6,
+  other: 7,
+} as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+export const ENTRY_KIND_NAMES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo", "other"] as const;
+export type EntryKindName = (typeof ENTRY_KIND_NAMES)[number];
+
+const WHITEOUT_PREFIX = ".wh.";
+const OPAQUE_MARKER = ".wh..wh..opq";
+
+/** A growable typed array: a million entries cost bytes each, not objects. */
+class Column<T extends Float64Array | Uint32Array | Uint8Array> {
+  data: T;
+  length = 0;
+  private readonly make: (n: number) => T;
+  constructor(make: (n: number) => T) {
+    this.make = make;
+    this.data = make(1024);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  get(index: number): number {
+    return this.data[index]!;
+  }
+}
+
+export interface LayerEntry {
+  path: string;
+  kind: EntryKindName;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkTarget?: string;
+}
+
+/** Per-layer file index in columns; whiteouts and opaque directories kept apart. */
+export class LayerIndex {
+  readonly paths: string[] = [];
+  private readonly kinds = new Column((n) => new Uint8Array(n));
+  private readonly sizes = new Column((n) => new Float64Array(n));
+  private readonly modes = new Column((n) => new Uint32Array(n));
+  private readonly uids = new Column((n) => new Uint32Array(n));
+  private readonly gids = new Column((n) => new Uint32Array(n));
+  /** Link targets by entry index (sparse). */
+  readonly linkTargets = new Map<number, string>();
+  /** Paths removed from lower layers by `.wh.NAME`. */
+  readonly whiteouts: string[] = [];
+  /** Directories whose lower contents are hidden by `.wh..wh..opq`. */
+  readonly opaqueDirs: string[] = [];
+  /** Sum of regular file sizes (what dive calls the layer size). */
+  fileBytes = 0;
+  /** Content of the files an analysis asked for, by path. */
+  readonly captured = new Map<string, Buffer>();
+
+  get count(): number {
+    return this.paths.length;
+  }
+
+  add(entry: LayerEntry): void {
+    const index = this.paths.length;
+    this.paths.push(entry.path);
+    this.kinds.push(EntryKind[entry.kind]);
+    this.sizes.push(entry.size);
+    this.modes.push(entry.mode);
+    this.uids.push(entry.uid);
+    this.gids.push(entry.gid);
+    if (entry.linkTarget !== undefined) this.linkTargets.set(index, entry.linkTarget);
+    if (entry.kind === "file") this.fileBytes += entry.size;
+  }
+
+  kind(index: number): EntryKindName {
+    return ENTRY_KIND_NAMES[this.kinds.get(index)]!;
+  }
+  size(index: number): number {
+    return this.sizes.get(index);
+  }
+
+  entry(index: number): LayerEntry {
+    const linkTarget = this.linkTargets.get(index);
+    return {
+      path: this.paths[index]!,
+      kind: this.kind(index),
+      size: this.sizes.get(index),
+      mode: this.modes.get(index),
+      uid: this.uids.get(index),
+      gid: this.gids.get(index),
+      ...(linkTarget === undefined ? {} : { linkTarget }),
+    };
+  }
+
+  *entries(): IterableIterator<LayerEntry> {
+    for (let i = 0; i < this.paths.length; i++) yield this.entry(i);
+  }
+}
+
+/** Which files' content to keep while streaming (e.g. package databases), and how much. */
+export interface CaptureRule {
+  matches(path: string): boolean;
+  /** Largest content kept, in bytes; larger files are skipped (recorded, not captured). */
+  maxBytes: number;
+}
+
+/**
+ * Cleans a tar entry name to an absolute path (`/usr/bin/x`). `..` anywhere is rejected:
+ * a layer must never name a file outside its root.
+ */
+export function cleanEntryPath(name: string, label: string): string {
+  const parts: string[] = [];
+  for (const part of name.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      throw new DrydockError("PATH_TRAVERSAL", `${label}: entry "${name}" escapes the layer root (path traversal)`);
+    }
+    parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+
+function kindOf(type: Headers["type"]): EntryKindName {
+  switch (type) {
+    case "file":
+    case "contiguous-file":
+      return "file";
+    case "directory":
+      return "dir";
+    case "symlink":
+      return "symlink";
+    case "link":
+      return "hardlink";
+    case "character-device":
+      return "char";
+    case "block-device":
+      return "block";
+    case "fifo":
+      return "fifo";
+    default:
+      return "other";
+  }
+}
+
+export interface ReadLayerOptions {
+  label: string;
+  capture?: CaptureRule[];
+  /** Largest number of entries accepted in one layer (hostile input bound). */
+  maxEntries?: number;
+}
+
+/** Streams a decompressed layer tar into a LayerIndex. */
+export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<LayerIndex> {
+  const index = new LayerIndex();
+  const maxEntries = options.maxEntries ?? 20_000_000;
+  const capture = options.capture ?? [];
+  const parser = extract();
+  return new Promise<LayerIndex>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      const wrapped =
+        error instanceof DrydockError
+          ? error
+          : new DrydockError("CORRUPT_LAYER", `${options.label}: cannot read layer: ${(error as Error).message}`);
+      tar.destroy();
+      parser.destroy();
+      reject(wrapped);
+    };
+    parser.on("entry", (header, stream, next) => {
+      try {
+        recordEntry(index, header, options.label);
+        if (index.count > maxEntries) throw new DrydockError("TOO_MANY_FILES", `${options.label}: more than ${maxEntries} entries`);
+      } catch (error) {
+        stream.resume();
+        fail(error);
+        return;
+      }
+      const path = index.paths[index.count - 1];
+      const rule = header.type === "file" && path ? capture.find((r) => r.matches(path)) : undefined;
+      if (rule && (header.size ?? 0) <= rule.maxBytes) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          index.captured.set(path!, Buffer.concat(chunks));
+          next();
+        });
+      } else {
+        stream.on("end", () => next());
+        stream.resume();
+      }
+      stream.on("error", fail);
+    });
+    parser.on("finish", () => {
+      if (!failed) resolve(index);
+    });
+    parser.on("error", fail);
+    tar.on("error", fail);
+    tar.pipe(parser);
+  });
+}
+
+function recordEntry(index: LayerIndex, header: Headers, label: string): void {
+  if (header.type === "pax-global-header" || header.type === "pax-header" || header.type === "gnu-long-path") return;
+  const path = cleanEntryPath(header.name, label);
+  const slash = path.lastIndexOf("/");
+  const base = path.slice(slash + 1);
+  const dir = slash <= 0 ? "/" : path.slice(0, slash);
+  if (base.startsWith(WHITEOUT_PREFIX)) {
+    if (base === OPAQUE_MARKER) {
+      index.opaqueDirs.push(dir);
+      return;
+    }
+    const target = base.slice(WHITEOUT_PREFIX.length);
+    if (target === "" || target === "." || target === "..") {
+      throw new DrydockError("BAD_WHITEOUT", `${label}: invalid whiteout entry "${header.name}"`);
+    }
+    index.whiteouts.push(dir === "/" ? `/${target}` : `${dir}/${target}`);
+    return;
+  }
+  if (path === "/") return;
+  const kind = kindOf(header.type);
+  index.add({
+    path,
+    kind,
+    size: kind === "file" ? (header.size ?? 0) : 0,
+    mode: header.mode ?? 0,
+    uid: header.uid ?? 0,
+    gid: header.gid ?? 0,
+    linkTarget: header.linkname ?? undefined,
+  });
+}
