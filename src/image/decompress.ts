@@ -5,7 +5,14 @@
  * native zstd-napi binding.
  */
 import { createRequire } from "node:module";
-import { type Duplex, PassThrough, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import {
+  type Duplex,
+  PassThrough,
+  pipeline,
+  type Readable,
+  Transform,
+  type TransformCallback,
+} from "node:stream";
 import * as zlib from "node:zlib";
 import { DrydockError } from "../errors.ts";
 
@@ -16,7 +23,8 @@ const CHUNK_SIZE = 1 << 20;
 
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd";
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+    return "zstd";
   return "none";
 }
 
@@ -124,12 +132,13 @@ class ExpansionGuard extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.bytes > this.limits.maxBytes) {
-      return callback(
+      callback(
         new DrydockError(
           "LAYER_TOO_LARGE",
           `${this.label}: decompressed size exceeds ${this.limits.maxBytes} bytes (raise --max-layer-size)`,
         ),
       );
+      return;
     }
     const minimumForRatio = 64 * 1024 * 1024;
     if (
@@ -137,12 +146,13 @@ class ExpansionGuard extends Transform {
       this.bytes > minimumForRatio &&
       this.bytes > this.compressed.bytes * this.limits.maxRatio
     ) {
-      return callback(
+      callback(
         new DrydockError(
           "DECOMPRESSION_BOMB",
           `${this.label}: expands more than ${this.limits.maxRatio}x its compressed size (possible decompression bomb)`,
         ),
       );
+      return;
     }
     callback(null, chunk);
   }

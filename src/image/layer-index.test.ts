@@ -7,9 +7,13 @@ import { type FixtureEntry, makeGzipTar, makeTar, streamOf } from "./test-helper
 
 const zstd = createRequire(import.meta.url)("zstd-napi") as { compress(b: Buffer): Buffer };
 
-async function layer(entries: FixtureEntry[], compression: "none" | "gzip" | "zstd" = "none"): Promise<LayerIndex> {
+async function layer(
+  entries: FixtureEntry[],
+  compression: "none" | "gzip" | "zstd" = "none",
+): Promise<LayerIndex> {
   const tar = await makeTar(entries);
-  const blob = compression === "gzip" ? await makeGzipTar(entries) : compression === "zstd" ? zstd.compress(tar) : tar;
+  const blob =
+    compression === "gzip" ? await makeGzipTar(entries) : compression === "zstd" ? zstd.compress(tar) : tar;
   const { stream } = await decompress(streamOf(blob), "test layer");
   return readLayerTar(stream, { label: "test layer" });
 }
@@ -79,44 +83,74 @@ describe("readLayerTar", () => {
 
   it("stops a decompression bomb", async () => {
     const bomb = await makeGzipTar([{ name: "zeros", content: Buffer.alloc(5 * 1024 * 1024) }]);
-    const { stream } = await decompress(streamOf(bomb, 1 << 16), "bomb", { maxBytes: 1024 * 1024, maxRatio: 1000 });
+    const { stream } = await decompress(streamOf(bomb, 1 << 16), "bomb", {
+      maxBytes: 1024 * 1024,
+      maxRatio: 1000,
+    });
     await expect(readLayerTar(stream, { label: "bomb" })).rejects.toThrow(/exceeds 1048576 bytes/);
   });
 });
 
 describe("mergeLayers (OCI whiteouts)", () => {
   it("an upper file replaces a lower one; a .wh. removes it from lower layers only", async () => {
-    const base = await layer([{ name: "a", content: "1" }, { name: "b", content: "1" }, { name: "dir/x", content: "1" }]);
-    const upper = await layer([{ name: "a", content: "22" }, { name: ".wh.b", content: "" }, { name: "dir/.wh.x", content: "" }]);
+    const base = await layer([
+      { name: "a", content: "1" },
+      { name: "b", content: "1" },
+      { name: "dir/x", content: "1" },
+    ]);
+    const upper = await layer([
+      { name: "a", content: "22" },
+      { name: ".wh.b", content: "" },
+      { name: "dir/.wh.x", content: "" },
+    ]);
     expect(paths([base, upper])).toEqual(["/a@1"]);
     expect(mergeLayers([base, upper]).get("/a")!.size).toBe(2);
   });
 
   it("keeps a whiteout's name match to the basename prefix", async () => {
-    const base = await layer([{ name: "usr/bin/which", content: "1" }, { name: "usr/bin/wh", content: "1" }]);
+    const base = await layer([
+      { name: "usr/bin/which", content: "1" },
+      { name: "usr/bin/wh", content: "1" },
+    ]);
     const upper = await layer([{ name: "usr/bin/.wh.wh", content: "" }]);
     expect(paths([base, upper])).toEqual(["/usr/bin/which@0"]);
   });
 
   it("an opaque directory hides lower contents but not its own layer's siblings, whatever the order", async () => {
-    const base = await layer([{ name: "cache/old1", content: "1" }, { name: "cache/sub/old2", content: "1" }, { name: "keep", content: "1" }]);
-    const upper = await layer([{ name: "cache/new", content: "2" }, { name: "cache/.wh..wh..opq", content: "" }]);
+    const base = await layer([
+      { name: "cache/old1", content: "1" },
+      { name: "cache/sub/old2", content: "1" },
+      { name: "keep", content: "1" },
+    ]);
+    const upper = await layer([
+      { name: "cache/new", content: "2" },
+      { name: "cache/.wh..wh..opq", content: "" },
+    ]);
     expect(paths([base, upper])).toEqual(["/cache/new@1", "/keep@0"]);
   });
 
   it("a whiteout in the same layer as the file does not remove it", async () => {
-    const only = await layer([{ name: "x", content: "1" }, { name: ".wh.x", content: "" }]);
+    const only = await layer([
+      { name: "x", content: "1" },
+      { name: ".wh.x", content: "" },
+    ]);
     expect(paths([only])).toEqual(["/x@0"]);
   });
 
   it("a file replacing a directory hides the directory's lower contents", async () => {
-    const base = await layer([{ name: "opt/", type: "directory" }, { name: "opt/tool/bin", content: "1" }]);
+    const base = await layer([
+      { name: "opt/", type: "directory" },
+      { name: "opt/tool/bin", content: "1" },
+    ]);
     const upper = await layer([{ name: "opt", type: "symlink", linkname: "/srv" }]);
     expect(paths([base, upper])).toEqual(["/opt@1"]);
   });
 
   it("a deleted directory takes its subtree with it; re-adding in a higher layer shows only the new file", async () => {
-    const l0 = await layer([{ name: "d/a", content: "1" }, { name: "d/b/c", content: "1" }]);
+    const l0 = await layer([
+      { name: "d/a", content: "1" },
+      { name: "d/b/c", content: "1" },
+    ]);
     const l1 = await layer([{ name: ".wh.d", content: "" }]);
     const l2 = await layer([{ name: "d/new", content: "1" }]);
     expect(paths([l0, l1, l2])).toEqual(["/d/new@2"]);
@@ -124,7 +158,10 @@ describe("mergeLayers (OCI whiteouts)", () => {
 
   it("an opaque root hides everything below", async () => {
     const l0 = await layer([{ name: "etc/a", content: "1" }]);
-    const l1 = await layer([{ name: ".wh..wh..opq", content: "" }, { name: "etc/b", content: "1" }]);
+    const l1 = await layer([
+      { name: ".wh..wh..opq", content: "" },
+      { name: "etc/b", content: "1" },
+    ]);
     expect(paths([l0, l1])).toEqual(["/etc/b@1"]);
   });
 });

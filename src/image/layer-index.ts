@@ -7,7 +7,7 @@
  * never followed.
  */
 import type { Readable } from "node:stream";
-import { extract, type Headers } from "tar-stream";
+import { extract, type Header } from "tar-stream";
 import { DrydockError } from "../errors.ts";
 
 export const EntryKind = {
@@ -21,7 +21,16 @@ export const EntryKind = {
   other: 7,
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
-export const ENTRY_KIND_NAMES = ["file", "dir", "symlink", "hardlink", "char", "block", "fifo", "other"] as const;
+export const ENTRY_KIND_NAMES = [
+  "file",
+  "dir",
+  "symlink",
+  "hardlink",
+  "char",
+  "block",
+  "fifo",
+  "other",
+] as const;
 export type EntryKindName = (typeof ENTRY_KIND_NAMES)[number];
 
 const WHITEOUT_PREFIX = ".wh.";
@@ -135,14 +144,17 @@ export function cleanEntryPath(name: string, label: string): string {
   for (const part of name.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      throw new DrydockError("PATH_TRAVERSAL", `${label}: entry "${name}" escapes the layer root (path traversal)`);
+      throw new DrydockError(
+        "PATH_TRAVERSAL",
+        `${label}: entry "${name}" escapes the layer root (path traversal)`,
+      );
     }
     parts.push(part);
   }
   return `/${parts.join("/")}`;
 }
 
-function kindOf(type: Headers["type"]): EntryKindName {
+function kindOf(type: Header["type"]): EntryKindName {
   switch (type) {
     case "file":
     case "contiguous-file":
@@ -185,7 +197,10 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
       const wrapped =
         error instanceof DrydockError
           ? error
-          : new DrydockError("CORRUPT_LAYER", `${options.label}: cannot read layer: ${(error as Error).message}`);
+          : new DrydockError(
+              "CORRUPT_LAYER",
+              `${options.label}: cannot read layer: ${(error as Error).message}`,
+            );
       tar.destroy();
       parser.destroy();
       reject(wrapped);
@@ -193,7 +208,8 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
     parser.on("entry", (header, stream, next) => {
       try {
         recordEntry(index, header, options.label);
-        if (index.count > maxEntries) throw new DrydockError("TOO_MANY_FILES", `${options.label}: more than ${maxEntries} entries`);
+        if (index.count > maxEntries)
+          throw new DrydockError("TOO_MANY_FILES", `${options.label}: more than ${maxEntries} entries`);
       } catch (error) {
         stream.resume();
         fail(error);
@@ -203,7 +219,9 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
       const rule = header.type === "file" && path ? capture.find((r) => r.matches(path)) : undefined;
       if (rule && (header.size ?? 0) <= rule.maxBytes) {
         const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("data", (c: unknown) => {
+          chunks.push(c as Buffer);
+        });
         stream.on("end", () => {
           index.captured.set(path!, Buffer.concat(chunks));
           next();
@@ -223,8 +241,7 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
   });
 }
 
-function recordEntry(index: LayerIndex, header: Headers, label: string): void {
-  if (header.type === "pax-global-header" || header.type === "pax-header" || header.type === "gnu-long-path") return;
+function recordEntry(index: LayerIndex, header: Header, label: string): void {
   const path = cleanEntryPath(header.name, label);
   const slash = path.lastIndexOf("/");
   const base = path.slice(slash + 1);

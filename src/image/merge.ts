@@ -74,7 +74,10 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
       if (index.kind(i) !== "dir") removed.add(index.paths[i]!);
     }
   }
-  const materialize = (slot: number): MergedEntry => ({ ...layers[layerOf[slot]!]!.entry(indexOf[slot]!), layer: layerOf[slot]! });
+  const materialize = (slot: number): MergedEntry => ({
+    ...layers[layerOf[slot]!]!.entry(indexOf[slot]!),
+    layer: layerOf[slot]!,
+  });
   const sortedPaths = () => [...visible.keys()].sort();
   return {
     count: visible.size,

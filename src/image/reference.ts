@@ -30,7 +30,8 @@ export const DOCKER_HUB_API_HOST = "registry-1.docker.io";
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
 
 /** A reference that does not follow the grammar: a usage error (exit 2). */
 export class InvalidReferenceError extends UsageError {
@@ -65,10 +66,14 @@ export function parseReference(text: string): ImageReference {
   if (isDomain && !DOMAIN.test(registry)) throw new InvalidReferenceError(text, `bad registry "${registry}"`);
   if (registry === "index.docker.io" || registry === DOCKER_HUB_API_HOST) registry = DEFAULT_REGISTRY;
   if (registry === DEFAULT_REGISTRY && !repository.includes("/")) repository = `library/${repository}`;
-  if (repository.length === 0 || repository.length > 255) throw new InvalidReferenceError(text, "bad repository name");
+  if (repository.length === 0 || repository.length > 255)
+    throw new InvalidReferenceError(text, "bad repository name");
   for (const component of repository.split("/")) {
     if (!COMPONENT.test(component)) {
-      throw new InvalidReferenceError(text, `"${component}" is not a valid repository component (lower case, digits, . _ -)`);
+      throw new InvalidReferenceError(
+        text,
+        `"${component}" is not a valid repository component (lower case, digits, . _ -)`,
+      );
     }
   }
   return { registry, repository, tag: tag ?? (digest ? undefined : "latest"), digest };

@@ -80,6 +80,7 @@ export function analyze(
     },
     context,
     runs: collectRuns(dockerfile),
+    file,
   };
   for (const rule of rules) {
     const fixer = FIXERS.get(rule.code);

@@ -62,6 +62,8 @@ export interface RuleContext {
   context: ContextAccess;
   /** All RUN instructions (ONBUILD RUN included) with parsed shell commands. */
   runs: RunInfo[];
+  /** The Dockerfile's path as given to analyze (DD003 looks for `<name>.dockerignore` next to it). */
+  file?: string;
 }
 
 /** The fixed shape every rule file exports as `rule`. */

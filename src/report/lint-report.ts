@@ -1,20 +1,29 @@
 import type { LintReport } from "../lint/lint.ts";
+import { renderCheckstyle } from "./lint/checkstyle.ts";
+import { renderGithub } from "./lint/github.ts";
+import { renderGitlab } from "./lint/gitlab.ts";
+import { renderJson } from "./lint/json.ts";
+import { renderJunit } from "./lint/junit.ts";
+import type { RenderOptions } from "./lint/options.ts";
+import { renderSarif } from "./lint/sarif.ts";
+import { renderTty } from "./lint/tty.ts";
+
+export type { RenderOptions } from "./lint/options.ts";
 
 export const LINT_FORMATS = ["tty", "json", "sarif", "checkstyle", "gitlab", "junit", "github"] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
 
-export interface RenderOptions {
-  color: boolean;
-  /** drydock's version, for tool metadata in SARIF. */
-  version: string;
-}
+const RENDERERS: Record<LintFormat, (report: LintReport, options: RenderOptions) => string> = {
+  tty: renderTty,
+  json: renderJson,
+  sarif: renderSarif,
+  checkstyle: renderCheckstyle,
+  gitlab: renderGitlab,
+  junit: renderJunit,
+  github: renderGithub,
+};
 
-/** Renders a lint report in one of the supported formats. */
-export function renderLintReport(report: LintReport, format: LintFormat, _options: RenderOptions): string {
-  if (format === "json") {
-    return `${JSON.stringify(report.findings, null, 2)}\n`;
-  }
-  return (
-    report.findings.map((f) => `${f.file}:${f.line} ${f.code} ${f.level}: ${f.message}`).join("\n") + "\n"
-  );
+/** Renders a lint report in one of the supported formats. Pure: returns the text to write. */
+export function renderLintReport(report: LintReport, format: LintFormat, options: RenderOptions): string {
+  return RENDERERS[format](report, options);
 }

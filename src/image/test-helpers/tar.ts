@@ -15,7 +15,9 @@ export interface FixtureEntry {
 export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on("data", (c: Buffer) => chunks.push(c));
+  p.on("data", (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((resolve, reject) => {
     p.on("end", resolve);
     p.on("error", reject);
@@ -25,8 +27,14 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
     const content = e.content === undefined ? undefined : Buffer.from(e.content);
     await new Promise<void>((resolve, reject) => {
       p.entry(
-        { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === "directory" ? 0o755 : 0o644), size: content?.length ?? 0 },
-        type === "file" ? (content ?? Buffer.alloc(0)) : undefined,
+        {
+          name: e.name,
+          type,
+          linkname: e.linkname,
+          mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),
+          size: content?.length ?? 0,
+        },
+        type === "file" ? (content ?? Buffer.alloc(0)) : Buffer.alloc(0),
         (err) => (err ? reject(err) : resolve()),
       );
     });

@@ -11,7 +11,10 @@ export function portablePath(file: string, cwd?: string): string {
     const rel = relative(cwd, file);
     if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) path = rel;
   }
-  return path.split("\\").join("/").replace(/^(\.\/)+/, "");
+  return path
+    .split("\\")
+    .join("/")
+    .replace(/^(\.\/)+/, "");
 }
 
 /**
@@ -20,6 +23,6 @@ export function portablePath(file: string, cwd?: string): string {
  */
 export function pathToUriReference(file: string, cwd?: string): string {
   const path = portablePath(file, cwd);
-  if (isAbsolute(file) && path === file.split("\\").join("/")) return pathToFileURL(file).href;
+  if (isAbsolute(path) || /^[A-Za-z]:\//.test(path)) return pathToFileURL(file).href;
   return path.split("/").map(encodeURIComponent).join("/");
 }

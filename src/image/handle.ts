@@ -1,0 +1,22 @@
+import { type LayerData, type ReadLayersOptions, readLayers } from "./read.ts";
+import type { BlobReader, ResolvedImage } from "./types.ts";
+
+/**
+ * An opened image. Random-access sources (archives, layouts, registries) resolve metadata first
+ * and read layers on demand; streaming sources (the Docker daemon, compressed archives) learn
+ * both in one pass, so `resolve()` may read the layers too (and caches them).
+ */
+export interface ImageHandle {
+  resolve(): Promise<ResolvedImage>;
+  readLayers(options?: ReadLayersOptions): Promise<LayerData[]>;
+  /** Releases connections or files, if any. */
+  close?(): Promise<void>;
+}
+
+/** A handle over a resolved image whose blobs can be opened by digest. */
+export function randomAccessHandle(resolved: ResolvedImage, blobs: BlobReader): ImageHandle {
+  return {
+    resolve: async () => resolved,
+    readLayers: (options) => readLayers(resolved, blobs, options),
+  };
+}

@@ -1,0 +1,32 @@
+import { DrydockError } from "../errors.ts";
+import type { ImageHandle } from "./handle.ts";
+import type { ImageReference } from "./reference.ts";
+import type { Platform } from "./types.ts";
+
+export interface ProviderOptions {
+  reference?: string;
+  platform?: Platform;
+  hostPlatform: Platform;
+}
+
+/**
+ * Sources that need a network or a daemon. The defaults are the real implementations; tests
+ * and callers may substitute their own (e.g. registry credentials, a DOCKER_HOST).
+ */
+export interface ImageSourceProviders {
+  registry(reference: ImageReference, options: ProviderOptions): Promise<ImageHandle>;
+  daemon(reference: string, options: ProviderOptions): Promise<ImageHandle>;
+  compressedArchive(path: string, kind: string, options: ProviderOptions): Promise<ImageHandle>;
+}
+
+const unavailable = (what: string) => async (): Promise<never> => {
+  throw new DrydockError("UNSUPPORTED_SOURCE", `${what} is not supported by this build of drydock yet`);
+};
+
+export function defaultProviders(): ImageSourceProviders {
+  return {
+    registry: unavailable("reading from a registry"),
+    daemon: unavailable("reading from the Docker daemon"),
+    compressedArchive: unavailable("reading a compressed archive"),
+  };
+}

@@ -1,0 +1,113 @@
+import type { Instruction } from "../../dockerfile/parse.ts";
+import {
+  DEPENDENCY_INSTALLS,
+  type DependencyInstall,
+  LOCAL_PROJECT_MANIFESTS,
+  PIP_VALUE_FLAGS,
+} from "../data/dependency-installs.ts";
+import {
+  describeCommand,
+  flagValues,
+  hasFlag,
+  invocation,
+  matchSubcommand,
+  parseArgs,
+} from "../dd/commands.ts";
+import { isWholeContextCopy, stageRuns } from "../dd/stages.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
+
+/**
+ * DD001: the whole build context is copied before a dependency install in the same stage, so
+ * any source change invalidates the install layer (docs/rules/DD001.md; Docker's "Optimize
+ * cache usage in builds": https://docs.docker.com/build/cache/optimize/).
+ */
+export const rule: Rule = {
+  code: "DD001",
+  severity: "warning",
+  message:
+    "The whole build context is copied before the dependency install: every code change reinstalls the dependencies. COPY the manifest files first, install, then COPY the rest",
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    for (const stage of ctx.dockerfile.stages) {
+      const runs = new Map(stageRuns(ctx, stage).map((r) => [r.instruction, r]));
+      const installedFamilies = new Set<string>();
+      const copies: { copy: Instruction; familiesBefore: Set<string>; installs: FoundInstall[] }[] = [];
+      for (const instruction of stage.instructions) {
+        if (isWholeContextCopy(instruction)) {
+          copies.push({ copy: instruction, familiesBefore: new Set(installedFamilies), installs: [] });
+          continue;
+        }
+        const run = runs.get(instruction);
+        if (!run) continue;
+        for (const found of dependencyInstalls(run)) {
+          for (const pending of copies) {
+            if (!pending.familiesBefore.has(found.install.family)) pending.installs.push(found);
+          }
+          installedFamilies.add(found.install.family);
+        }
+      }
+      for (const { copy, installs } of copies) {
+        if (installs.length > 0) hits.push({ line: copy.line, message: messageFor(installs) });
+      }
+    }
+    return hits;
+  },
+};
+
+interface FoundInstall {
+  install: DependencyInstall;
+  line: number;
+  text: string;
+  manifests: string;
+}
+
+function dependencyInstalls(run: RunInfo): FoundInstall[] {
+  const found: FoundInstall[] = [];
+  for (const command of run.commands) {
+    const inv = invocation(command);
+    for (const install of DEPENDENCY_INSTALLS) {
+      const manifests = installManifests(install, inv);
+      if (manifests === null) continue;
+      found.push({ install, line: run.instruction.line, text: describeCommand(command), manifests });
+      break;
+    }
+  }
+  return found;
+}
+
+/** The manifests to copy first when the command is a manifest install, else null. */
+function installManifests(install: DependencyInstall, inv: ReturnType<typeof invocation>): string | null {
+  if (install.condition === "goals") {
+    if (!install.programs.includes(inv.program)) return null;
+    const words = parseArgs(inv.args).positional;
+    return words.some((w) => install.goals?.includes(w)) ? install.manifests : null;
+  }
+  const valueFlags = install.condition === "requirements" ? PIP_VALUE_FLAGS : [];
+  const match = matchSubcommand(inv, install.programs, install.subcommands, valueFlags);
+  if (!match) return null;
+  if (install.exceptFlags && hasFlag(match.parsed, ...install.exceptFlags)) return null;
+  if (install.condition === "no-packages") return match.rest.length === 0 ? install.manifests : null;
+  if (install.condition === "requirements") {
+    const files = flagValues(match.parsed, "r", "requirement");
+    const local = [...flagValues(match.parsed, "e", "editable"), ...match.rest].some(isLocalProject);
+    if (files.length > 0) return files.map((f) => f.replace(/^\.\//, "")).join(" and ");
+    return local ? LOCAL_PROJECT_MANIFESTS : null;
+  }
+  return install.manifests;
+}
+
+/** `.`, `./`, `.[dev]`, `/app`, `./pkg`: a project directory from the context, not a wheel. */
+function isLocalProject(word: string): boolean {
+  if (word.includes("://") || /\.(whl|tar\.gz|zip)$/.test(word)) return false;
+  return /^\.{1,2}(\/|\[|$)/.test(word) || word.startsWith("/");
+}
+
+function messageFor(installs: FoundInstall[]): string {
+  const commands = installs.slice(0, 2).map((i) => `\`${i.text}\` (line ${i.line})`);
+  const more = installs.length > 2 ? ` and ${installs.length - 2} more` : "";
+  const manifests = [...new Set(installs.map((i) => i.manifests))].join("; ");
+  return (
+    `The whole build context is copied before ${commands.join(" and ")}${more}: ` +
+    `every code change reinstalls the dependencies. COPY ${manifests} first, install, then COPY the rest`
+  );
+}

@@ -1,0 +1,188 @@
+import type { Instruction, Stage } from "../../dockerfile/parse.ts";
+import { basename } from "../../dockerfile/shell.ts";
+import {
+  ARCHIVE_SUFFIXES,
+  CACHE_KINDS,
+  type CacheKind,
+  type CommandPattern,
+  CURL_VALUE_FLAGS,
+  WGET_VALUE_FLAGS,
+} from "../data/caches.ts";
+import { type Invocation, invocation, matchSubcommand, parseArgs } from "../dd/commands.ts";
+import { isWithin, runMounts, stageRuns, variableAt } from "../dd/stages.ts";
+import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
+
+/**
+ * DD002: a cleanup runs in a later RUN than the install that created the files, so they stay in
+ * the earlier layer (docs/rules/DD002.md; https://docs.docker.com/build/building/best-practices/#apt-get).
+ * The hit is at the cleanup RUN and its message names the creating line(s): the DD002 fixer
+ * relies on both.
+ */
+export const rule: Rule = {
+  code: "DD002",
+  severity: "warning",
+  message:
+    "A cleanup runs in a later RUN than the install it cleans: the files stay in the earlier layer; clean up in the same RUN",
+  check(ctx) {
+    return ctx.dockerfile.stages.flatMap((stage) => checkStage(ctx, stage));
+  },
+};
+
+/** One kind of leftover: a package-manager cache, or one downloaded file. */
+interface Leftover {
+  key: string;
+  what: string;
+}
+
+interface Event {
+  leftover: Leftover;
+  kind: "create" | "clean";
+}
+
+function checkStage(ctx: RuleContext, stage: Stage): RuleHit[] {
+  const hits: RuleHit[] = [];
+  /** key → RUN lines whose layers still hold the data. */
+  const dirty = new Map<string, number[]>();
+  for (const run of stageRuns(ctx, stage)) {
+    const line = run.instruction.line;
+    const cleanedHere = new Map<string, { what: string; creators: number[] }>();
+    for (const event of runEvents(ctx, stage, run)) {
+      const { key, what } = event.leftover;
+      if (event.kind === "create") {
+        dirty.set(key, [...(dirty.get(key) ?? []).filter((l) => l !== line), line]);
+        continue;
+      }
+      const earlier = (dirty.get(key) ?? []).filter((l) => l !== line);
+      if (earlier.length > 0 && !cleanedHere.has(key)) cleanedHere.set(key, { what, creators: earlier });
+      dirty.delete(key);
+    }
+    for (const { what, creators } of cleanedHere.values()) {
+      hits.push({ line, message: messageFor(line, what, creators) });
+    }
+  }
+  return hits;
+}
+
+function messageFor(line: number, what: string, creators: number[]): string {
+  const lines = creators.length === 1 ? `line ${creators[0]}` : `lines ${joinAnd(creators.map(String))}`;
+  const layers = creators.length === 1 ? `line ${creators[0]}'s layer` : `the layers of ${lines}`;
+  return (
+    `line ${line} removes ${what} that ${lines} created: ` +
+    `the cleanup must run in the same RUN (the files stay in ${layers})`
+  );
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Creations and cleanups of one RUN, in command order. */
+function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
+  const events: Event[] = [];
+  const cachedDirs = runMounts(run.instruction)
+    .filter((m) => m.type === "cache" || m.type === "tmpfs")
+    .map((m) => m.target)
+    .filter((t): t is string => t !== null);
+  for (const command of run.commands) {
+    const inv = invocation(command);
+    for (const kind of CACHE_KINDS) {
+      const leftover = { key: kind.id, what: kind.what };
+      if (cleans(kind, inv)) events.push({ leftover, kind: "clean" });
+      else if (creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
+        events.push({ leftover, kind: "create" });
+    }
+    for (const file of downloadedArchives(inv)) {
+      if (cachedDirs.some((dir) => isWithin(file, dir))) continue;
+      events.push({ leftover: downloadLeftover(file), kind: "create" });
+    }
+    if (inv.program === "rm") {
+      for (const path of parseArgs(inv.args).positional) {
+        if (isArchive(path)) events.push({ leftover: downloadLeftover(path), kind: "clean" });
+      }
+    }
+  }
+  return events;
+}
+
+function matchesAny(inv: Invocation, patterns: readonly CommandPattern[]): boolean {
+  return patterns.some((p) => matchSubcommand(inv, p.programs, p.subcommands) !== null);
+}
+
+function cleans(kind: CacheKind, inv: Invocation): boolean {
+  if (matchesAny(inv, kind.cleaners)) return true;
+  if (inv.program !== "rm") return false;
+  return parseArgs(inv.args).positional.some((path) =>
+    kind.removedPaths.some((re) => re.test(homeToRoot(path))),
+  );
+}
+
+function creates(
+  ctx: RuleContext,
+  stage: Stage,
+  instruction: Instruction,
+  kind: CacheKind,
+  inv: Invocation,
+  cachedDirs: string[],
+): boolean {
+  const match = kind.creators
+    .map((p) => matchSubcommand(inv, p.programs, p.subcommands))
+    .find((m) => m !== null);
+  if (!match) return false;
+  if (kind.noCacheFlags?.some((flag) => match.parsed.flags.some((f) => f.name === flag))) return false;
+  for (const name of kind.noCacheEnv ?? []) {
+    const inline = [...inv.command.assignments].some((a) => a.startsWith(`${name}=`));
+    if (inline || variableAt(ctx.dockerfile, stage, instruction, name) !== undefined) return false;
+  }
+  // A cache or tmpfs mount over the data's directory keeps it out of the layer.
+  return !kind.dirs.some((dir) => cachedDirs.some((mount) => isWithin(dir, mount)));
+}
+
+/** `~/.npm` and `$HOME/.npm` are /root/.npm for the root user builds run as by default. */
+function homeToRoot(path: string): string {
+  return path.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, "/root");
+}
+
+function downloadLeftover(path: string): Leftover {
+  // Relative and absolute spellings of one download are compared by file name.
+  const name = basename(path);
+  return { key: `download:${name}`, what: path };
+}
+
+function isArchive(path: string): boolean {
+  const name = basename(path).toLowerCase();
+  return ARCHIVE_SUFFIXES.some((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+}
+
+/** Files that `curl -o`/`-O` and `wget [-O]` write, when they are archives. */
+function downloadedArchives(inv: Invocation): string[] {
+  if (inv.program === "curl") {
+    const parsed = parseArgs(inv.args, CURL_VALUE_FLAGS);
+    const outputs = parsed.flags
+      .filter((f) => (f.name === "o" || f.name === "output") && f.value)
+      .map((f) => f.value!);
+    const remoteName = parsed.flags.some((f) => f.name === "O" || f.name === "remote-name");
+    const urls = parsed.positional.filter((w) => /^[a-z]+:\/\//i.test(w));
+    const files = [...outputs, ...(remoteName ? urls.map(urlFileName) : [])];
+    return files.filter((f) => f !== "-" && isArchive(f));
+  }
+  if (inv.program === "wget") {
+    const parsed = parseArgs(inv.args, WGET_VALUE_FLAGS);
+    const output = parsed.flags
+      .filter((f) => f.name === "O" || f.name === "output-document")
+      .map((f) => f.value);
+    if (output.length > 0) return output.filter((f): f is string => !!f && f !== "-" && isArchive(f));
+    const prefix = parsed.flags.find((f) => f.name === "P" || f.name === "directory-prefix")?.value;
+    return parsed.positional
+      .filter((w) => /^[a-z]+:\/\//i.test(w))
+      .map((url) => (prefix ? `${prefix.replace(/\/+$/, "")}/${urlFileName(url)}` : urlFileName(url)))
+      .filter(isArchive);
+  }
+  return [];
+}
+
+function urlFileName(url: string): string {
+  const path = url.replace(/[?#].*$/, "").replace(/\/+$/, "");
+  return path.slice(path.lastIndexOf("/") + 1);
+}

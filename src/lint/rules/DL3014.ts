@@ -1,0 +1,27 @@
+import type { Rule } from "../types.ts";
+import { aptGetInstall, aptOptions } from "./support/apt.ts";
+import { countFlag, hasAnyFlag, runsWhere } from "./support/cli-args.ts";
+
+/**
+ * `apt-get install` that may stop for a confirmation (hadolint DL3014). Answered by
+ * `-y`/`--yes`/`--assume-yes`, by quiet level 2 (`-qq`, `-q -q`, `-q=2`, which implies `-y`),
+ * or by `-o APT::Get::Assume-Yes=true`. hadolint requires exactly two `-q`; more also count here.
+ */
+export const rule: Rule = {
+  code: "DL3014",
+  severity: "warning",
+  message: "Use the `-y` switch to avoid manual input `apt-get -y install <package>`",
+  check({ runs }) {
+    return runsWhere(runs, (cmd) => {
+      const install = aptGetInstall(cmd);
+      if (!install) return false;
+      const answered =
+        hasAnyFlag(install, "y", "yes", "assume-yes") ||
+        countFlag(install, "q") >= 2 ||
+        countFlag(install, "quiet") >= 2 ||
+        install.words.some((w) => w === "-q=2" || w === "--quiet=2") ||
+        aptOptions(cmd).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
+      return !answered;
+    });
+  },
+};

@@ -1,0 +1,23 @@
+import type { Rule } from "../types.ts";
+import { aptGetInstall, aptOptions } from "./support/apt.ts";
+import { hasAnyFlag, runsWhere } from "./support/cli-args.ts";
+
+/**
+ * `apt-get install` that also pulls recommended packages (hadolint DL3015): needs
+ * `--no-install-recommends` or `-o APT::Install-Recommends=false`.
+ */
+export const rule: Rule = {
+  code: "DL3015",
+  severity: "info",
+  message: "Avoid additional packages by specifying `--no-install-recommends`",
+  check({ runs }) {
+    return runsWhere(runs, (cmd) => {
+      const install = aptGetInstall(cmd);
+      if (!install) return false;
+      const disabled =
+        hasAnyFlag(install, "no-install-recommends") ||
+        aptOptions(cmd).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
+      return !disabled;
+    });
+  },
+};

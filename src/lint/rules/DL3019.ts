@@ -1,0 +1,22 @@
+import type { Rule } from "../types.ts";
+import { apkAdd } from "./support/apk.ts";
+import { hasAnyFlag, runsWhere } from "./support/cli-args.ts";
+import { hasCacheOrTmpfsMountWith } from "./support/run-mounts.ts";
+
+/**
+ * `apk add` without `--no-cache` (hadolint DL3019), unless the RUN mounts a cache or tmpfs
+ * over /var/cache/apk, which keeps the index out of the layer as well.
+ */
+export const rule: Rule = {
+  code: "DL3019",
+  severity: "info",
+  message:
+    "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
+  check({ runs }) {
+    return runsWhere(runs, (cmd, run) => {
+      const add = apkAdd(cmd);
+      if (!add || hasAnyFlag(add, "no-cache")) return false;
+      return !hasCacheOrTmpfsMountWith(run.instruction, "/var/cache/apk");
+    });
+  },
+};

@@ -1,0 +1,21 @@
+import type { Rule } from "../types.ts";
+import { copyOperands, dropQuotes } from "./support/copy-args.ts";
+
+/**
+ * COPY of several sources into a destination that is not a directory (hadolint DL3021):
+ * BuildKit requires the destination to end with `/` then.
+ */
+export const rule: Rule = {
+  code: "DL3021",
+  severity: "error",
+  message: "COPY with more than 2 arguments requires the last argument to end with /",
+  check({ dockerfile }) {
+    return dockerfile.instructions
+      .filter((i) => i.keyword === "COPY")
+      .filter((i) => {
+        const operands = copyOperands(i);
+        return operands !== null && operands.sources.length > 1 && !dropQuotes(operands.target).endsWith("/");
+      })
+      .map((i) => ({ line: i.line }));
+  },
+};

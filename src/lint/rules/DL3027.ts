@@ -1,0 +1,13 @@
+import { basename } from "../../dockerfile/shell.ts";
+import type { Rule } from "../types.ts";
+import { runsWhere } from "./support/cli-args.ts";
+
+/** `apt` in RUN (hadolint DL3027): its interface is for humans and not stable for scripts. */
+export const rule: Rule = {
+  code: "DL3027",
+  severity: "warning",
+  message: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
+  check({ runs }) {
+    return runsWhere(runs, (cmd) => basename(cmd.name) === "apt");
+  },
+};

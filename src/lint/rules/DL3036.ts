@@ -1,0 +1,25 @@
+import type { Rule } from "../types.ts";
+import { invokes } from "./support/cli-args.ts";
+import { hasCacheMount, installWithoutCleanup } from "./support/rpm.ts";
+
+/**
+ * zypper install without `zypper clean` afterwards leaves its cache in the layer (hadolint
+ * DL3036). A cache or tmpfs mount on /var/cache/zypp keeps it out. ONBUILD RUN included.
+ */
+export const rule: Rule = {
+  code: "DL3036",
+  severity: "warning",
+  message: "`zypper clean` missing after zypper use.",
+  check({ runs }) {
+    return runs
+      .filter((run) => !hasCacheMount(run, "/var/cache/zypp"))
+      .filter((run) =>
+        installWithoutCleanup(
+          run.commands,
+          (cmd) => invokes(cmd, "zypper", ["install", "in"]),
+          (cmd) => invokes(cmd, "zypper", ["clean", "cc"]),
+        ),
+      )
+      .map((run) => ({ line: run.outer.line }));
+  },
+};
