@@ -1,6 +1,8 @@
 import { DrydockError } from "../errors.ts";
 import type { ImageHandle } from "./handle.ts";
 import type { ImageReference } from "./reference.ts";
+import type { RegistryOptions } from "./registry/client.ts";
+import { registryProvider } from "./registry/provider.ts";
 import type { Platform } from "./types.ts";
 
 export interface ProviderOptions {
@@ -23,9 +25,14 @@ const unavailable = (what: string) => async (): Promise<never> => {
   throw new DrydockError("UNSUPPORTED_SOURCE", `${what} is not supported by this build of drydock yet`);
 };
 
-export function defaultProviders(): ImageSourceProviders {
+/** What the CLI passes to the real providers (credentials, TLS, timeouts). */
+export interface DefaultProviderOptions {
+  registry?: RegistryOptions;
+}
+
+export function defaultProviders(options: DefaultProviderOptions = {}): ImageSourceProviders {
   return {
-    registry: unavailable("reading from a registry"),
+    registry: registryProvider(options.registry),
     daemon: unavailable("reading from the Docker daemon"),
     compressedArchive: unavailable("reading a compressed archive"),
   };

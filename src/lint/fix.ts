@@ -44,7 +44,10 @@ export function applyFixes(
     const candidates = reportedFixes(analysis, settings).filter((c) => keepsParsing(text, errors, c.fix));
     const chosen = chooseNonOverlapping(candidates);
     if (chosen.length === 0) break;
-    const next = applyEdits(text, chosen.flatMap((c) => c.fix.edits));
+    const next = applyEdits(
+      text,
+      chosen.flatMap((c) => c.fix.edits),
+    );
     // A cycle (fix A undoes fix B) would never settle: stop at the first repeated text.
     if (next === text || seen.has(next)) break;
     seen.add(next);

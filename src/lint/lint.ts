@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { errorMessage, UsageError } from "../errors.ts";
 import { type Analysis, analyze, failsThreshold, finalize, type RawHit } from "./engine.ts";
@@ -14,6 +14,8 @@ import type { ContextAccess, Finding } from "./types.ts";
 export interface LintOptions {
   /** Files or directories. `-` reads `stdin`. */
   paths: string[];
+  /** Directory relative paths are resolved against, and reported relative to (default: "."). */
+  cwd?: string;
   /** Content for the `-` path. */
   stdin?: string;
   /** Name shown for stdin in reports. */
@@ -35,7 +37,10 @@ export interface FixOutcome {
 }
 
 export interface LintFileResult {
+  /** The file as reported: relative to `cwd` when inside it. */
   file: string;
+  /** Absolute path on disk (absent for stdin). */
+  path?: string;
   /** True for stdin: fixes are never written back. */
   stdin: boolean;
   findings: Finding[];
@@ -60,9 +65,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const settings: LintSettings = { ...defaultLintSettings(), ...options.settings };
   const sources = await readSources(options);
 
-  const analyses: { analysis: Analysis; stdin: boolean; fix?: FixOutcome }[] = [];
+  const analyses: { analysis: Analysis; source: Source; fix?: FixOutcome }[] = [];
   for (const source of sources) {
-    const context = contextFor(source.stdin ? null : (options.contextDir ?? dirname(source.file)));
+    const contextDir = options.contextDir ? resolve(options.cwd ?? ".", options.contextDir) : undefined;
+    const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null);
     let text = source.text;
     let fix: FixOutcome | undefined;
     if (options.fix) {
@@ -76,7 +82,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       };
       text = result.output;
     }
-    analyses.push({ analysis: analyze(text, source.file, settings, context), stdin: source.stdin, fix });
+    analyses.push({ analysis: analyze(text, source.file, settings, context), source, fix });
   }
 
   const shellcheck = await shellCheckAll(
@@ -86,7 +92,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   );
   const files: LintFileResult[] = analyses.map((a, index) => ({
     file: a.analysis.file,
-    stdin: a.stdin,
+    ...(a.source.path ? { path: a.source.path } : {}),
+    stdin: a.source.stdin,
     findings: finalize(a.analysis, shellcheck.hits[index] ?? [], settings),
     fix: a.fix,
     source: a.analysis.dockerfile.source,
@@ -105,10 +112,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
 export async function writeFixes(report: LintReport): Promise<string[]> {
   const written: string[] = [];
   for (const file of report.files) {
-    if (file.stdin || !file.fix?.changed) continue;
-    const original = await readFile(file.file, "utf8");
+    if (file.stdin || !file.path || !file.fix?.changed) continue;
+    const original = await readFile(file.path, "utf8");
     const output = original.includes("\r\n") ? file.fix.output.replace(/\r?\n/g, "\r\n") : file.fix.output;
-    await writeFile(file.file, output);
+    await writeFile(file.path, output);
     written.push(file.file);
   }
   return written;
@@ -116,34 +123,39 @@ export async function writeFixes(report: LintReport): Promise<string[]> {
 
 interface Source {
   file: string;
+  path?: string;
   text: string;
   stdin: boolean;
 }
 
 async function readSources(options: LintOptions): Promise<Source[]> {
-  if (options.paths.length === 0)
+  if (options.paths.length === 0) {
     throw new UsageError("no Dockerfile given", "pass a file, a directory or - for stdin");
+  }
+  const cwd = resolve(options.cwd ?? ".");
   const sources: Source[] = [];
-  const onDisk: string[] = [];
-  for (const path of options.paths) {
-    if (path === "-") {
+  for (const given of options.paths) {
+    if (given === "-") {
       sources.push({ file: options.stdinName ?? "-", text: options.stdin ?? "", stdin: true });
       continue;
     }
-    if (!existsSync(path)) throw new UsageError(`cannot read ${path}: no such file or directory`);
-    onDisk.push(path);
-  }
-  let files: string[];
-  try {
-    files = await findDockerfiles(onDisk);
-  } catch (error) {
-    throw new UsageError(`cannot read ${onDisk.join(", ")}: ${errorMessage(error)}`);
-  }
-  for (const file of files) {
+    const absolute = resolve(cwd, given);
+    if (!existsSync(absolute)) throw new UsageError(`cannot read ${given}: no such file or directory`);
+    let found: string[];
     try {
-      sources.push({ file, text: await readFile(file, "utf8"), stdin: false });
+      found = await findDockerfiles([absolute]);
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+      throw new UsageError(`cannot read ${given}: ${errorMessage(error)}`);
+    }
+    if (found.length === 0) throw new UsageError(`no Dockerfile found in ${given}`);
+    for (const path of found) {
+      // Report files as the user named them: a file as given, a walked file under the given folder.
+      const file = path === absolute ? given : join(given, relative(absolute, path));
+      try {
+        sources.push({ file, path, text: await readFile(path, "utf8"), stdin: false });
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
+      }
     }
   }
   return sources;

@@ -105,6 +105,7 @@ Examples:
       const stdin = paths.includes("-") ? await io.readStdin() : undefined;
       const report = await lint({
         paths,
+        cwd: io.cwd,
         stdin,
         stdinName: opts.stdinFilename,
         settings,

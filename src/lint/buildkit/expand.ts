@@ -58,13 +58,13 @@ class WordLexer {
   private pos = 0;
   private readonly text: string;
   private readonly lookup: Lookup;
-  private readonly escape: string;
+  private readonly escapeChar: string;
   private readonly processQuotes: boolean;
 
-  constructor(text: string, lookup: Lookup, escape: string, processQuotes: boolean) {
+  constructor(text: string, lookup: Lookup, escapeChar: string, processQuotes: boolean) {
     this.text = text;
     this.lookup = lookup;
-    this.escape = escape;
+    this.escapeChar = escapeChar;
     this.processQuotes = processQuotes;
   }
 
@@ -82,20 +82,22 @@ class WordLexer {
       else if (this.processQuotes && ch === '"') result += this.readDoubleQuoted(rawEscapes);
       else {
         this.pos++;
-        if (ch === this.escape) {
+        if (ch === this.escapeChar) {
           if (rawEscapes) result += ch;
           if (this.pos >= this.text.length) break;
           result += this.text[this.pos++]!;
         } else result += ch;
       }
     }
-    if (stop !== null) throw new ExpansionError(`unexpected end of statement while looking for matching ${stop}`);
+    if (stop !== null)
+      throw new ExpansionError(`unexpected end of statement while looking for matching ${stop}`);
     return result;
   }
 
   private readSingleQuoted(): string {
     const close = this.text.indexOf("'", this.pos + 1);
-    if (close === -1) throw new ExpansionError("unexpected end of statement while looking for matching single-quote");
+    if (close === -1)
+      throw new ExpansionError("unexpected end of statement while looking for matching single-quote");
     const content = this.text.slice(this.pos + 1, close);
     this.pos = close + 1;
     return content;
@@ -118,7 +120,7 @@ class WordLexer {
         continue;
       }
       this.pos++;
-      if (ch !== this.escape) {
+      if (ch !== this.escapeChar) {
         result += ch;
         continue;
       }
@@ -126,7 +128,7 @@ class WordLexer {
       const next = this.text[this.pos];
       if (next === undefined) continue;
       // Inside double quotes only `"`, `$` and the escape character itself can be escaped.
-      if (next === '"' || next === "$" || next === this.escape) {
+      if (next === '"' || next === "$" || next === this.escapeChar) {
         result += next;
         this.pos++;
       } else result += ch;
@@ -165,14 +167,16 @@ class WordLexer {
     this.pos++;
     const after = this.text[this.pos];
     if (after === undefined) throw new ExpansionError("syntax error: missing '}'");
-    if (after === "{" || after === "}" || after === ":") throw new ExpansionError("syntax error: bad substitution");
+    if (after === "{" || after === "}" || after === ":")
+      throw new ExpansionError("syntax error: bad substitution");
     const name = this.readName();
     let op = this.text[this.pos++];
     if (op === "}") return this.get(name) ?? "";
     if (op === "/") return this.readReplacement(name);
     const nullIsUnset = op === ":";
     if (nullIsUnset) op = this.text[this.pos++];
-    if (op === undefined || !"+-?#%".includes(op)) throw new ExpansionError(`unsupported modifier in substitution`);
+    if (op === undefined || !"+-?#%".includes(op))
+      throw new ExpansionError(`unsupported modifier in substitution`);
     const patternOp = op === "#" || op === "%";
     if (nullIsUnset && patternOp) throw new ExpansionError(`unsupported modifier (:${op}) in substitution`);
     const word = this.readUntil("}", patternOp);
@@ -185,10 +189,11 @@ class WordLexer {
         return isSet ? word : "";
       case "?":
         if (value === undefined) throw new ExpansionError(`${name}: ${word || "is not allowed to be unset"}`);
-        if (nullIsUnset && value === "") throw new ExpansionError(`${name}: ${word || "is not allowed to be empty"}`);
+        if (nullIsUnset && value === "")
+          throw new ExpansionError(`${name}: ${word || "is not allowed to be empty"}`);
         return value;
       default:
-        return trimPattern(value ?? "", word, op === "#" ? "prefix" : "suffix", this.escape);
+        return trimPattern(value ?? "", word, op === "#" ? "prefix" : "suffix", this.escapeChar);
     }
   }
 
@@ -198,16 +203,16 @@ class WordLexer {
     const pattern = this.readUntil("/", true);
     const replacement = this.readUntil("}", true);
     const value = this.get(name) ?? "";
-    const regex = new RegExp(globToRegex(pattern, this.escape), all ? "gu" : "u");
+    const regex = new RegExp(globToRegex(pattern, this.escapeChar), all ? "gu" : "u");
     return value.replace(regex, () => replacement);
   }
 }
 
 /** `${X#p}`/`${X##p}` (prefix) and `${X%p}`/`${X%%p}` (suffix); a doubled operator is greedy. */
-function trimPattern(value: string, word: string, side: "prefix" | "suffix", escape: string): string {
+function trimPattern(value: string, word: string, side: "prefix" | "suffix", escapeChar: string): string {
   const marker = side === "prefix" ? "#" : "%";
   const greedy = word.startsWith(marker);
-  const pattern = new RegExp(`^(?:${globToRegex(greedy ? word.slice(1) : word, escape)})$`, "su");
+  const pattern = new RegExp(`^(?:${globToRegex(greedy ? word.slice(1) : word, escapeChar)})$`, "su");
   const cuts = [...Array(value.length + 1).keys()];
   if (side === "prefix") {
     const order = greedy ? cuts.reverse() : cuts;
@@ -220,18 +225,21 @@ function trimPattern(value: string, word: string, side: "prefix" | "suffix", esc
 }
 
 /** A shell glob (`*`, `?`, `[...]`, escapes) as a regular expression source. */
-function globToRegex(glob: string, escape: string): string {
+function globToRegex(glob: string, escapeChar: string): string {
   let out = "";
   for (let k = 0; k < glob.length; k++) {
     const ch = glob[k]!;
-    if (ch === escape && k + 1 < glob.length) out += escapeRegex(glob[++k]!);
+    if (ch === escapeChar && k + 1 < glob.length) out += escapeRegex(glob[++k]!);
     else if (ch === "*") out += ".*";
     else if (ch === "?") out += ".";
     else if (ch === "[") {
       const close = glob.indexOf("]", k + 2);
       if (close === -1) out += "\\[";
       else {
-        const body = glob.slice(k + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\");
+        const body = glob
+          .slice(k + 1, close)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\");
         out += `[${body}]`;
         k = close;
       }
@@ -249,7 +257,7 @@ function escapeRegex(ch: string): string {
  * whitespace separates, quotes and escaped characters keep a word together. Quotes are kept
  * (expandWord removes them).
  */
-export function splitWords(text: string, escape: "\\" | "`" = "\\"): string[] {
+export function splitWords(text: string, escapeChar: "\\" | "`" = "\\"): string[] {
   const words: string[] = [];
   let current = "";
   let inWord = false;
@@ -264,7 +272,7 @@ export function splitWords(text: string, escape: "\\" | "`" = "\\"): string[] {
     }
     inWord = true;
     current += ch;
-    if (ch === escape && quote !== "'" && k + 1 < text.length) current += text[++k]!;
+    if (ch === escapeChar && quote !== "'" && k + 1 < text.length) current += text[++k]!;
     else if (quote === null && (ch === '"' || ch === "'")) quote = ch;
     else if (ch === quote) quote = null;
   }
@@ -273,8 +281,8 @@ export function splitWords(text: string, escape: "\\" | "`" = "\\"): string[] {
 }
 
 /** A word's literal value (quotes and escapes removed, variables left unexpanded as empty). */
-export function literalWord(word: string, escape: "\\" | "`" = "\\"): string {
-  return expandWord(word, () => undefined, { escape }).result;
+export function literalWord(word: string, escapeChar: "\\" | "`" = "\\"): string {
+  return expandWord(word, () => undefined, { escape: escapeChar }).result;
 }
 
 /**

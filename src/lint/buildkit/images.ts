@@ -169,7 +169,8 @@ export function knownImagePlatform(reference: string): Platform {
     return { os: "windows" };
   }
   if (tag && WINDOWS_TAG.test(tag)) return { os: "windows" };
-  if (registry === "docker.io" && AMD64_ONLY_HUB_IMAGES.has(repository)) return { os: "linux", arch: "amd64" };
+  if (registry === "docker.io" && AMD64_ONLY_HUB_IMAGES.has(repository))
+    return { os: "linux", arch: "amd64" };
   if (registry === "docker.io" && LINUX_HUB_IMAGES.has(repository)) return { os: "linux" };
   if (LINUX_REGISTRY_PREFIXES.some((prefix) => full.startsWith(prefix))) return { os: "linux" };
   if (tag && LINUX_TAG.test(tag)) return { os: "linux" };

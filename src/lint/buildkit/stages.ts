@@ -32,8 +32,8 @@ export interface ArgDeclaration {
   defaultWord: string | null;
 }
 
-export function argDeclarations(instruction: Instruction, escape: "\\" | "`"): ArgDeclaration[] {
-  return splitWords(instruction.args, escape).map((word) => {
+export function argDeclarations(instruction: Instruction, escapeChar: "\\" | "`"): ArgDeclaration[] {
+  return splitWords(instruction.args, escapeChar).map((word) => {
     const eq = word.indexOf("=");
     return eq === -1
       ? { name: word, defaultWord: null }
@@ -76,12 +76,16 @@ export function lookupIn(values: ReadonlyMap<string, string>): Lookup {
 }
 
 /** The words of a FROM after its flags: `image [AS name]`. */
-export function fromWords(from: Instruction, escape: "\\" | "`"): string[] {
-  return splitWords(from.args, escape);
+export function fromWords(from: Instruction, escapeChar: "\\" | "`"): string[] {
+  return splitWords(from.args, escapeChar);
 }
 
 /** The FROM's image word expanded with the default meta ARGs. */
-export function expandedBaseName(df: Dockerfile, from: Instruction, metaArgs: ReadonlyMap<string, string>): Expansion {
+export function expandedBaseName(
+  df: Dockerfile,
+  from: Instruction,
+  metaArgs: ReadonlyMap<string, string>,
+): Expansion {
   const word = fromWords(from, df.escape)[0] ?? "";
   return expandWord(word, lookupIn(metaArgs), { escape: df.escape });
 }
@@ -101,10 +105,10 @@ export function baseStageIndexes(df: Dockerfile, metaArgs = defaultMetaArgs(df))
 }
 
 /** Keys an ENV sets: every `key=value` pair, or the first word of the legacy `ENV key value`. */
-export function envKeys(instruction: Instruction, escape: "\\" | "`"): string[] {
-  const words = splitWords(instruction.args, escape);
+export function envKeys(instruction: Instruction, escapeChar: "\\" | "`"): string[] {
+  const words = splitWords(instruction.args, escapeChar);
   if (words.length === 0) return [];
-  const literal = (word: string) => expandWord(word, () => undefined, { escape }).result;
+  const literal = (word: string) => expandWord(word, () => undefined, { escape: escapeChar }).result;
   if (!words[0]!.includes("=")) return [literal(words[0]!)];
   return words.filter((w) => w.includes("=")).map((w) => literal(w.slice(0, w.indexOf("="))));
 }

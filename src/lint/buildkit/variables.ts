@@ -55,7 +55,8 @@ export function undefinedVariables(df: Dockerfile): UndefinedUse[] {
   const uses: UndefinedUse[] = [];
   for (const stage of df.stages) {
     const baseIndex = bases[stage.index]!;
-    const scope = baseIndex === null ? imageScope(df, stage.from, metaArgs) : cloneScope(finalScopes[baseIndex]!);
+    const scope =
+      baseIndex === null ? imageScope(df, stage.from, metaArgs) : cloneScope(finalScopes[baseIndex]!);
     for (const instruction of stage.instructions) {
       const report = (names: Iterable<string>) => {
         for (const name of new Set(names)) {
@@ -70,8 +71,10 @@ export function undefinedVariables(df: Dockerfile): UndefinedUse[] {
         }
         continue;
       }
-      for (const [word, options] of expandedWords(instruction, df.escape)) report(unknownIn(word, scope, options));
-      if (instruction.keyword === "ENV") for (const key of envKeys(instruction, df.escape)) scope.names.add(key);
+      for (const [word, options] of expandedWords(instruction, df.escape))
+        report(unknownIn(word, scope, options));
+      if (instruction.keyword === "ENV")
+        for (const key of envKeys(instruction, df.escape)) scope.names.add(key);
     }
     finalScopes.push(scope);
   }
@@ -109,8 +112,8 @@ function isReportable(name: string, scope: Scope, globalArgs: ReadonlySet<string
 }
 
 /** The words BuildKit expands in an instruction (ARG and FROM are handled apart). */
-function expandedWords(instruction: Instruction, escape: "\\" | "`"): [string, ExpandOptions][] {
-  const plain: ExpandOptions = { escape };
+function expandedWords(instruction: Instruction, escapeChar: "\\" | "`"): [string, ExpandOptions][] {
+  const plain: ExpandOptions = { escape: escapeChar };
   const flag = (name: string) => instruction.flags.filter((f) => f.name === name && f.value !== null);
   switch (instruction.keyword) {
     case "ENV":
@@ -125,8 +128,13 @@ function expandedWords(instruction: Instruction, escape: "\\" | "`"): [string, E
       return flag("mount").map((f) => [f.value!, plain]);
     case "COPY":
     case "ADD": {
-      const flags = ["chown", "chmod", "checksum"].flatMap(flag).map((f): [string, ExpandOptions] => [f.value!, plain]);
-      const operands = (instruction.json ?? [instruction.args]).map((w): [string, ExpandOptions] => [w, plain]);
+      const flags = ["chown", "chmod", "checksum"]
+        .flatMap(flag)
+        .map((f): [string, ExpandOptions] => [f.value!, plain]);
+      const operands = (instruction.json ?? [instruction.args]).map((w): [string, ExpandOptions] => [
+        w,
+        plain,
+      ]);
       const bodies = instruction.heredocs
         .filter((h) => !h.quoted)
         .map((h): [string, ExpandOptions] => [h.body, { processQuotes: false }]);

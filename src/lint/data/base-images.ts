@@ -46,14 +46,16 @@ export const NON_ROOT_BASES: readonly ImagePattern[] = [
   { repository: "nginxinc/nginx-unprivileged", note: "runs as nginx (uid 101)" },
   {
     repository: "registry.access.redhat.com/ubi*/*-*",
-    tag: /.*/,
     except: ["registry.access.redhat.com/ubi*/ubi-*"],
     note: "UBI language images (python-312, nodejs-20, openjdk-21, go-toolset) run as 1001/185",
   },
-  {
-    repository: "mcr.microsoft.com/windows/nanoserver",
-    note: "Nano Server runs as ContainerUser, not ContainerAdministrator",
-  },
+];
+
+/** DD004: Windows images: no root user (ContainerAdministrator / ContainerUser); not checked. */
+export const WINDOWS_BASES: readonly ImagePattern[] = [
+  { repository: "mcr.microsoft.com/windows*" },
+  { repository: "mcr.microsoft.com/dotnet/framework/*" },
+  { repository: "*", tag: /windowsservercore|nanoserver|ltsc20\d\d/ },
 ];
 
 /** DD004: a user the image already ships, to name in the message. */

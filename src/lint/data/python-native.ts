@@ -67,7 +67,6 @@ export const MUSL_COMPILE_PACKAGES: readonly string[] = [
   "alpine-sdk",
   "gcc",
   "g++",
-  "musl-dev",
   "python3-dev",
   "clang",
 ];

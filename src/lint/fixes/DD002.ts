@@ -20,6 +20,11 @@ export const fixer: Fixer = {
     const to = block.indexOf(cleanup);
     if (positions.length === 0 || positions.some((p) => p === -1 || p >= to)) return null;
     const from = Math.min(...positions);
-    return mergeRuns(ctx, block.slice(from, to + 1), "run the cleanup in the RUN that leaves the files", false);
+    return mergeRuns(
+      ctx,
+      block.slice(from, to + 1),
+      "run the cleanup in the RUN that leaves the files",
+      false,
+    );
   },
 };

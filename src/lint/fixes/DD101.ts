@@ -16,6 +16,9 @@ export const fixer: Fixer = {
     const lower = /\(lowercase\)/.test(hit.message);
     const text = lower ? outer.rawKeyword.toLowerCase() : outer.rawKeyword.toUpperCase();
     if (text === outer.rawKeyword) return null;
-    return { description: `write ${outer.keyword} in ${lower ? "lower" : "upper"} case`, edits: [{ ...span, text }] };
+    return {
+      description: `write ${outer.keyword} in ${lower ? "lower" : "upper"} case`,
+      edits: [{ ...span, text }],
+    };
   },
 };

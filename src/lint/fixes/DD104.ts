@@ -12,7 +12,10 @@ export const fixer: Fixer = {
     const edits: TextEdit[] = [];
     for (const match of map.args.matchAll(/(?<=\/)(tcp|udp|sctp)(?=\s|$)/gi)) {
       if (match[0] === match[0].toLowerCase()) continue;
-      edits.push({ ...sourceSpan(map, match.index, match.index + match[0].length), text: match[0].toLowerCase() });
+      edits.push({
+        ...sourceSpan(map, match.index, match.index + match[0].length),
+        text: match[0].toLowerCase(),
+      });
     }
     return edits.length > 0 ? { description: "write the EXPOSE protocol in lower case", edits } : null;
   },

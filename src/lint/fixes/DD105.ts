@@ -9,11 +9,15 @@ export const fixer: Fixer = {
     if (!found || found.instruction !== found.outer) return null;
     const from = found.outer;
     const keyword = from.rawKeyword;
-    const expected = keyword === keyword.toLowerCase() ? "as" : keyword === keyword.toUpperCase() ? "AS" : null;
+    const expected =
+      keyword === keyword.toLowerCase() ? "as" : keyword === keyword.toUpperCase() ? "AS" : null;
     const words = /^(\S+\s+)(as)(?=\s)/i.exec(from.args);
     const map = mapArgs(ctx.dockerfile, from);
     if (!expected || !words || !map || words[2] === expected) return null;
     const at = words[1]!.length;
-    return { description: `write '${expected}' like '${keyword}'`, edits: [{ ...sourceSpan(map, at, at + 2), text: expected }] };
+    return {
+      description: `write '${expected}' like '${keyword}'`,
+      edits: [{ ...sourceSpan(map, at, at + 2), text: expected }],
+    };
   },
 };

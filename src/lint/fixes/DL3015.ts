@@ -21,7 +21,8 @@ export const fixer: Fixer = {
         if (!install) return null;
         let after = install;
         const start = words.args.indexOf(install);
-        for (let k = start + 1; k < words.args.length && isPromptFlag(cmd.args[k]!); k++) after = words.args[k]!;
+        for (let k = start + 1; k < words.args.length && isPromptFlag(cmd.args[k]!); k++)
+          after = words.args[k]!;
         return [insertAfterWord(shellRun, after, "--no-install-recommends")];
       },
     );

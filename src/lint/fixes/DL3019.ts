@@ -3,7 +3,16 @@ import type { Fixer } from "../types.ts";
 import { fixRunCommands, insertAfterWord, replaceWord, subcommandIndex } from "./support/run-edits.ts";
 
 /** apk global options that take a value (apk(8)). */
-const APK_VALUE_FLAGS = ["X", "repository", "p", "root", "arch", "cache-dir", "keys-dir", "repositories-file"];
+const APK_VALUE_FLAGS = [
+  "X",
+  "repository",
+  "p",
+  "root",
+  "arch",
+  "cache-dir",
+  "keys-dir",
+  "repositories-file",
+];
 
 /**
  * DL3019: `apk add x` → `apk add --no-cache x`. With `--no-cache` apk fetches the index into

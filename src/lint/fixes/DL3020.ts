@@ -21,7 +21,7 @@ export const fixer: Fixer = {
     if (instruction.heredocs.length > 0) return null;
     if (instruction.flags.some((f) => !COPY_FLAGS.has(f.name))) return null;
     const operands = copyOperands(instruction);
-    if (!operands || !operands.sources.every((s) => isPlainLocalFile(dropQuotes(s), ctx.context))) return null;
+    if (!operands?.sources.every((s) => isPlainLocalFile(dropQuotes(s), ctx.context))) return null;
     const keyword = keywordSpan(ctx.dockerfile, outer, instruction);
     if (!keyword) return null;
     return {

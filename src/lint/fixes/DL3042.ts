@@ -10,18 +10,24 @@ import { fixRunCommands, insertAfterWord } from "./support/run-edits.ts";
 export const fixer: Fixer = {
   code: "DL3042",
   fix(ctx, hit) {
-    return fixRunCommands(rule, ctx, hit.line, "add --no-cache-dir to pip install", (cmd, words, shellRun) => {
-      const name = basename(cmd.name);
-      let from = 0;
-      if (name.startsWith("python")) {
-        const m = cmd.args.findIndex((a, k) => a === "-m" && cmd.args[k + 1] === "pip");
-        if (m === -1) return null;
-        from = m + 2;
-      } else if (!name.startsWith("pip")) return null;
-      const index = cmd.args.indexOf("install", from);
-      // Only options may stand between pip and `install` (`pip -q install`).
-      if (index === -1 || cmd.args.slice(from, index).some((a) => !a.startsWith("-"))) return null;
-      return [insertAfterWord(shellRun, words.args[index]!, "--no-cache-dir")];
-    });
+    return fixRunCommands(
+      rule,
+      ctx,
+      hit.line,
+      "add --no-cache-dir to pip install",
+      (cmd, words, shellRun) => {
+        const name = basename(cmd.name);
+        let from = 0;
+        if (name.startsWith("python")) {
+          const m = cmd.args.findIndex((a, k) => a === "-m" && cmd.args[k + 1] === "pip");
+          if (m === -1) return null;
+          from = m + 2;
+        } else if (!name.startsWith("pip")) return null;
+        const index = cmd.args.indexOf("install", from);
+        // Only options may stand between pip and `install` (`pip -q install`).
+        if (index === -1 || cmd.args.slice(from, index).some((a) => !a.startsWith("-"))) return null;
+        return [insertAfterWord(shellRun, words.args[index]!, "--no-cache-dir")];
+      },
+    );
   },
 };

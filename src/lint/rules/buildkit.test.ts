@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile snippets use ${VAR} syntax.
 import { describe, expect, it } from "vitest";
 import { aliasesOf, analyze, finalize } from "../engine.ts";
 import { defaultLintSettings, type LintSettings } from "../settings.ts";
@@ -47,7 +48,9 @@ function contextWith(files: Record<string, string>): ContextAccess {
 
 /** Messages of `code` on the Dockerfile (lines joined by "\n"), with their lines. */
 function hits(code: string, lines: string[], context?: ContextAccess): { line: number; message: string }[] {
-  const analysis = analyze(`${lines.join("\n")}\n`, "Dockerfile", defaultLintSettings(), context, [ruleNamed(code)]);
+  const analysis = analyze(`${lines.join("\n")}\n`, "Dockerfile", defaultLintSettings(), context, [
+    ruleNamed(code),
+  ]);
   return analysis.hits.map((h) => ({ line: h.line, message: h.message }));
 }
 
@@ -102,9 +105,13 @@ describe("suppression by BuildKit name", () => {
   it("# drydock ignore=DD1NN works like any code", () => {
     expect(
       finalize(
-        analyze("# drydock ignore=DD112\nFROM alpine AS Build\n", "Dockerfile", defaultLintSettings(), undefined, [
-          ruleNamed("DD112"),
-        ]),
+        analyze(
+          "# drydock ignore=DD112\nFROM alpine AS Build\n",
+          "Dockerfile",
+          defaultLintSettings(),
+          undefined,
+          [ruleNamed("DD112")],
+        ),
         [],
         defaultLintSettings(),
       ),
@@ -131,24 +138,32 @@ describe("DD101 ConsistentInstructionCasing", () => {
 describe("DD102 CopyIgnoredFile", () => {
   const ignoring = (text: string) => contextWith({ ".dockerignore": text });
   it("flags COPY and ADD of an excluded file", () => {
-    expect(hits("DD102", ["FROM scratch", "COPY Dockerfile .", "ADD Dockerfile /windy"], ignoring("Dockerfile\n"))).toEqual([
+    expect(
+      hits("DD102", ["FROM scratch", "COPY Dockerfile .", "ADD Dockerfile /windy"], ignoring("Dockerfile\n")),
+    ).toEqual([
       { line: 2, message: 'Attempting to Copy file "Dockerfile" that is excluded by .dockerignore' },
       { line: 3, message: 'Attempting to Add file "Dockerfile" that is excluded by .dockerignore' },
     ]);
   });
   it("matches parent directories and cleans paths", () => {
-    expect(linesOf("DD102", ["FROM scratch", "COPY ./node_modules/x/y.js /app/"], ignoring("node_modules"))).toEqual([2]);
-    expect(linesOf("DD102", ["FROM scratch", 'COPY ["docs/a.md", "/app/"]'], ignoring("# comment\n*.md\ndocs"))).toEqual([
-      2,
-    ]);
+    expect(
+      linesOf("DD102", ["FROM scratch", "COPY ./node_modules/x/y.js /app/"], ignoring("node_modules")),
+    ).toEqual([2]);
+    expect(
+      linesOf("DD102", ["FROM scratch", 'COPY ["docs/a.md", "/app/"]'], ignoring("# comment\n*.md\ndocs")),
+    ).toEqual([2]);
   });
   it("flags `.` only when every top-level entry is excluded", () => {
     expect(linesOf("DD102", ["FROM scratch", "COPY . ."], ignoring(".*"))).toEqual([]);
     expect(linesOf("DD102", ["FROM scratch", "COPY . ."], ignoring("*"))).toEqual([2]);
   });
   it("skips exceptions, --from, variables and files not excluded", () => {
-    expect(linesOf("DD102", ["FROM scratch", "COPY ./Dockerfile ."], ignoring("**\n!Dockerfile"))).toEqual([]);
-    expect(linesOf("DD102", ["FROM scratch AS b", "COPY --from=b /foobar /x"], ignoring("foobar"))).toEqual([]);
+    expect(linesOf("DD102", ["FROM scratch", "COPY ./Dockerfile ."], ignoring("**\n!Dockerfile"))).toEqual(
+      [],
+    );
+    expect(linesOf("DD102", ["FROM scratch AS b", "COPY --from=b /foobar /x"], ignoring("foobar"))).toEqual(
+      [],
+    );
     expect(linesOf("DD102", ["FROM scratch", "COPY $SRC /x"], ignoring("*"))).toEqual([]);
     expect(linesOf("DD102", ["FROM scratch", "COPY src /x"], ignoring("dist\n"))).toEqual([]);
     expect(linesOf("DD102", ["FROM scratch", "COPY Dockerfile ."])).toEqual([]);
@@ -158,9 +173,20 @@ describe("DD102 CopyIgnoredFile", () => {
 describe("DD103 ExposeInvalidFormat", () => {
   it("flags IP addresses and host ports", () => {
     expect(hits("DD103", ["FROM scratch", "EXPOSE 127.0.0.1:80:80 [::1]:8080:8080 5000:5000 8000"])).toEqual([
-      { line: 2, message: "EXPOSE instruction should not define an IP address or host-port mapping, found '127.0.0.1:80:80'" },
-      { line: 2, message: "EXPOSE instruction should not define an IP address or host-port mapping, found '[::1]:8080:8080'" },
-      { line: 2, message: "EXPOSE instruction should not define an IP address or host-port mapping, found '5000:5000'" },
+      {
+        line: 2,
+        message:
+          "EXPOSE instruction should not define an IP address or host-port mapping, found '127.0.0.1:80:80'",
+      },
+      {
+        line: 2,
+        message:
+          "EXPOSE instruction should not define an IP address or host-port mapping, found '[::1]:8080:8080'",
+      },
+      {
+        line: 2,
+        message: "EXPOSE instruction should not define an IP address or host-port mapping, found '5000:5000'",
+      },
     ]);
   });
   it("accepts container ports and variables", () => {
@@ -190,7 +216,9 @@ describe("DD105 FromAsCasing", () => {
     ]);
   });
   it("accepts matching casing, and leaves mixed-case FROM to DD101", () => {
-    expect(linesOf("DD105", ["FROM scratch AS a", "from scratch as b", "From scratch as c", "FROM scratch"])).toEqual([]);
+    expect(
+      linesOf("DD105", ["FROM scratch AS a", "from scratch as b", "From scratch as c", "FROM scratch"]),
+    ).toEqual([]);
   });
 });
 
@@ -210,15 +238,23 @@ describe("DD106 InvalidBaseImagePlatform", () => {
     ]);
   });
   it("flags an image known to exist for another OS or architecture only", () => {
-    expect(linesOf("DD106", ["FROM --platform=linux/amd64 mcr.microsoft.com/windows/servercore:ltsc2022"])).toEqual([1]);
+    expect(
+      linesOf("DD106", ["FROM --platform=linux/amd64 mcr.microsoft.com/windows/servercore:ltsc2022"]),
+    ).toEqual([1]);
     expect(linesOf("DD106", ["FROM --platform=windows/amd64 python:3.12-slim-bookworm"])).toEqual([1]);
-    expect(linesOf("DD106", ["ARG PLATFORM=linux/arm64", "FROM --platform=$PLATFORM archlinux:latest"])).toEqual([2]);
+    expect(
+      linesOf("DD106", ["ARG PLATFORM=linux/arm64", "FROM --platform=$PLATFORM archlinux:latest"]),
+    ).toEqual([2]);
   });
   it("leaves variable platforms, unknown images and matching platforms alone", () => {
-    expect(linesOf("DD106", ["FROM --platform=$BUILDPLATFORM mcr.microsoft.com/windows/nanoserver:ltsc2022"])).toEqual([]);
+    expect(
+      linesOf("DD106", ["FROM --platform=$BUILDPLATFORM mcr.microsoft.com/windows/nanoserver:ltsc2022"]),
+    ).toEqual([]);
     expect(linesOf("DD106", ["FROM --platform=linux/arm64 myorg/app:1.0"])).toEqual([]);
     expect(linesOf("DD106", ["FROM --platform=linux/arm64 alpine:3.20"])).toEqual([]);
-    expect(linesOf("DD106", ["FROM --platform=linux/arm64 alpine AS a", "FROM --platform=linux/arm64 a"])).toEqual([]);
+    expect(
+      linesOf("DD106", ["FROM --platform=linux/arm64 alpine AS a", "FROM --platform=linux/arm64 a"]),
+    ).toEqual([]);
     expect(linesOf("DD106", ["FROM alpine AS a", "FROM --platform=linux/arm64 a"])).toEqual([]);
   });
 });
@@ -226,7 +262,10 @@ describe("DD106 InvalidBaseImagePlatform", () => {
 describe("DD107 InvalidDefaultArgInFrom", () => {
   it("flags FROM lines that are invalid with the default ARG values", () => {
     expect(hits("DD107", ["ARG VERSION", "FROM busybox:$VERSION"])).toEqual([
-      { line: 2, message: "Default value for ARG busybox:$VERSION results in empty or invalid base image name" },
+      {
+        line: 2,
+        message: "Default value for ARG busybox:$VERSION results in empty or invalid base image name",
+      },
     ]);
     expect(linesOf("DD107", ["ARG IMAGE", "FROM $IMAGE"])).toEqual([2]);
     expect(linesOf("DD107", ['ARG SFX="box:"', "FROM busy${SFX}"])).toEqual([2]);
@@ -300,9 +339,9 @@ describe("DD109 LegacyKeyValueFormat", () => {
 
 describe("DD110 NoEmptyContinuation", () => {
   it("flags an empty line inside a continuation, on the instruction's line", () => {
-    expect(hits("DD110", ["FROM scratch", "# comment", "COPY Dockerfile \\", "", ".", "COPY Dockerfile \\", "."])).toEqual([
-      { line: 3, message: "Empty continuation line (line 4)" },
-    ]);
+    expect(
+      hits("DD110", ["FROM scratch", "# comment", "COPY Dockerfile \\", "", ".", "COPY Dockerfile \\", "."]),
+    ).toEqual([{ line: 3, message: "Empty continuation line (line 4)" }]);
   });
   it("accepts comment lines inside a continuation", () => {
     expect(linesOf("DD110", ["FROM scratch", "RUN a \\", "  # note", "  && b"])).toEqual([]);
@@ -311,7 +350,9 @@ describe("DD110 NoEmptyContinuation", () => {
 
 describe("DD111 SecretsUsedInArgOrEnv (beyond DL3064)", () => {
   it("flags keys BuildKit's word list catches and DL3064 does not", () => {
-    expect(hits("DD111", ["FROM scratch", "ENV git_key=", "ARG NPM_AUTH", "ENV apikey=bar sunflower=foo"])).toEqual([
+    expect(
+      hits("DD111", ["FROM scratch", "ENV git_key=", "ARG NPM_AUTH", "ENV apikey=bar sunflower=foo"]),
+    ).toEqual([
       { line: 2, message: 'Do not use ARG or ENV instructions for sensitive data (ENV "git_key")' },
       { line: 3, message: 'Do not use ARG or ENV instructions for sensitive data (ARG "NPM_AUTH")' },
       { line: 4, message: 'Do not use ARG or ENV instructions for sensitive data (ENV "apikey")' },
@@ -348,9 +389,9 @@ describe("DD113 UndefinedArgInFrom", () => {
     expect(hits("DD113", ["FROM --platform=$BULIDPLATFORM scratch"])).toEqual([
       { line: 1, message: "FROM argument 'BULIDPLATFORM' is not declared (did you mean BUILDPLATFORM?)" },
     ]);
-    expect(hits("DD113", ["ARG MY_OS=linux", "ARG MY_ARCH=amd64", "FROM --platform=linux/${MYARCH} busybox"])).toEqual([
-      { line: 3, message: "FROM argument 'MYARCH' is not declared (did you mean MY_ARCH?)" },
-    ]);
+    expect(
+      hits("DD113", ["ARG MY_OS=linux", "ARG MY_ARCH=amd64", "FROM --platform=linux/${MYARCH} busybox"]),
+    ).toEqual([{ line: 3, message: "FROM argument 'MYARCH' is not declared (did you mean MY_ARCH?)" }]);
     expect(hits("DD113", ["ARG tag=latest", "FROM busybox:${tag}${version} AS b"])).toEqual([
       { line: 2, message: "FROM argument 'version' is not declared" },
     ]);
@@ -379,22 +420,29 @@ describe("DD114 UndefinedVar", () => {
   });
   it("flags a use before the declaration and suggests close names", () => {
     expect(linesOf("DD114", ["FROM alpine", "COPY $foo .", "ARG foo=bar", "RUN echo $foo"])).toEqual([2]);
-    const lines = ["FROM alpine", "ARG DIR_BINARIES=binaries/", "ARG DIR_ASSETS=assets/", "COPY $DIR_ASSET ."];
+    const lines = [
+      "FROM alpine",
+      "ARG DIR_BINARIES=binaries/",
+      "ARG DIR_ASSETS=assets/",
+      "COPY $DIR_ASSET .",
+    ];
     expect(hits("DD114", lines)).toEqual([
       { line: 4, message: "Usage of undefined variable '$DIR_ASSET' (did you mean $DIR_ASSETS?)" },
     ]);
   });
   it("knows ARG, ENV, inherited stages, and where BuildKit expands", () => {
     expect(linesOf("DD114", ["FROM scratch", "ARG foo", "COPY Dockerfile${foo} ."])).toEqual([]);
-    expect(linesOf("DD114", ["FROM alpine AS base", "ARG foo=Dockerfile", "FROM base", "COPY $foo ."])).toEqual([]);
+    expect(
+      linesOf("DD114", ["FROM alpine AS base", "ARG foo=Dockerfile", "FROM base", "COPY $foo ."]),
+    ).toEqual([]);
     expect(linesOf("DD114", ["FROM alpine", "RUN echo $PATH $undefined", "CMD echo $nope"])).toEqual([]);
     expect(linesOf("DD114", ["FROM alpine", "ARG A=1 B=$A", "ENV C=$B", "WORKDIR /x/$C"])).toEqual([]);
     expect(linesOf("DD114", ["FROM alpine", "ENV A=1 B=$A"])).toEqual([2]);
     expect(linesOf("DD114", ["FROM alpine", "ENV A='$literal'", "COPY \\$escaped /x"])).toEqual([]);
     expect(linesOf("DD114", ["FROM alpine", "RUN --mount=type=cache,target=$CACHE true"])).toEqual([2]);
-    expect(linesOf("DD114", ["FROM alpine", "COPY <<EOF /x", "$body", "EOF", "COPY <<'EOF' /y", "$quoted", "EOF"])).toEqual([
-      2,
-    ]);
+    expect(
+      linesOf("DD114", ["FROM alpine", "COPY <<EOF /x", "$body", "EOF", "COPY <<'EOF' /y", "$quoted", "EOF"]),
+    ).toEqual([2]);
   });
   it("treats global ARGs and platform ARGs as out of scope until declared in the stage", () => {
     expect(linesOf("DD114", ["ARG V=1", "FROM alpine", "COPY app-$V.tgz /"])).toEqual([3]);
@@ -408,10 +456,14 @@ describe("DD114 UndefinedVar", () => {
   it("is conservative when the base image environment is unknown", () => {
     // node sets NODE_VERSION, golang sets GOPATH: BuildKit would see them in the image.
     expect(linesOf("DD114", ["FROM node:20", "ENV V=$NODE_VERSION", "WORKDIR $APP_DIR"])).toEqual([]);
-    expect(linesOf("DD114", ["ARG NODE_VERSION=20", "FROM node:${NODE_VERSION}", "LABEL v=$NODE_VERSION"])).toEqual([]);
+    expect(
+      linesOf("DD114", ["ARG NODE_VERSION=20", "FROM node:${NODE_VERSION}", "LABEL v=$NODE_VERSION"]),
+    ).toEqual([]);
     // ... but lower-case names, near misses and forgotten global ARGs are still mistakes.
     expect(linesOf("DD114", ["FROM node:20", "COPY $foo ."])).toEqual([2]);
     expect(linesOf("DD114", ["FROM node:20", "ARG APP_HOME_DIR=/app", "WORKDIR $APP_HOMEDIR"])).toEqual([3]);
-    expect(linesOf("DD114", ["ARG APP_VERSION=1", "FROM node:20", "COPY app-$APP_VERSION.tgz /"])).toEqual([3]);
+    expect(linesOf("DD114", ["ARG APP_VERSION=1", "FROM node:20", "COPY app-$APP_VERSION.tgz /"])).toEqual([
+      3,
+    ]);
   });
 });

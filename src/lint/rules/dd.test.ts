@@ -393,13 +393,18 @@ describe("DD005 Alpine installs Python packages that need compiling", () => {
     const dockerfile = `
     FROM python:3.12-alpine
     WORKDIR /app
-    COPY requirements/prod.txt ./reqs.txt
-    RUN pip install -r reqs.txt
+    COPY deploy/requirements/ ./reqs/
+    RUN pip install -r reqs/prod.txt
     `;
-    const files = { "requirements/prod.txt": "# deps\n-r base.txt\nflask==3.0.0\n", "requirements/base.txt": "mysqlclient\n" };
+    const files = {
+      "deploy/requirements/prod.txt": "# deps\n-r base.txt\nflask==3.0.0\n",
+      "deploy/requirements/base.txt": "MySQLclient ; sys_platform == 'linux'\n",
+    };
     const hits = run(DD005, dockerfile, files);
     expect(hits.map((h) => h.line)).toEqual([4]);
     expect(hits[0]!.message).toContain("mysqlclient has no musllinux wheel");
+    const renamed = "FROM python:3.12-alpine\nCOPY requirements.txt /tmp/r.txt\nRUN pip install -r /tmp/r.txt\n";
+    expect(lines(DD005, renamed, { "requirements.txt": "psycopg2==2.9.9\n" })).toEqual([3]);
   });
 
   it("does not fire on glibc images, or for packages with musllinux wheels", () => {
@@ -522,7 +527,7 @@ describe("DD008 static binary on a full distribution", () => {
 
   it("fires for a CGO_ENABLED=0 Go binary on debian, at the final FROM", () => {
     const hits = run(DD008, `${goBuild}\nFROM debian:bookworm-slim\nCOPY --from=build /out/server /usr/local/bin/server\nENTRYPOINT ["/usr/local/bin/server"]\n`);
-    expect(hits.map((h) => h.line)).toEqual([5]);
+    expect(hits.map((h) => h.line)).toEqual([6]);
     expect(hits[0]!.message).toContain("gcr.io/distroless/static-debian13:nonroot");
   });
 

@@ -1,11 +1,19 @@
 /** apt-get facts shared by the apt fixers (apt-get(8)). */
 import type { ShellCommand } from "../../../dockerfile/shell.ts";
 import { aptGetInstall } from "../../rules/support/apt.ts";
-import type { CommandWords, WordSpan } from "./shell-words.ts";
 import { subcommandIndex } from "./run-edits.ts";
+import type { CommandWords, WordSpan } from "./shell-words.ts";
 
 /** apt-get options that take a value. */
-export const APT_GET_VALUE_FLAGS = ["t", "target-release", "default-release", "o", "option", "c", "config-file"];
+export const APT_GET_VALUE_FLAGS = [
+  "t",
+  "target-release",
+  "default-release",
+  "o",
+  "option",
+  "c",
+  "config-file",
+];
 
 /** The `install` word of an `apt-get install` command, or null. */
 export function installWord(cmd: ShellCommand, words: CommandWords): WordSpan | null {

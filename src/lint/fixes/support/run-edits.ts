@@ -4,8 +4,8 @@
  */
 import type { ShellCommand } from "../../../dockerfile/shell.ts";
 import type { Fix, Rule, RuleContext, RunInfo, TextEdit } from "../../types.ts";
-import { type ShellRun, shellRunAt, sourceSpan } from "./source-map.ts";
 import { type CommandWords, commandWords, type WordSpan } from "./shell-words.ts";
+import { type ShellRun, shellRunAt, sourceSpan } from "./source-map.ts";
 
 /** An edit that inserts ` text` right after a word of the RUN script. */
 export function insertAfterWord(shellRun: ShellRun, word: WordSpan, text: string): TextEdit {

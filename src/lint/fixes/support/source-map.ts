@@ -139,7 +139,11 @@ export function inCasingOf(keyword: string, example: string): string {
 }
 
 /** Source span of the keyword of `instruction` (the wrapped one for `ONBUILD X`), or null. */
-export function keywordSpan(df: Dockerfile, outer: Instruction, instruction: Instruction = outer): Span | null {
+export function keywordSpan(
+  df: Dockerfile,
+  outer: Instruction,
+  instruction: Instruction = outer,
+): Span | null {
   let at = outer.start;
   const skipBlanks = () => {
     while (df.source[at] === " " || df.source[at] === "\t") at++;
@@ -155,7 +159,10 @@ export function keywordSpan(df: Dockerfile, outer: Instruction, instruction: Ins
 }
 
 /** Source span of the whole argument text (continuations included), or null. */
-export function argsSourceSpan(df: Dockerfile, instruction: Instruction): { map: ArgsMap; span: Span } | null {
+export function argsSourceSpan(
+  df: Dockerfile,
+  instruction: Instruction,
+): { map: ArgsMap; span: Span } | null {
   const map = mapArgs(df, instruction);
   if (!map || map.args.length === 0) return null;
   return { map, span: sourceSpan(map, 0, map.args.length) };

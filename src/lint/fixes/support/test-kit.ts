@@ -28,7 +28,11 @@ export function fixCode(code: string, source: string, context: ContextAccess = N
 }
 
 /** The whole `--fix` loop with default settings (overridable). */
-export function fixAll(source: string, settings: Partial<LintSettings> = {}, context?: ContextAccess): string {
+export function fixAll(
+  source: string,
+  settings: Partial<LintSettings> = {},
+  context?: ContextAccess,
+): string {
   return applyFixes(source, "Dockerfile", { ...defaultLintSettings(), ...settings }, context).output;
 }
 
