@@ -1,8 +1,10 @@
 import { DrydockError } from "../errors.ts";
+import { type DaemonOptions, daemonProvider } from "./daemon/provider.ts";
 import type { ImageHandle } from "./handle.ts";
 import type { ImageReference } from "./reference.ts";
 import type { RegistryOptions } from "./registry/client.ts";
 import { registryProvider } from "./registry/provider.ts";
+import { compressedArchiveHandle } from "./sources/stream-archive.ts";
 import type { Platform } from "./types.ts";
 
 export interface ProviderOptions {
@@ -28,12 +30,14 @@ const unavailable = (what: string) => async (): Promise<never> => {
 /** What the CLI passes to the real providers (credentials, TLS, timeouts). */
 export interface DefaultProviderOptions {
   registry?: RegistryOptions;
+  /** DOCKER_HOST (as `host`) and timeouts for the Docker daemon. */
+  daemon?: DaemonOptions;
 }
 
 export function defaultProviders(options: DefaultProviderOptions = {}): ImageSourceProviders {
   return {
     registry: registryProvider(options.registry),
-    daemon: unavailable("reading from the Docker daemon"),
-    compressedArchive: unavailable("reading a compressed archive"),
+    daemon: daemonProvider(options.daemon),
+    compressedArchive: (path, kind, providerOptions) => compressedArchiveHandle(path, kind, providerOptions),
   };
 }

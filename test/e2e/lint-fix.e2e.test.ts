@@ -50,7 +50,9 @@ function output(result: SpawnSyncReturns<string>): string {
 
 /** The classic builder: no buildx plugin needed, and `--network host` reaches the apt mirror. */
 function dockerBuild(dir: string, tag: string): void {
-  const result = run("docker", ["build", "--network", "host", "-t", tag, dir], { DOCKER_BUILDKIT: "0" });
+  const result = run("docker", ["build", "--force-rm", "--network", "host", "-t", tag, dir], {
+    DOCKER_BUILDKIT: "0",
+  });
   if (result.status !== 0) {
     throw new Error(`docker build of ${dir} failed (exit ${result.status}):\n${output(result).slice(-4000)}`);
   }

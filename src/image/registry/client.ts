@@ -18,7 +18,13 @@ import type { Agent } from "undici";
 import { DrydockError } from "../../errors.ts";
 import { DigestVerifier, digestOf, verifyBuffer } from "../digest.ts";
 import { DEFAULT_REGISTRY, DOCKER_HUB_API_HOST } from "../reference.ts";
-import { type BlobReader, type Descriptor, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES } from "../types.ts";
+import {
+  type BlobReader,
+  type Descriptor,
+  INDEX_MEDIA_TYPES,
+  MANIFEST_MEDIA_TYPES,
+  MEDIA_TYPES,
+} from "../types.ts";
 import { type AuthChallenge, parseAuthenticate } from "./challenge.ts";
 import { type CredentialOptions, lookupCredentials, type RegistryCredentials } from "./credentials.ts";
 import {
@@ -142,7 +148,14 @@ export class RegistryClient {
     this.options = options;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, options.retries ?? 4);
-    this.insecure = new Set((options.insecureRegistries ?? []).map((h) => h.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase()));
+    this.insecure = new Set(
+      (options.insecureRegistries ?? []).map((h) =>
+        h
+          .replace(/^[a-z]+:\/\//i, "")
+          .replace(/\/.*$/, "")
+          .toLowerCase(),
+      ),
+    );
     if (options.password) this.secrets.add(options.password);
   }
 
@@ -157,7 +170,11 @@ export class RegistryClient {
   }
 
   /** A small blob (an image config) in memory, size-capped and verified. */
-  getBlob(repository: string, descriptor: Descriptor, maxBytes = this.options.maxConfigBytes ?? 32 << 20): Promise<Buffer> {
+  getBlob(
+    repository: string,
+    descriptor: Descriptor,
+    maxBytes = this.options.maxConfigBytes ?? 32 << 20,
+  ): Promise<Buffer> {
     return this.guard(() => this.fetchBlob(repository, descriptor, maxBytes));
   }
 
@@ -183,11 +200,15 @@ export class RegistryClient {
     const byDigest = DIGEST.test(reference);
     const what = `${this.registry}/${repository}${byDigest ? "@" : ":"}${reference}`;
     const maxBytes = this.options.maxManifestBytes ?? 4 << 20;
-    const { response, body } = await this.exchange(`/v2/${repository}/manifests/${reference}`, `${what}: manifest`, {
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: pullScope(repository),
-      buffer: maxBytes,
-    });
+    const { response, body } = await this.exchange(
+      `/v2/${repository}/manifests/${reference}`,
+      `${what}: manifest`,
+      {
+        headers: { accept: MANIFEST_ACCEPT },
+        scope: pullScope(repository),
+        buffer: maxBytes,
+      },
+    );
     if (!response.ok) throw await this.statusError(response, `${what}: manifest`);
     const bytes = body!;
     const mediaType = manifestMediaType(response.headers.get("content-type"), bytes, what);
@@ -195,10 +216,16 @@ export class RegistryClient {
     if (byDigest) verifyBuffer(bytes, reference, `${what}: manifest`);
     if (headerDigest) {
       if (!DIGEST.test(headerDigest)) {
-        throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: malformed Docker-Content-Digest "${oneLine(headerDigest, 80)}"`);
+        throw new DrydockError(
+          "REGISTRY_BAD_RESPONSE",
+          `${what}: malformed Docker-Content-Digest "${oneLine(headerDigest, 80)}"`,
+        );
       }
       if (byDigest && headerDigest !== reference) {
-        throw new DrydockError("DIGEST_MISMATCH", `${what}: the registry's Docker-Content-Digest ${headerDigest} is not the digest asked for`);
+        throw new DrydockError(
+          "DIGEST_MISMATCH",
+          `${what}: the registry's Docker-Content-Digest ${headerDigest} is not the digest asked for`,
+        );
       }
       const algorithm = headerDigest.split(":")[0]!;
       if (digestOf(bytes, algorithm) !== headerDigest) {
@@ -214,7 +241,10 @@ export class RegistryClient {
   private async fetchBlob(repository: string, descriptor: Descriptor, maxBytes: number): Promise<Buffer> {
     const what = `${this.registry}/${repository}: blob ${descriptor.digest}`;
     if (descriptor.size > maxBytes) {
-      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: declares ${descriptor.size} bytes, over the ${maxBytes}-byte limit`);
+      throw new DrydockError(
+        "REGISTRY_BAD_RESPONSE",
+        `${what}: declares ${descriptor.size} bytes, over the ${maxBytes}-byte limit`,
+      );
     }
     const { response, body } = await this.exchange(`/v2/${repository}/blobs/${descriptor.digest}`, what, {
       scope: pullScope(repository),
@@ -222,7 +252,10 @@ export class RegistryClient {
     });
     if (!response.ok) throw await this.statusError(response, what);
     if (body!.length !== descriptor.size) {
-      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: got ${body!.length} bytes, the descriptor says ${descriptor.size}`);
+      throw new DrydockError(
+        "REGISTRY_BAD_RESPONSE",
+        `${what}: got ${body!.length} bytes, the descriptor says ${descriptor.size}`,
+      );
     }
     verifyBuffer(body!, descriptor.digest, what);
     return body!;
@@ -237,7 +270,10 @@ export class RegistryClient {
     const declared = response.headers.get("content-length");
     if (declared !== null && Number(declared) !== descriptor.size) {
       await discard(response);
-      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: the registry sends ${declared} bytes, the descriptor says ${descriptor.size}`);
+      throw new DrydockError(
+        "REGISTRY_BAD_RESPONSE",
+        `${what}: the registry sends ${declared} bytes, the descriptor says ${descriptor.size}`,
+      );
     }
     if (!response.body) throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: empty response`);
     const source = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
@@ -252,14 +288,24 @@ export class RegistryClient {
       transform(chunk: Buffer, _encoding, callback: TransformCallback) {
         seen += chunk.length;
         if (seen > descriptor.size) {
-          callback(new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: more than the ${descriptor.size} bytes its descriptor declares`));
+          callback(
+            new DrydockError(
+              "REGISTRY_BAD_RESPONSE",
+              `${what}: more than the ${descriptor.size} bytes its descriptor declares`,
+            ),
+          );
           return;
         }
         callback(null, chunk);
       },
       flush(callback: TransformCallback) {
         if (seen < descriptor.size) {
-          callback(new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: ended after ${seen} of ${descriptor.size} bytes`));
+          callback(
+            new DrydockError(
+              "REGISTRY_BAD_RESPONSE",
+              `${what}: ended after ${seen} of ${descriptor.size} bytes`,
+            ),
+          );
           return;
         }
         callback();
@@ -295,11 +341,20 @@ export class RegistryClient {
       const base = `${scheme}://${this.host}`;
       try {
         // Probing HTTPS on a host that may be plain HTTP: one try, then fall back.
-        ({ response } = await this.exchange(`${base}/v2/`, `${this.host}: ping`, { attempts: last ? undefined : 1 }));
+        ({ response } = await this.exchange(`${base}/v2/`, `${this.host}: ping`, {
+          attempts: last ? undefined : 1,
+        }));
         this.base = base;
         break;
       } catch (error) {
-        if (last || !(error instanceof DrydockError) || !/^REGISTRY_(TLS|UNAVAILABLE|TIMEOUT)$/.test(error.code)) throw error;
+        // A certificate problem means the server does speak TLS: report it, do not downgrade.
+        if (
+          last ||
+          !(error instanceof DrydockError) ||
+          !/^REGISTRY_(HANDSHAKE|UNAVAILABLE|TIMEOUT)$/.test(error.code)
+        ) {
+          throw error;
+        }
       }
     }
     await discard(response!);
@@ -351,7 +406,9 @@ export class RegistryClient {
           }
         }
         if (isRetryableStatus(response.status) && attempt < attempts) {
-          const wait = retryAfterMs(response.headers.get("retry-after")) ?? backoffMs(attempt - 1, this.retryBase(), this.maxDelay());
+          const wait =
+            retryAfterMs(response.headers.get("retry-after")) ??
+            backoffMs(attempt - 1, this.retryBase(), this.maxDelay());
           await discard(response);
           await sleep(Math.min(wait, this.maxDelay()));
           continue;
@@ -370,30 +427,48 @@ export class RegistryClient {
     }
   }
 
-  private async fetchFollowingRedirects(url: string, options: ExchangeOptions, authorization?: string): Promise<Response> {
+  private async fetchFollowingRedirects(
+    url: string,
+    options: ExchangeOptions,
+    authorization?: string,
+  ): Promise<Response> {
     const agents = await this.getAgents();
     let target = new URL(url);
     let auth = authorization;
     let method = options.method ?? "GET";
     for (let hop = 0; ; hop++) {
-      const headers: Record<string, string> = { "user-agent": this.options.userAgent ?? "drydock", ...options.headers };
+      const headers: Record<string, string> = {
+        "user-agent": this.options.userAgent ?? "drydock",
+        ...options.headers,
+      };
       if (auth) headers.authorization = auth;
-      const dispatcher = this.insecure.has(target.host.toLowerCase()) && agents.insecure ? agents.insecure : agents.secure;
-      const response = await fetch(target, {
+      const dispatcher =
+        this.insecure.has(target.host.toLowerCase()) && agents.insecure ? agents.insecure : agents.secure;
+      // `dispatcher` is undici's extension of RequestInit (Node's fetch is undici's).
+      const init = {
         method,
         headers,
         body: method === "GET" || method === "HEAD" ? undefined : options.body,
         redirect: "manual",
         dispatcher,
-      } as RequestInit);
+      };
+      const response = await fetch(target, init as unknown as RequestInit);
       if (!REDIRECTS.has(response.status)) return response;
       await discard(response);
       const location = response.headers.get("location");
-      if (!location) throw new DrydockError("REGISTRY_BAD_RESPONSE", `${target.host}: redirect without a Location`);
-      if (hop >= MAX_REDIRECTS) throw new DrydockError("REGISTRY_BAD_RESPONSE", `${target.host}: more than ${MAX_REDIRECTS} redirects`);
+      if (!location)
+        throw new DrydockError("REGISTRY_BAD_RESPONSE", `${target.host}: redirect without a Location`);
+      if (hop >= MAX_REDIRECTS)
+        throw new DrydockError(
+          "REGISTRY_BAD_RESPONSE",
+          `${target.host}: more than ${MAX_REDIRECTS} redirects`,
+        );
       const next = new URL(location, target);
       if (next.protocol !== "https:" && next.protocol !== "http:") {
-        throw new DrydockError("REGISTRY_BAD_RESPONSE", `${target.host}: redirect to an unsupported scheme ${next.protocol}`);
+        throw new DrydockError(
+          "REGISTRY_BAD_RESPONSE",
+          `${target.host}: redirect to an unsupported scheme ${next.protocol}`,
+        );
       }
       // Blob downloads redirect to storage hosts: the registry's credentials stay with it.
       if (next.origin !== target.origin) auth = undefined;
@@ -409,11 +484,15 @@ export class RegistryClient {
         try {
           extraCa = await readFile(this.options.caCert, "utf8");
         } catch (error) {
-          throw new DrydockError("REGISTRY_CONFIG", `--ca-cert ${this.options.caCert}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+          throw new DrydockError(
+            "REGISTRY_CONFIG",
+            `--ca-cert ${this.options.caCert}: cannot read (${(error as NodeJS.ErrnoException).code})`,
+          );
         }
       }
       const secure = createAgent({ timeoutMs: this.timeoutMs, extraCa });
-      const insecure = this.insecure.size > 0 ? createAgent({ timeoutMs: this.timeoutMs, insecure: true }) : undefined;
+      const insecure =
+        this.insecure.size > 0 ? createAgent({ timeoutMs: this.timeoutMs, insecure: true }) : undefined;
       return { secure, insecure };
     })();
     return this.agents;
@@ -456,7 +535,8 @@ export class RegistryClient {
 
   private async bearerToken(challenge: AuthChallenge, scope: string): Promise<string> {
     const realm = challenge.params.realm;
-    if (!realm) throw new DrydockError("REGISTRY_BAD_RESPONSE", `${this.host}: Bearer challenge without a realm`);
+    if (!realm)
+      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${this.host}: Bearer challenge without a realm`);
     const service = challenge.params.service;
     const key = `${scope}\n${realm}\n${service ?? ""}`;
     const cached = this.tokens.get(key);
@@ -475,7 +555,11 @@ export class RegistryClient {
     for (const key of this.tokens.keys()) if (key.startsWith(`${scope}\n`)) this.tokens.delete(key);
   }
 
-  private async requestToken(realm: string, service: string | undefined, scope: string): Promise<CachedToken> {
+  private async requestToken(
+    realm: string,
+    service: string | undefined,
+    scope: string,
+  ): Promise<CachedToken> {
     let url: URL;
     try {
       url = new URL(realm);
@@ -483,22 +567,38 @@ export class RegistryClient {
       throw new DrydockError("REGISTRY_BAD_RESPONSE", `${this.host}: token realm is not a URL`);
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${this.host}: token realm has unsupported scheme ${url.protocol}`);
+      throw new DrydockError(
+        "REGISTRY_BAD_RESPONSE",
+        `${this.host}: token realm has unsupported scheme ${url.protocol}`,
+      );
     }
     const credentials = await this.credentials();
     const sendsSecrets = Boolean(credentials?.identityToken || credentials?.username !== undefined);
     if (url.protocol === "http:" && sendsSecrets && !this.allowsPlainHttp(url.host)) {
-      throw new DrydockError("REGISTRY_INSECURE", `${this.host}: refusing to send credentials to a plain-HTTP token server (${url.host})`, {
-        hint: "list it with --insecure-registry HOST if that is intended",
-      });
+      throw new DrydockError(
+        "REGISTRY_INSECURE",
+        `${this.host}: refusing to send credentials to a plain-HTTP token server (${url.host})`,
+        {
+          hint: "list it with --insecure-registry HOST if that is intended",
+        },
+      );
     }
     const what = `${this.host}: token from ${url.host}`;
     const options: ExchangeOptions = {};
     if (credentials?.identityToken) {
       // OAuth2 refresh-token grant (auth/oauth.md), what `docker login` leaves behind for some registries.
-      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.identityToken, client_id: "drydock", scope });
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: credentials.identityToken,
+        client_id: "drydock",
+        scope,
+      });
       if (service) form.set("service", service);
-      Object.assign(options, { method: "POST", body: form.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
+      Object.assign(options, {
+        method: "POST",
+        body: form.toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
     } else {
       if (service) url.searchParams.set("service", service);
       url.searchParams.append("scope", scope);
@@ -508,7 +608,10 @@ export class RegistryClient {
         options.headers = { authorization: `Basic ${basic}` };
       }
     }
-    const { response, body } = await this.exchange(url.toString(), what, { ...options, buffer: MAX_TOKEN_RESPONSE });
+    const { response, body } = await this.exchange(url.toString(), what, {
+      ...options,
+      buffer: MAX_TOKEN_RESPONSE,
+    });
     if (response.status === 401 || response.status === 403) {
       await discard(response);
       throw new DrydockError(
@@ -531,10 +634,12 @@ export class RegistryClient {
       throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: the answer is not JSON`);
     }
     const token = typeof answer.token === "string" && answer.token ? answer.token : answer.access_token;
-    if (typeof token !== "string" || !token) throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: the answer has no token`);
+    if (typeof token !== "string" || !token)
+      throw new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: the answer has no token`);
     this.secrets.add(token);
     // The spec's default lifetime is 60 s; renew a little early (10%, at most 30 s).
-    const lifetimeMs = (typeof answer.expires_in === "number" && answer.expires_in > 0 ? answer.expires_in : 60) * 1000;
+    const lifetimeMs =
+      (typeof answer.expires_in === "number" && answer.expires_in > 0 ? answer.expires_in : 60) * 1000;
     return { token, expiresAt: Date.now() + lifetimeMs - Math.min(30_000, lifetimeMs / 10) };
   }
 
@@ -558,7 +663,10 @@ export class RegistryClient {
     }
     if (status === 404) return new DrydockError("REGISTRY_NOT_FOUND", `${what}: not found${suffix}`);
     if (isRetryableStatus(status)) {
-      return new DrydockError("REGISTRY_UNAVAILABLE", `${what}: HTTP ${status} after ${this.retries + 1} tries${suffix}`);
+      return new DrydockError(
+        "REGISTRY_UNAVAILABLE",
+        `${what}: HTTP ${status} after ${this.retries + 1} tries${suffix}`,
+      );
     }
     return new DrydockError("REGISTRY_BAD_RESPONSE", `${what}: unexpected HTTP ${status}${suffix}`);
   }
@@ -568,7 +676,9 @@ export class RegistryClient {
     try {
       return await fn();
     } catch (error) {
-      throw this.scrub(error instanceof DrydockError ? error : networkError(error, this.host, this.timeoutMs));
+      throw this.scrub(
+        error instanceof DrydockError ? error : networkError(error, this.host, this.timeoutMs),
+      );
     }
   }
 
@@ -591,10 +701,14 @@ function pullScope(repository: string): string {
 function registryErrorDetail(body: Buffer): string | undefined {
   if (body.length === 0) return undefined;
   try {
-    const parsed = JSON.parse(body.toString("utf8")) as { errors?: Array<{ code?: unknown; message?: unknown }> };
+    const parsed = JSON.parse(body.toString("utf8")) as {
+      errors?: Array<{ code?: unknown; message?: unknown }>;
+    };
     const first = parsed.errors?.[0];
     if (!first) return undefined;
-    const parts = [first.code, first.message].filter((p): p is string => typeof p === "string" && p.length > 0);
+    const parts = [first.code, first.message].filter(
+      (p): p is string => typeof p === "string" && p.length > 0,
+    );
     return parts.length > 0 ? oneLine(parts.join(": "), 160) : undefined;
   } catch {
     return undefined;
@@ -614,10 +728,16 @@ function manifestMediaType(contentType: string | null, bytes: Buffer, what: stri
   const field = typeof document.mediaType === "string" ? document.mediaType : undefined;
   if (field && KNOWN_MANIFEST_TYPES.includes(field)) return field;
   if (document.schemaVersion === 1 || header?.includes("manifest.v1") || field?.includes("manifest.v1")) {
-    throw new DrydockError("UNSUPPORTED_MEDIA_TYPE", `${what}: Docker schema 1 manifests are not supported (push the image again with a current client)`);
+    throw new DrydockError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${what}: Docker schema 1 manifests are not supported (push the image again with a current client)`,
+    );
   }
   // OCI lets the mediaType field be absent: tell an index from a manifest by shape.
   if (!field && Array.isArray(document.manifests)) return MEDIA_TYPES.ociIndex;
   if (!field && document.config) return MEDIA_TYPES.ociManifest;
-  throw new DrydockError("UNSUPPORTED_MEDIA_TYPE", `${what}: unsupported manifest type ${oneLine(field ?? header ?? "unknown", 80)}`);
+  throw new DrydockError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${what}: unsupported manifest type ${oneLine(field ?? header ?? "unknown", 80)}`,
+  );
 }

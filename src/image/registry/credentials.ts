@@ -106,7 +106,10 @@ async function readDockerConfig(path: string): Promise<DockerConfig | undefined>
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new DrydockError("REGISTRY_CONFIG", `${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+    throw new DrydockError(
+      "REGISTRY_CONFIG",
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   let value: unknown;
   try {
@@ -149,7 +152,11 @@ function fromAuths(config: DockerConfig, registry: string, path: string): Regist
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      if (colon <= 0) throw new DrydockError("REGISTRY_CONFIG", `${path}: the "auth" field for ${key} is not base64 of user:password`);
+      if (colon <= 0)
+        throw new DrydockError(
+          "REGISTRY_CONFIG",
+          `${path}: the "auth" field for ${key} is not base64 of user:password`,
+        );
       return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: path };
     }
     if (entry.username) return { username: entry.username, password: entry.password ?? "", source: path };
@@ -166,49 +173,62 @@ export async function runCredentialHelper(
   options: CredentialOptions = {},
 ): Promise<RegistryCredentials | undefined> {
   const program = `docker-credential-${name}`;
-  if (!HELPER_NAME.test(name)) throw new DrydockError("REGISTRY_CONFIG", `invalid credential helper name "${name}"`);
+  if (!HELPER_NAME.test(name))
+    throw new DrydockError("REGISTRY_CONFIG", `invalid credential helper name "${name}"`);
   const timeoutMs = options.credentialHelperTimeoutMs ?? 10_000;
-  const { code, stdout, failure } = await new Promise<{ code: number | null; stdout: string; failure?: string }>(
-    (resolve) => {
-      const child = spawn(program, ["get"], { env: options.env as NodeJS.ProcessEnv | undefined, stdio: "pipe" });
-      const out: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const finish = (result: { code: number | null; stdout: string; failure?: string }) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        finish({ code: null, stdout: "", failure: `did not answer within ${timeoutMs / 1000}s` });
-      }, timeoutMs);
-      child.stdout.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= HELPER_OUTPUT_LIMIT) out.push(chunk);
-      });
-      child.stderr.resume();
-      child.on("error", (error: NodeJS.ErrnoException) => {
-        const reason = error.code === "ENOENT" ? "is not on PATH" : `could not start (${error.code ?? "error"})`;
-        finish({ code: null, stdout: "", failure: reason });
-      });
-      child.on("close", (exitCode) => finish({ code: exitCode, stdout: Buffer.concat(out).toString("utf8") }));
-      child.stdin.on("error", () => {});
-      child.stdin.end(serverUrl);
-    },
-  );
+  const { code, stdout, failure } = await new Promise<{
+    code: number | null;
+    stdout: string;
+    failure?: string;
+  }>((resolve) => {
+    const child = spawn(program, ["get"], {
+      env: options.env as NodeJS.ProcessEnv | undefined,
+      stdio: "pipe",
+    });
+    const out: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: { code: number | null; stdout: string; failure?: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish({ code: null, stdout: "", failure: `did not answer within ${timeoutMs / 1000}s` });
+    }, timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= HELPER_OUTPUT_LIMIT) out.push(chunk);
+    });
+    child.stderr.resume();
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === "ENOENT" ? "is not on PATH" : `could not start (${error.code ?? "error"})`;
+      finish({ code: null, stdout: "", failure: reason });
+    });
+    child.on("close", (exitCode) => finish({ code: exitCode, stdout: Buffer.concat(out).toString("utf8") }));
+    child.stdin.on("error", () => {});
+    child.stdin.end(serverUrl);
+  });
   if (failure) throw new DrydockError("REGISTRY_CREDENTIALS", `credential helper ${program} ${failure}`);
   if (code !== 0) {
     // The helpers' protocol: "credentials not found in native keychain" on stdout, exit 1.
     if (/credentials not found/i.test(stdout)) return undefined;
-    throw new DrydockError("REGISTRY_CREDENTIALS", `credential helper ${program} failed (exit ${code}) for ${serverUrl}`);
+    throw new DrydockError(
+      "REGISTRY_CREDENTIALS",
+      `credential helper ${program} failed (exit ${code}) for ${serverUrl}`,
+    );
   }
   let answer: z.infer<typeof helperAnswerSchema>;
   try {
     answer = helperAnswerSchema.parse(JSON.parse(stdout));
   } catch {
-    throw new DrydockError("REGISTRY_CREDENTIALS", `credential helper ${program} gave an answer that is not its JSON`);
+    throw new DrydockError(
+      "REGISTRY_CREDENTIALS",
+      `credential helper ${program} gave an answer that is not its JSON`,
+    );
   }
   if (!answer.Secret && !answer.Username) return undefined;
   if (answer.Username === "<token>") return { identityToken: answer.Secret ?? "", source: program };

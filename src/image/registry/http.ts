@@ -32,7 +32,12 @@ export function createAgent(options: AgentOptions): Agent {
   });
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
 const TLS_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -57,7 +62,8 @@ export function errorCode(error: unknown): string | undefined {
 
 /** Network failures worth another try (not certificate problems, not our own errors). */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof DrydockError) return error.code === "REGISTRY_TIMEOUT" || error.code === "REGISTRY_UNAVAILABLE";
+  if (error instanceof DrydockError)
+    return error.code === "REGISTRY_TIMEOUT" || error.code === "REGISTRY_UNAVAILABLE";
   const code = errorCode(error);
   return code === undefined ? error instanceof TypeError : !TLS_CODES.has(code) && !isHandshakeFailure(code);
 }
@@ -73,7 +79,11 @@ export function networkError(error: unknown, what: string, timeoutMs: number): D
   const code = errorCode(error);
   if (code && TIMEOUT_CODES.has(code)) {
     const phase =
-      code === "UND_ERR_BODY_TIMEOUT" ? "stalled while sending data" : code === "UND_ERR_CONNECT_TIMEOUT" ? "did not accept a connection" : "did not answer";
+      code === "UND_ERR_BODY_TIMEOUT"
+        ? "stalled while sending data"
+        : code === "UND_ERR_CONNECT_TIMEOUT"
+          ? "did not accept a connection"
+          : "did not answer";
     return new DrydockError("REGISTRY_TIMEOUT", `${what}: the server ${phase} for ${timeoutMs / 1000}s`);
   }
   if (code && TLS_CODES.has(code)) {
@@ -82,7 +92,7 @@ export function networkError(error: unknown, what: string, timeoutMs: number): D
     });
   }
   if (code && isHandshakeFailure(code)) {
-    return new DrydockError("REGISTRY_TLS", `${what}: TLS handshake failed (${code})`, {
+    return new DrydockError("REGISTRY_HANDSHAKE", `${what}: TLS handshake failed (${code})`, {
       hint: "a registry that speaks plain HTTP must be listed with --insecure-registry HOST",
     });
   }
@@ -99,7 +109,10 @@ export function networkError(error: unknown, what: string, timeoutMs: number): D
 
 /** Collapses whitespace and bounds the length of text that came from a server. */
 export function oneLine(text: string, max = 200): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
@@ -144,7 +157,9 @@ export async function discard(response: Response): Promise<void> {
 
 /** Statuses a retry may cure. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+  return (
+    status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504
+  );
 }
 
 /** Retry-After in milliseconds (delta-seconds or an HTTP date), if the server sent one. */

@@ -32,7 +32,10 @@ export function registryProvider(
     const client = new RegistryClient(reference.registry, options);
     try {
       const resolved = await resolveRegistryImage(client, reference, providerOptions);
-      return { ...randomAccessHandle(resolved, client.blobReader(reference.repository)), close: () => client.close() };
+      return {
+        ...randomAccessHandle(resolved, client.blobReader(reference.repository)),
+        close: () => client.close(),
+      };
     } catch (error) {
       await client.close();
       throw error;
@@ -51,14 +54,18 @@ export async function resolveRegistryImage(
   let fetched = await client.getManifest(repository, manifestReference(reference));
   let indexDigest: string | undefined;
   for (let depth = 0; INDEX_MEDIA_TYPES.includes(fetched.mediaType); depth++) {
-    if (depth >= MAX_INDEX_DEPTH) throw new DrydockError("BAD_DOCUMENT", `${label}: image indexes nested too deep`);
+    if (depth >= MAX_INDEX_DEPTH)
+      throw new DrydockError("BAD_DOCUMENT", `${label}: image indexes nested too deep`);
     const index = parseDocument(indexSchema, fetched.bytes, `${label}: image index`) as ImageIndex;
     const chosen = choosePlatform(index.manifests, options, label);
     indexDigest = fetched.digest;
     fetched = await fetchChild(client, repository, chosen, label);
   }
   if (!MANIFEST_MEDIA_TYPES.includes(fetched.mediaType)) {
-    throw new DrydockError("UNSUPPORTED_MEDIA_TYPE", `${label}: unsupported manifest type ${fetched.mediaType}`);
+    throw new DrydockError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${label}: unsupported manifest type ${fetched.mediaType}`,
+    );
   }
   const manifest = parseDocument(manifestSchema, fetched.bytes, `${label}: manifest`) as ImageManifest;
   const configBytes = await client.getBlob(repository, manifest.config);
@@ -96,7 +103,11 @@ async function fetchChild(
 
 function platformOf(config: ImageConfig): Platform {
   if (!config.os || !config.architecture) return { os: "unknown", architecture: "unknown" };
-  return { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+  return {
+    os: config.os,
+    architecture: config.architecture,
+    ...(config.variant ? { variant: config.variant } : {}),
+  };
 }
 
 export interface RegistryPlatformEntry {
@@ -142,7 +153,8 @@ async function indexEntries(
   label: string,
   depth: number,
 ): Promise<RegistryPlatformEntry[]> {
-  if (depth >= MAX_INDEX_DEPTH) throw new DrydockError("BAD_DOCUMENT", `${label}: image indexes nested too deep`);
+  if (depth >= MAX_INDEX_DEPTH)
+    throw new DrydockError("BAD_DOCUMENT", `${label}: image indexes nested too deep`);
   const index = parseDocument(indexSchema, fetched.bytes, `${label}: image index`) as ImageIndex;
   const entries: RegistryPlatformEntry[] = [];
   for (const descriptor of index.manifests) {
@@ -151,9 +163,16 @@ async function indexEntries(
       const nested = await fetchChild(client, repository, descriptor, label);
       entries.push(...(await indexEntries(client, repository, nested, label, depth + 1)));
     } else if (descriptor.platform) {
-      entries.push({ platform: descriptor.platform, digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size });
+      entries.push({
+        platform: descriptor.platform,
+        digest: descriptor.digest,
+        mediaType: descriptor.mediaType,
+        size: descriptor.size,
+      });
     } else {
-      entries.push(await singleEntry(client, repository, await fetchChild(client, repository, descriptor, label), label));
+      entries.push(
+        await singleEntry(client, repository, await fetchChild(client, repository, descriptor, label), label),
+      );
     }
   }
   return entries;
@@ -167,7 +186,11 @@ async function singleEntry(
   label: string,
 ): Promise<RegistryPlatformEntry> {
   const manifest = parseDocument(manifestSchema, fetched.bytes, `${label}: manifest`) as ImageManifest;
-  const config = parseDocument(configSchema, await client.getBlob(repository, manifest.config), `${label}: image config`);
+  const config = parseDocument(
+    configSchema,
+    await client.getBlob(repository, manifest.config),
+    `${label}: image config`,
+  );
   return {
     platform: platformOf(config as ImageConfig),
     digest: fetched.digest,

@@ -59,6 +59,8 @@ export interface StreamArchiveOptions extends ResolveOptions {
   limits?: Partial<StreamArchiveLimits>;
   /** Reported as the resolved image's reference (the daemon's image name). */
   reportedReference?: string;
+  /** Called with the resolved image of every pass; throws when it is not the image expected. */
+  verify?: (resolved: ResolvedImage) => void;
 }
 
 /** What one pass learned: the resolved image and the indexed layers. */
@@ -375,6 +377,7 @@ class Scanner {
   async finish(): Promise<ArchiveScan> {
     const { resolved } = await resolveFromStore(this.store, this.options.kind, this.options);
     if (this.options.reportedReference) resolved.reference = this.options.reportedReference;
+    this.options.verify?.(resolved);
     const layers = () => Promise.all(resolved.layers.map((ref) => this.layerData(resolved, ref.index)));
     return { resolved, layers };
   }
@@ -391,13 +394,14 @@ class Scanner {
     const label = `${this.source}: layer ${position + 1} (${ref.descriptor.digest.slice(0, 19)})`;
     let record = this.layers.get(name);
     if (!record) record = await this.layerFromJsonBuffer(name, label);
-    if (record.error) throw record.error;
+    // The digest first: a tampered blob is reported as such, whatever else is wrong with it.
     if (record.digest !== ref.descriptor.digest.toLowerCase()) {
       throw new DrydockError(
         "DIGEST_MISMATCH",
         `${label}: content does not match its digest (got ${record.digest.slice(0, 19)}…)`,
       );
     }
+    if (record.error) throw record.error;
     const result = record.result!;
     return {
       ref,

@@ -89,14 +89,6 @@ export function describeCommand(command: ShellCommand, max = 60): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** `NAME=value` assignments before a command or in `export`/`ENV`: is NAME set to one of values? */
-export function assignsVariable(words: readonly string[], name: string): string | undefined {
-  for (const word of words) {
-    if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-  }
-  return undefined;
-}
-
 export interface SubcommandMatch {
   parsed: ParsedArgs;
   /** Positional words after the subcommand (packages, goals, paths). */

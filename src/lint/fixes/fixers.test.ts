@@ -372,6 +372,33 @@ cases("DD002", [
     ),
   ],
   [
+    "backtick escape character",
+    df(
+      "# escape=`",
+      DEBIAN,
+      "RUN apt-get update",
+      "RUN apt-get install -y curl",
+      "RUN rm -rf /var/lib/apt/lists/*",
+    ),
+    df(
+      "# escape=`",
+      DEBIAN,
+      "RUN apt-get update && `",
+      "    apt-get install -y curl && `",
+      "    rm -rf /var/lib/apt/lists/*",
+    ),
+  ],
+  [
+    "indented RUNs keep their indentation",
+    df(DEBIAN, "  RUN apt-get update", "  RUN apt-get install -y curl", "  RUN rm -rf /var/lib/apt/lists/*"),
+    df(
+      DEBIAN,
+      "  RUN apt-get update && \\",
+      "      apt-get install -y curl && \\",
+      "      rm -rf /var/lib/apt/lists/*",
+    ),
+  ],
+  [
     "a COPY in between: no fix",
     df(DEBIAN, "RUN apt-get update", "COPY x /x", "RUN rm -rf /var/lib/apt/lists/*"),
     df(DEBIAN, "RUN apt-get update", "COPY x /x", "RUN rm -rf /var/lib/apt/lists/*"),

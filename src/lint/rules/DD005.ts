@@ -225,7 +225,7 @@ function compilerMessage(compiler: { name: string; line: number } | null, image:
 }
 
 /** `python:3.12-alpine3.20` → `python:3.12-slim`; plain `alpine` → a python -slim image. */
-export function slimVariant(image: ImageRef): string {
+function slimVariant(image: ImageRef): string {
   if (image.name === "alpine") return "a glibc image such as python:3.13-slim";
   const tag = image.tag ?? "latest";
   const slim = tag.replace(/-?alpine[0-9.]*/, "-slim").replace(/^-/, "");
@@ -233,7 +233,7 @@ export function slimVariant(image: ImageRef): string {
 }
 
 /** Numeric comparison of dotted versions (`1.24.4` < `1.25.0`); non-numeric parts count as 0. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map((p) => Number.parseInt(p, 10) || 0);
   const pb = b.split(".").map((p) => Number.parseInt(p, 10) || 0);
   for (let k = 0; k < Math.max(pa.length, pb.length); k++) {

@@ -1,5 +1,6 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
+import { stageChain } from "../dd/stages.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 /**
@@ -33,13 +34,19 @@ export const rule: Rule = {
 
 const SHELLS = new Set(["sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "busybox"]);
 
-/** The SHELL in effect for a RUN: the last SHELL before it in its stage (default /bin/sh -c). */
+/**
+ * The SHELL in effect for a RUN: the last SHELL before it in its stage or in the stages that
+ * stage is built FROM (SHELL is image config and is inherited); default `/bin/sh -c`.
+ */
 function shellAt(df: Dockerfile, instruction: Instruction): string[] {
   let shell = ["/bin/sh", "-c"];
-  for (const i of df.instructions) {
-    if (i === instruction) break;
-    if (i.keyword === "FROM") shell = ["/bin/sh", "-c"];
-    else if (i.keyword === "SHELL" && i.json && i.json.length > 0) shell = i.json;
+  const stage = df.stages[instruction.stage];
+  if (!stage) return shell;
+  for (const s of stageChain(df, stage).reverse()) {
+    for (const i of s.instructions) {
+      if (i === instruction) return shell;
+      if (i.keyword === "SHELL" && i.json && i.json.length > 0) shell = i.json;
+    }
   }
   return shell;
 }
@@ -81,7 +88,7 @@ function shebangRunsPlainShell(line: string): boolean {
 }
 
 /** `-e`, `-eux`, `-o errexit`, `-euo pipefail` among shell or `set` options. */
-export function enablesErrexit(args: readonly string[]): boolean {
+function enablesErrexit(args: readonly string[]): boolean {
   for (let k = 0; k < args.length; k++) {
     const arg = args[k]!;
     if (arg === "-o" && args[k + 1] === "errexit") return true;

@@ -1,5 +1,5 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { readIgnoreFile } from "../buildkit/dockerignore.ts";
+import { cleanContextPath, readIgnoreFile } from "../buildkit/dockerignore.ts";
 import { literalWord, splitWords } from "../buildkit/expand.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
@@ -32,7 +32,7 @@ export const rule: Rule = {
         if (!matcher.excludes(source)) continue;
         hits.push({
           line: instruction.line,
-          message: `Attempting to ${verb} file "${source}" that is excluded by .dockerignore`,
+          message: `Attempting to ${verb} file "${cleanContextPath(source) || "."}" that is excluded by .dockerignore`,
         });
       }
     }

@@ -147,15 +147,19 @@ describe("DD102 CopyIgnoredFile", () => {
   });
   it("matches parent directories and cleans paths", () => {
     expect(
-      linesOf("DD102", ["FROM scratch", "COPY ./node_modules/x/y.js /app/"], ignoring("node_modules")),
-    ).toEqual([2]);
+      hits("DD102", ["FROM scratch", "COPY ./node_modules/x/y.js /app/"], ignoring("node_modules")),
+    ).toEqual([
+      { line: 2, message: 'Attempting to Copy file "node_modules/x/y.js" that is excluded by .dockerignore' },
+    ]);
     expect(
       linesOf("DD102", ["FROM scratch", 'COPY ["docs/a.md", "/app/"]'], ignoring("# comment\n*.md\ndocs")),
     ).toEqual([2]);
   });
   it("flags `.` only when every top-level entry is excluded", () => {
     expect(linesOf("DD102", ["FROM scratch", "COPY . ."], ignoring(".*"))).toEqual([]);
-    expect(linesOf("DD102", ["FROM scratch", "COPY . ."], ignoring("*"))).toEqual([2]);
+    expect(hits("DD102", ["FROM scratch", "COPY . ."], ignoring("*"))).toEqual([
+      { line: 2, message: 'Attempting to Copy file "." that is excluded by .dockerignore' },
+    ]);
   });
   it("skips exceptions, --from, variables and files not excluded", () => {
     expect(linesOf("DD102", ["FROM scratch", "COPY ./Dockerfile ."], ignoring("**\n!Dockerfile"))).toEqual(

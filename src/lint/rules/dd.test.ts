@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyze, type RawHit } from "../engine.ts";
 import { defaultLintSettings } from "../settings.ts";
@@ -19,14 +20,24 @@ function contextOf(files: Record<string, string> | null): ContextAccess {
   return { dir: "/ctx", readFile: (path) => files[path] ?? null };
 }
 
-function run(rule: Rule, dockerfile: string, files: Record<string, string> | null = {}, file = "Dockerfile"): RawHit[] {
+function run(
+  rule: Rule,
+  dockerfile: string,
+  files: Record<string, string> | null = {},
+  file = "Dockerfile",
+): RawHit[] {
   const source = `${dockerfile.replace(/^\n/, "").replace(/^ {4}/gm, "")}\n`;
   return analyze(source, file, defaultLintSettings(), contextOf(files), [rule]).hits.filter(
     (h) => h.code === rule.code,
   );
 }
 
-function lines(rule: Rule, dockerfile: string, files?: Record<string, string> | null, file?: string): number[] {
+function lines(
+  rule: Rule,
+  dockerfile: string,
+  files?: Record<string, string> | null,
+  file?: string,
+): number[] {
   return run(rule, dockerfile, files, file).map((h) => h.line);
 }
 
@@ -36,6 +47,11 @@ describe("drydock rules are registered with docs links", () => {
     expect(rule.url).toBeUndefined();
     const hit = run(rule, "FROM scratch\n")[0];
     if (hit) expect(hit.url).toMatch(new RegExp(`docs/rules/${rule.code}\\.md$`));
+    // The page states the rule's severity and has bad/good examples and a suppression line.
+    const page = readFileSync(new URL(`../../../docs/rules/${rule.code}.md`, import.meta.url), "utf8");
+    expect(page).toContain(`severity: ${rule.severity}`);
+    for (const part of ["Bad:", "Good:", `# drydock ignore=${rule.code} reason`, "## Fix"])
+      expect(page).toContain(part);
   });
 });
 
@@ -93,7 +109,9 @@ describe("DD001 whole context copied before the dependency install", () => {
       ["python:3.12", "uv sync --frozen"],
       ["python:3.12", "python -m pip install ."],
     ] as const) {
-      expect(lines(DD001, `FROM ${image}\nCOPY ./ /app\nWORKDIR /app\nRUN ${install}\n`), install).toEqual([2]);
+      expect(lines(DD001, `FROM ${image}\nCOPY ./ /app\nWORKDIR /app\nRUN ${install}\n`), install).toEqual([
+        2,
+      ]);
     }
   });
 
@@ -269,7 +287,12 @@ describe("DD002 cleanup in a later RUN than the install", () => {
   });
 
   it("does not report a later apt-get clean on its own (Debian's docker-clean already ran)", () => {
-    expect(lines(DD002, "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apt-get clean\n")).toEqual([]);
+    expect(
+      lines(
+        DD002,
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apt-get clean\n",
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -294,7 +317,16 @@ describe("DD003 whole context copied without a .dockerignore that excludes .git"
   });
 
   it("does not fire when .dockerignore excludes .git in any of the usual spellings", () => {
-    for (const text of [".git\n", ".git/\n", "/.git\n", "**/.git\n", ".git*\n", "*\n!src\n", ".*\n", ".git/*\n"]) {
+    for (const text of [
+      ".git\n",
+      ".git/\n",
+      "/.git\n",
+      "**/.git\n",
+      ".git*\n",
+      "*\n!src\n",
+      ".*\n",
+      ".git/*\n",
+    ]) {
       expect(lines(DD003, copyAll, { ".dockerignore": text }), text).toEqual([]);
     }
   });
@@ -303,7 +335,9 @@ describe("DD003 whole context copied without a .dockerignore that excludes .git"
     const files = { ".dockerignore": "node_modules\n", "build.Dockerfile.dockerignore": ".git\n" };
     expect(lines(DD003, copyAll, files, "build.Dockerfile")).toEqual([]);
     expect(lines(DD003, copyAll, files, "Dockerfile")).toEqual([3]);
-    expect(lines(DD003, copyAll, { "docker/app.Dockerfile.dockerignore": ".git\n" }, "/ctx/docker/app.Dockerfile")).toEqual([]);
+    expect(
+      lines(DD003, copyAll, { "docker/app.Dockerfile.dockerignore": ".git\n" }, "/ctx/docker/app.Dockerfile"),
+    ).toEqual([]);
   });
 
   it("does not fire without a whole-context copy or without a known context (stdin)", () => {
@@ -314,13 +348,16 @@ describe("DD003 whole context copied without a .dockerignore that excludes .git"
 
 describe("DD004 final stage runs as root by default", () => {
   it("fires when the final stage has no USER, at its FROM line, and names a built-in user", () => {
-    const hits = run(DD004, "FROM node:20-slim AS build\nUSER node\nFROM node:20-slim\nCMD [\"node\", \"app.js\"]\n");
+    const hits = run(
+      DD004,
+      'FROM node:20-slim AS build\nUSER node\nFROM node:20-slim\nCMD ["node", "app.js"]\n',
+    );
     expect(hits.map((h) => h.line)).toEqual([3]);
     expect(hits[0]!.message).toContain("node (uid 1000)");
   });
 
   it("fires on python, debian and distroless without :nonroot", () => {
-    expect(lines(DD004, "FROM python:3.12-slim\nCMD [\"python\"]\n")).toEqual([1]);
+    expect(lines(DD004, 'FROM python:3.12-slim\nCMD ["python"]\n')).toEqual([1]);
     expect(lines(DD004, "FROM debian:bookworm\n")).toEqual([1]);
     expect(lines(DD004, "FROM gcr.io/distroless/static-debian12\n")).toEqual([1]);
   });
@@ -357,8 +394,9 @@ describe("DD004 final stage runs as root by default", () => {
   });
 
   it("does not fire when the base image is an unresolved variable", () => {
-    expect(lines(DD004, "ARG BASE\nFROM ${BASE}\n")).toEqual([]);
-    expect(lines(DD004, "ARG BASE=ubuntu:24.04\nFROM ${BASE}\n")).toEqual([2]);
+    expect(lines(DD004, "ARG BASE\nFROM $BASE\n")).toEqual([]);
+    expect(lines(DD004, "ARG BASE=ubuntu:24.04\nFROM $BASE\n")).toEqual([2]);
+    expect(lines(DD004, "ARG TAG\nFROM gcr.io/distroless/static:$\u007bTAG:-nonroot}\n")).toEqual([]);
   });
 });
 
@@ -381,7 +419,12 @@ describe("DD005 Alpine installs Python packages that need compiling", () => {
     );
     expect(hits.map((h) => h.line)).toEqual([3]);
     expect(hits[0]!.message).toContain("line 2 installs build-base");
-    expect(lines(DD005, "FROM alpine:3.20\nRUN apk add python3 py3-pip gcc python3-dev && pip install uwsgi-tools\n")).toEqual([2]);
+    expect(
+      lines(
+        DD005,
+        "FROM alpine:3.20\nRUN apk add python3 py3-pip gcc python3-dev && pip install uwsgi-tools\n",
+      ),
+    ).toEqual([2]);
   });
 
   it("fires for old pins that predate the package's musllinux wheels", () => {
@@ -403,24 +446,41 @@ describe("DD005 Alpine installs Python packages that need compiling", () => {
     const hits = run(DD005, dockerfile, files);
     expect(hits.map((h) => h.line)).toEqual([4]);
     expect(hits[0]!.message).toContain("mysqlclient has no musllinux wheel");
-    const renamed = "FROM python:3.12-alpine\nCOPY requirements.txt /tmp/r.txt\nRUN pip install -r /tmp/r.txt\n";
+    const renamed =
+      "FROM python:3.12-alpine\nCOPY requirements.txt /tmp/r.txt\nRUN pip install -r /tmp/r.txt\n";
     expect(lines(DD005, renamed, { "requirements.txt": "psycopg2==2.9.9\n" })).toEqual([3]);
   });
 
   it("does not fire on glibc images, or for packages with musllinux wheels", () => {
-    expect(lines(DD005, "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc && pip install psycopg2\n")).toEqual([]);
-    expect(lines(DD005, "FROM python:3.12-alpine\nRUN pip install numpy==2.1.0 psycopg2-binary pandas flask\n")).toEqual([]);
+    expect(
+      lines(
+        DD005,
+        "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc && pip install psycopg2\n",
+      ),
+    ).toEqual([]);
+    expect(
+      lines(DD005, "FROM python:3.12-alpine\nRUN pip install numpy==2.1.0 psycopg2-binary pandas flask\n"),
+    ).toEqual([]);
   });
 
   it("does not fire for compilers installed without a Python install, or in another stage", () => {
     expect(lines(DD005, "FROM alpine:3.20\nRUN apk add build-base && make -C /src\n")).toEqual([]);
     expect(
-      lines(DD005, "FROM alpine:3.20 AS c\nRUN apk add gcc\nFROM python:3.12-alpine\nRUN pip install flask\n"),
+      lines(
+        DD005,
+        "FROM alpine:3.20 AS c\nRUN apk add gcc\nFROM python:3.12-alpine\nRUN pip install flask\n",
+      ),
     ).toEqual([]);
   });
 
   it("does not fire for requirements files it cannot read", () => {
-    expect(lines(DD005, "FROM python:3.12-alpine\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n", {})).toEqual([]);
+    expect(
+      lines(
+        DD005,
+        "FROM python:3.12-alpine\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+        {},
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -438,13 +498,20 @@ describe("DD006 compiler toolchain in the final stage", () => {
   });
 
   it("fires in the final stage of a multi-stage build, for apk, dnf and versioned compilers", () => {
-    expect(lines(DD006, "FROM alpine AS b\nRUN true\nFROM alpine:3.20\nRUN apk add --no-cache gcc musl-dev\n")).toEqual([4]);
+    expect(
+      lines(DD006, "FROM alpine AS b\nRUN true\nFROM alpine:3.20\nRUN apk add --no-cache gcc musl-dev\n"),
+    ).toEqual([4]);
     expect(lines(DD006, "FROM fedora:40\nRUN dnf install -y gcc-c++ python3-devel\n")).toEqual([2]);
-    expect(lines(DD006, "FROM ubuntu:24.04\nRUN apt-get install -y gcc-13=13.2.0-4ubuntu3 clang-18\n")).toEqual([2]);
+    expect(
+      lines(DD006, "FROM ubuntu:24.04\nRUN apt-get install -y gcc-13=13.2.0-4ubuntu3 clang-18\n"),
+    ).toEqual([2]);
   });
 
   it("fires for a stage the final stage is built FROM", () => {
-    const hits = run(DD006, "FROM debian:bookworm AS base\nRUN apt-get install -y make\nFROM base\nCMD [\"app\"]\n");
+    const hits = run(
+      DD006,
+      'FROM debian:bookworm AS base\nRUN apt-get install -y make\nFROM base\nCMD ["app"]\n',
+    );
     expect(hits.map((h) => h.line)).toEqual([2]);
     expect(hits[0]!.message).toContain("stage base, which the final stage is built FROM");
   });
@@ -470,7 +537,9 @@ describe("DD006 compiler toolchain in the final stage", () => {
         "FROM python:3.12-alpine\nRUN apk add --virtual .build-deps gcc musl-dev && pip install x && apk del .build-deps\n",
       ),
     ).toEqual([]);
-    expect(lines(DD006, "FROM debian\nRUN apt-get install -y gcc && make && apt-get purge -y --auto-remove gcc\n")).toEqual([]);
+    expect(
+      lines(DD006, "FROM debian\nRUN apt-get install -y gcc && make && apt-get purge -y --auto-remove gcc\n"),
+    ).toEqual([]);
   });
 
   it("does not fire for runtime libraries and tools that only look similar", () => {
@@ -487,17 +556,24 @@ describe("DD007 heredoc RUN without errexit", () => {
 
   it("fires for `RUN <<EOF bash`, a #!/bin/bash shebang without -e, and `;`-separated commands", () => {
     expect(lines(DD007, "FROM debian\nRUN <<EOT bash\n  fail_command\n  echo ok\nEOT\n")).toEqual([2]);
-    expect(lines(DD007, "FROM debian\nRUN <<EOF\n#!/bin/bash\ncurl -fO https://x/a\necho done\nEOF\n")).toEqual([2]);
+    expect(
+      lines(DD007, "FROM debian\nRUN <<EOF\n#!/bin/bash\ncurl -fO https://x/a\necho done\nEOF\n"),
+    ).toEqual([2]);
     expect(lines(DD007, "FROM debian\nRUN <<EOF\ncd /src; make\nEOF\n")).toEqual([2]);
   });
 
   it("fires when set -e comes too late", () => {
-    expect(lines(DD007, "FROM debian\nRUN <<EOF\napt-get update\nset -e\napt-get install -y x\nEOF\n")).toEqual([2]);
+    expect(
+      lines(DD007, "FROM debian\nRUN <<EOF\napt-get update\nset -e\napt-get install -y x\nEOF\n"),
+    ).toEqual([2]);
   });
 
   it("does not fire with set -e, set -euo pipefail, set -o errexit or a -e shebang", () => {
     for (const start of ["set -e", "set -euo pipefail", "set -o errexit", "set -eux", "#!/bin/sh -e"]) {
-      expect(lines(DD007, `FROM debian\nRUN <<EOF\n${start}\napt-get update\napt-get install -y x\nEOF\n`), start).toEqual([]);
+      expect(
+        lines(DD007, `FROM debian\nRUN <<EOF\n${start}\napt-get update\napt-get install -y x\nEOF\n`),
+        start,
+      ).toEqual([]);
     }
   });
 
@@ -506,13 +582,22 @@ describe("DD007 heredoc RUN without errexit", () => {
       lines(DD007, 'FROM debian\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nRUN <<EOF\na\nb\nEOF\n'),
     ).toEqual([]);
     expect(lines(DD007, "FROM debian\nRUN <<EOF bash -e\na\nb\nEOF\n")).toEqual([]);
+    const inherited = 'FROM debian AS base\nSHELL ["/bin/sh", "-e", "-c"]\nFROM base\nRUN <<EOF\na\nb\nEOF\n';
+    expect(lines(DD007, inherited)).toEqual([]);
+    expect(lines(DD007, inherited.replace("FROM base", "FROM debian"))).toEqual([4]);
   });
 
   it("does not fire for python/node heredocs, file-writing heredocs or single commands", () => {
-    expect(lines(DD007, "FROM python:3.12\nRUN <<EOF python3\nimport os\nprint(os.getcwd())\nEOF\n")).toEqual([]);
-    expect(lines(DD007, "FROM node:20\nRUN <<EOF\n#!/usr/bin/env node\nconsole.log(1)\nconsole.log(2)\nEOF\n")).toEqual([]);
+    expect(lines(DD007, "FROM python:3.12\nRUN <<EOF python3\nimport os\nprint(os.getcwd())\nEOF\n")).toEqual(
+      [],
+    );
+    expect(
+      lines(DD007, "FROM node:20\nRUN <<EOF\n#!/usr/bin/env node\nconsole.log(1)\nconsole.log(2)\nEOF\n"),
+    ).toEqual([]);
     expect(lines(DD007, "FROM debian\nRUN cat <<EOF > /etc/app.conf\na=1\nb=2\nEOF\n")).toEqual([]);
-    expect(lines(DD007, "FROM debian\nRUN <<EOF\napt-get update && \\\n  apt-get install -y x\nEOF\n")).toEqual([]);
+    expect(
+      lines(DD007, "FROM debian\nRUN <<EOF\napt-get update && \\\n  apt-get install -y x\nEOF\n"),
+    ).toEqual([]);
     expect(lines(DD007, "FROM debian\nRUN <<EOF\nif [ -f /x ]; then\n  rm /x\nfi\nEOF\n")).toEqual([]);
   });
 });
@@ -526,7 +611,10 @@ describe("DD008 static binary on a full distribution", () => {
     `;
 
   it("fires for a CGO_ENABLED=0 Go binary on debian, at the final FROM", () => {
-    const hits = run(DD008, `${goBuild}\nFROM debian:bookworm-slim\nCOPY --from=build /out/server /usr/local/bin/server\nENTRYPOINT ["/usr/local/bin/server"]\n`);
+    const hits = run(
+      DD008,
+      `${goBuild}\nFROM debian:bookworm-slim\nCOPY --from=build /out/server /usr/local/bin/server\nENTRYPOINT ["/usr/local/bin/server"]\n`,
+    );
     expect(hits.map((h) => h.line)).toEqual([6]);
     expect(hits[0]!.message).toContain("gcr.io/distroless/static-debian13:nonroot");
   });
@@ -560,24 +648,45 @@ describe("DD008 static binary on a full distribution", () => {
     `,
       ),
     ).toEqual([3]);
-    expect(lines(DD008, "FROM rust:1-alpine AS b\nRUN cargo build --release\nFROM debian:12\nCOPY --from=b /target/release/x /x\nENTRYPOINT [\"/x\"]\n")).toEqual([3]);
+    expect(
+      lines(
+        DD008,
+        'FROM rust:1-alpine AS b\nRUN cargo build --release\nFROM debian:12\nCOPY --from=b /target/release/x /x\nENTRYPOINT ["/x"]\n',
+      ),
+    ).toEqual([3]);
   });
 
   it("does not fire without CGO_ENABLED=0 or a musl target", () => {
-    expect(lines(DD008, "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM debian\nCOPY --from=b /app /app\nCMD [\"/app\"]\n")).toEqual([]);
-    expect(lines(DD008, "FROM rust:1.80 AS b\nRUN cargo build --release\nFROM debian\nCOPY --from=b /target/release/x /x\nCMD [\"/x\"]\n")).toEqual([]);
+    expect(
+      lines(
+        DD008,
+        'FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM debian\nCOPY --from=b /app /app\nCMD ["/app"]\n',
+      ),
+    ).toEqual([]);
+    expect(
+      lines(
+        DD008,
+        'FROM rust:1.80 AS b\nRUN cargo build --release\nFROM debian\nCOPY --from=b /target/release/x /x\nCMD ["/x"]\n',
+      ),
+    ).toEqual([]);
   });
 
   it("does not fire when the final stage needs the distribution (RUN, shell-form CMD, curl healthcheck)", () => {
     const final = "FROM debian:bookworm-slim\nCOPY --from=build /out/server /server\n";
     expect(lines(DD008, `${goBuild}\n${final}RUN apt-get update\nCMD ["/server"]\n`)).toEqual([]);
     expect(lines(DD008, `${goBuild}\n${final}CMD /server --port 80\n`)).toEqual([]);
-    expect(lines(DD008, `${goBuild}\n${final}HEALTHCHECK CMD curl -f http://localhost/\nCMD ["/server"]\n`)).toEqual([]);
+    expect(
+      lines(DD008, `${goBuild}\n${final}HEALTHCHECK CMD curl -f http://localhost/\nCMD ["/server"]\n`),
+    ).toEqual([]);
   });
 
   it("does not fire on scratch/distroless or when the entrypoint is not the copied binary", () => {
-    expect(lines(DD008, `${goBuild}\nFROM scratch\nCOPY --from=build /out/server /server\nCMD ["/server"]\n`)).toEqual([]);
-    expect(lines(DD008, `${goBuild}\nFROM debian\nCOPY --from=build /out/server /server\nCMD ["bash"]\n`)).toEqual([]);
+    expect(
+      lines(DD008, `${goBuild}\nFROM scratch\nCOPY --from=build /out/server /server\nCMD ["/server"]\n`),
+    ).toEqual([]);
+    expect(
+      lines(DD008, `${goBuild}\nFROM debian\nCOPY --from=build /out/server /server\nCMD ["bash"]\n`),
+    ).toEqual([]);
   });
 });
 
@@ -586,7 +695,9 @@ describe("DD009 ADD of a remote URL without --checksum", () => {
     const hits = run(DD009, "FROM alpine\nADD https://example.com/tool.tar.gz /tmp/\n");
     expect(hits.map((h) => h.line)).toEqual([2]);
     expect(hits[0]!.message).toContain("--checksum=sha256:");
-    expect(lines(DD009, 'FROM alpine\nADD --chmod=755 ["http://example.com/x", "/usr/bin/x"]\n')).toEqual([2]);
+    expect(lines(DD009, 'FROM alpine\nADD --chmod=755 ["http://example.com/x", "/usr/bin/x"]\n')).toEqual([
+      2,
+    ]);
   });
 
   it("fires for Git sources at a moving ref", () => {
@@ -610,7 +721,9 @@ describe("DD009 ADD of a remote URL without --checksum", () => {
   it("does not fire for Git sources pinned to a commit", () => {
     const sha = "a".repeat(40);
     expect(lines(DD009, `FROM alpine\nADD https://github.com/moby/buildkit.git#${sha} /src\n`)).toEqual([]);
-    expect(lines(DD009, `FROM alpine\nADD https://github.com/moby/buildkit.git?commit=${sha} /src\n`)).toEqual([]);
+    expect(
+      lines(DD009, `FROM alpine\nADD https://github.com/moby/buildkit.git?commit=${sha} /src\n`),
+    ).toEqual([]);
   });
 
   it("does not fire for local sources or COPY", () => {

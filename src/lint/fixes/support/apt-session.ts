@@ -45,7 +45,7 @@ const STATEFUL = new Set([
 const aptDoes = (cmd: ShellCommand, sub: string) =>
   APT_TOOLS.includes(basename(cmd.name)) && cmd.args.includes(sub);
 
-export const runsAptUpdate = (run: RunInfo) => run.commands.some((c) => aptDoes(c, "update"));
+const runsAptUpdate = (run: RunInfo) => run.commands.some((c) => aptDoes(c, "update"));
 export const runsAptInstall = (run: RunInfo) => run.commands.some((c) => aptDoes(c, "install"));
 
 /** `rm -rf /var/lib/apt/lists/*` (or the folder itself). */

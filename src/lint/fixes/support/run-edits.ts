@@ -54,11 +54,6 @@ export function fixRunCommands(
   return edits.length > 0 ? { description, edits } : null;
 }
 
-/** Index of the first argument equal to `value` (the subcommand word), or -1. */
-export function argIndex(cmd: ShellCommand, ...values: string[]): number {
-  return cmd.args.findIndex((a) => values.includes(a));
-}
-
 /**
  * Index in `cmd.args` of the subcommand: the first word that is not an option or the value of
  * an option listed in `valueFlags` (`apt-get -o X=Y install` → the index of `install`).
