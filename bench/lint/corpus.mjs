@@ -8,7 +8,7 @@
  *
  * Run directly to write the corpus: `node bench/lint/corpus.mjs [dir] [--seed N] [--count N]`.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -84,32 +84,143 @@ class Rng {
 
 const PACKAGES = {
   apt: [
-    "ca-certificates", "curl", "wget", "git", "gnupg", "unzip", "xz-utils", "tzdata", "locales",
-    "build-essential", "pkg-config", "libssl-dev", "libpq-dev", "libffi-dev", "zlib1g-dev",
-    "libxml2-dev", "libjpeg-dev", "libpng-dev", "openssh-client", "netcat-openbsd", "jq",
-    "procps", "tini", "dumb-init", "gosu", "python3", "python3-pip", "make", "gcc", "g++",
-    "libsqlite3-dev", "default-libmysqlclient-dev", "imagemagick", "ffmpeg", "vim", "less",
-    "iputils-ping", "dnsutils", "rsync", "sudo", "file", "bzip2", "patch", "libyaml-dev",
+    "ca-certificates",
+    "curl",
+    "wget",
+    "git",
+    "gnupg",
+    "unzip",
+    "xz-utils",
+    "tzdata",
+    "locales",
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "libpq-dev",
+    "libffi-dev",
+    "zlib1g-dev",
+    "libxml2-dev",
+    "libjpeg-dev",
+    "libpng-dev",
+    "openssh-client",
+    "netcat-openbsd",
+    "jq",
+    "procps",
+    "tini",
+    "dumb-init",
+    "gosu",
+    "python3",
+    "python3-pip",
+    "make",
+    "gcc",
+    "g++",
+    "libsqlite3-dev",
+    "default-libmysqlclient-dev",
+    "imagemagick",
+    "ffmpeg",
+    "vim",
+    "less",
+    "iputils-ping",
+    "dnsutils",
+    "rsync",
+    "sudo",
+    "file",
+    "bzip2",
+    "patch",
+    "libyaml-dev",
   ],
   apk: [
-    "ca-certificates", "curl", "wget", "git", "bash", "tzdata", "openssl", "build-base", "gcc",
-    "musl-dev", "libffi-dev", "openssl-dev", "postgresql-dev", "jq", "tini", "su-exec", "make",
-    "python3", "py3-pip", "libc6-compat", "zlib-dev", "jpeg-dev", "linux-headers", "coreutils",
-    "shadow", "unzip", "rsync", "openssh-client", "sqlite-dev", "libxml2-dev", "icu-libs",
+    "ca-certificates",
+    "curl",
+    "wget",
+    "git",
+    "bash",
+    "tzdata",
+    "openssl",
+    "build-base",
+    "gcc",
+    "musl-dev",
+    "libffi-dev",
+    "openssl-dev",
+    "postgresql-dev",
+    "jq",
+    "tini",
+    "su-exec",
+    "make",
+    "python3",
+    "py3-pip",
+    "libc6-compat",
+    "zlib-dev",
+    "jpeg-dev",
+    "linux-headers",
+    "coreutils",
+    "shadow",
+    "unzip",
+    "rsync",
+    "openssh-client",
+    "sqlite-dev",
+    "libxml2-dev",
+    "icu-libs",
   ],
   rpm: [
-    "ca-certificates", "curl", "wget", "git", "tar", "gzip", "unzip", "shadow-utils", "procps-ng",
-    "gcc", "gcc-c++", "make", "openssl-devel", "libffi-devel", "python3", "python3-pip", "jq",
-    "findutils", "which", "hostname", "glibc-langpack-en", "tzdata", "zlib-devel", "diffutils",
+    "ca-certificates",
+    "curl",
+    "wget",
+    "git",
+    "tar",
+    "gzip",
+    "unzip",
+    "shadow-utils",
+    "procps-ng",
+    "gcc",
+    "gcc-c++",
+    "make",
+    "openssl-devel",
+    "libffi-devel",
+    "python3",
+    "python3-pip",
+    "jq",
+    "findutils",
+    "which",
+    "hostname",
+    "glibc-langpack-en",
+    "tzdata",
+    "zlib-devel",
+    "diffutils",
   ],
   zypper: ["ca-certificates", "curl", "git", "tar", "gzip", "gcc", "make", "python3", "jq"],
 };
 
 const PIP_PACKAGES = [
-  "flask", "gunicorn", "requests", "django", "psycopg2-binary", "uvicorn", "fastapi", "pydantic",
-  "celery", "redis", "sqlalchemy", "numpy", "pandas", "boto3", "pyyaml", "click", "httpx",
+  "flask",
+  "gunicorn",
+  "requests",
+  "django",
+  "psycopg2-binary",
+  "uvicorn",
+  "fastapi",
+  "pydantic",
+  "celery",
+  "redis",
+  "sqlalchemy",
+  "numpy",
+  "pandas",
+  "boto3",
+  "pyyaml",
+  "click",
+  "httpx",
 ];
-const NPM_PACKAGES = ["pm2", "typescript", "ts-node", "nodemon", "serve", "pnpm", "yarn", "npm", "http-server"];
+const NPM_PACKAGES = [
+  "pm2",
+  "typescript",
+  "ts-node",
+  "nodemon",
+  "serve",
+  "pnpm",
+  "yarn",
+  "npm",
+  "http-server",
+];
 const GEMS = ["bundler", "rails", "puma", "rake", "foreman", "nokogiri", "sidekiq"];
 const PHP_EXTENSIONS = ["pdo_mysql", "pdo_pgsql", "opcache", "intl", "zip", "gd", "bcmath", "exif", "pcntl"];
 const PORTS = [80, 443, 3000, 4000, 5000, 5432, 6379, 8000, 8080, 8081, 8443, 9000, 9090, 9229];
@@ -133,23 +244,56 @@ const COMMENTS = [
 const STACKS = {
   node: {
     build: [
-      "node:20-alpine", "node:20-bookworm", "node:18-bullseye-slim", "node:22-bookworm-slim",
-      "node:lts-alpine", "node", "node:latest", "node:20.11.1-alpine3.19",
+      "node:20-alpine",
+      "node:20-bookworm",
+      "node:18-bullseye-slim",
+      "node:22-bookworm-slim",
+      "node:lts-alpine",
+      "node",
+      "node:latest",
+      "node:20.11.1-alpine3.19",
     ],
-    run: ["node:20-alpine", "node:20-bookworm-slim", "gcr.io/distroless/nodejs20-debian12", "nginx:1.25-alpine"],
+    run: [
+      "node:20-alpine",
+      "node:20-bookworm-slim",
+      "gcr.io/distroless/nodejs20-debian12",
+      "nginx:1.25-alpine",
+    ],
     port: 3000,
   },
   python: {
     build: [
-      "python:3.12-slim", "python:3.11-alpine", "python:3.10-bookworm", "python:3.12-slim-bookworm",
-      "python:3", "python:latest", "python:3.9.18-slim-bullseye",
+      "python:3.12-slim",
+      "python:3.11-alpine",
+      "python:3.10-bookworm",
+      "python:3.12-slim-bookworm",
+      "python:3",
+      "python:latest",
+      "python:3.9.18-slim-bullseye",
     ],
-    run: ["python:3.12-slim", "python:3.11-alpine", "python:3.12-slim-bookworm", "gcr.io/distroless/python3-debian12"],
+    run: [
+      "python:3.12-slim",
+      "python:3.11-alpine",
+      "python:3.12-slim-bookworm",
+      "gcr.io/distroless/python3-debian12",
+    ],
     port: 8000,
   },
   go: {
-    build: ["golang:1.22-alpine", "golang:1.22-bookworm", "golang:1.21", "golang:latest", "golang:1.22.1-alpine3.19"],
-    run: ["scratch", "gcr.io/distroless/static-debian12:nonroot", "alpine:3.19", "debian:bookworm-slim", "busybox:1.36"],
+    build: [
+      "golang:1.22-alpine",
+      "golang:1.22-bookworm",
+      "golang:1.21",
+      "golang:latest",
+      "golang:1.22.1-alpine3.19",
+    ],
+    run: [
+      "scratch",
+      "gcr.io/distroless/static-debian12:nonroot",
+      "alpine:3.19",
+      "debian:bookworm-slim",
+      "busybox:1.36",
+    ],
     port: 8080,
   },
   rust: {
@@ -159,10 +303,19 @@ const STACKS = {
   },
   java: {
     build: [
-      "maven:3.9-eclipse-temurin-21", "maven:3.9.6-eclipse-temurin-17", "gradle:8.6-jdk21",
-      "eclipse-temurin:21-jdk", "eclipse-temurin:17-jdk-jammy", "openjdk:17",
+      "maven:3.9-eclipse-temurin-21",
+      "maven:3.9.6-eclipse-temurin-17",
+      "gradle:8.6-jdk21",
+      "eclipse-temurin:21-jdk",
+      "eclipse-temurin:17-jdk-jammy",
+      "openjdk:17",
     ],
-    run: ["eclipse-temurin:21-jre-alpine", "eclipse-temurin:17-jre-jammy", "gcr.io/distroless/java21-debian12", "amazoncorretto:21"],
+    run: [
+      "eclipse-temurin:21-jre-alpine",
+      "eclipse-temurin:17-jre-jammy",
+      "gcr.io/distroless/java21-debian12",
+      "amazoncorretto:21",
+    ],
     port: 8080,
   },
   ruby: {
@@ -176,19 +329,46 @@ const STACKS = {
     port: 9000,
   },
   dotnet: {
-    build: ["mcr.microsoft.com/dotnet/sdk:8.0", "mcr.microsoft.com/dotnet/sdk:8.0-alpine", "mcr.microsoft.com/dotnet/sdk:6.0-jammy"],
-    run: ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/dotnet/aspnet:8.0-alpine", "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled"],
+    build: [
+      "mcr.microsoft.com/dotnet/sdk:8.0",
+      "mcr.microsoft.com/dotnet/sdk:8.0-alpine",
+      "mcr.microsoft.com/dotnet/sdk:6.0-jammy",
+    ],
+    run: [
+      "mcr.microsoft.com/dotnet/aspnet:8.0",
+      "mcr.microsoft.com/dotnet/aspnet:8.0-alpine",
+      "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled",
+    ],
     port: 8080,
   },
   os: {
     build: [
-      "alpine:3.19", "alpine:3.18", "alpine", "debian:bookworm-slim", "debian:12", "debian:bullseye",
-      "ubuntu:22.04", "ubuntu:24.04", "ubuntu:jammy", "ubuntu:latest",
-      "registry.access.redhat.com/ubi9/ubi:9.3", "registry.access.redhat.com/ubi9/ubi-minimal:9.3",
-      "registry.access.redhat.com/ubi8/ubi", "fedora:39", "rockylinux:9", "centos:7",
-      "amazonlinux:2023", "opensuse/leap:15.5", "quay.io/centos/centos:stream9",
+      "alpine:3.19",
+      "alpine:3.18",
+      "alpine",
+      "debian:bookworm-slim",
+      "debian:12",
+      "debian:bullseye",
+      "ubuntu:22.04",
+      "ubuntu:24.04",
+      "ubuntu:jammy",
+      "ubuntu:latest",
+      "registry.access.redhat.com/ubi9/ubi:9.3",
+      "registry.access.redhat.com/ubi9/ubi-minimal:9.3",
+      "registry.access.redhat.com/ubi8/ubi",
+      "fedora:39",
+      "rockylinux:9",
+      "centos:7",
+      "amazonlinux:2023",
+      "opensuse/leap:15.5",
+      "quay.io/centos/centos:stream9",
     ],
-    run: ["alpine:3.19", "debian:bookworm-slim", "ubuntu:22.04", "registry.access.redhat.com/ubi9/ubi-minimal:9.3"],
+    run: [
+      "alpine:3.19",
+      "debian:bookworm-slim",
+      "ubuntu:22.04",
+      "registry.access.redhat.com/ubi9/ubi-minimal:9.3",
+    ],
     port: 8080,
   },
 };
@@ -214,9 +394,9 @@ export function imageFamily(image) {
 // continuation or a heredoc.
 
 class FileWriter {
-  constructor(rng, { escape }) {
+  constructor(rng, { escapeChar }) {
     this.rng = rng;
-    this.escape = escape; // "\\" or "`"
+    this.escape = escapeChar; // "\\" or "`"
     this.blocks = [];
     this.headerBlocks = [];
     this.variables = new Set();
@@ -243,7 +423,8 @@ class FileWriter {
       lines.push(...parts.slice(1));
       const tail = lines.length - 1;
       if (!last) lines[tail] += leading ? ` ${e}` : ` ${separator} ${e}`;
-      if (!last && comments && this.rng.chance(0.04)) lines.push(`    # ${this.rng.pick(COMMENTS).toLowerCase()}`);
+      if (!last && comments && this.rng.chance(0.04))
+        lines.push(`    # ${this.rng.pick(COMMENTS).toLowerCase()}`);
       if (!last && comments && this.rng.chance(0.01)) lines.push("");
     });
     this.blocks.push(lines);
@@ -280,7 +461,8 @@ function pinned(rng, family, pkg) {
 
 /** Package list, pinned or not, on one line or one package per line (long chains). */
 function packageList(w, family, count, pinRate) {
-  const pool = PACKAGES[family === "apk" ? "apk" : family === "apt" ? "apt" : family === "zypper" ? "zypper" : "rpm"];
+  const pool =
+    PACKAGES[family === "apk" ? "apk" : family === "apt" ? "apt" : family === "zypper" ? "zypper" : "rpm"];
   const names = w.rng.sample(pool, count).sort();
   const items = names.map((p) => (w.rng.chance(pinRate) ? pinned(w.rng, family, p) : p));
   if (items.length <= 4 || w.rng.chance(0.3)) return items.join(" ");
@@ -311,9 +493,15 @@ function systemInstall(w, family, size) {
     case "apk": {
       const style = rng.pick(["no-cache", "no-cache", "update", "plain", "virtual"]);
       if (style === "no-cache") cmds.push(`apk add --no-cache ${pkgs}`);
-      else if (style === "update") cmds.push("apk update", `apk add ${pkgs}`, ...(rng.chance(0.5) ? ["rm -rf /var/cache/apk/*"] : []));
+      else if (style === "update")
+        cmds.push("apk update", `apk add ${pkgs}`, ...(rng.chance(0.5) ? ["rm -rf /var/cache/apk/*"] : []));
       else if (style === "plain") cmds.push(`apk add ${pkgs}`);
-      else cmds.push(`apk add --no-cache --virtual .build-deps ${pkgs}`, "make -j\"$(nproc)\"", "apk del .build-deps");
+      else
+        cmds.push(
+          `apk add --no-cache --virtual .build-deps ${pkgs}`,
+          'make -j"$(nproc)"',
+          "apk del .build-deps",
+        );
       if (rng.chance(0.07)) cmds.unshift("apk upgrade");
       break;
     }
@@ -330,7 +518,9 @@ function systemInstall(w, family, size) {
       break;
     }
     case "zypper": {
-      cmds.push(`zypper${rng.chance(0.8) ? " --non-interactive" : ""} install ${rng.chance(0.5) ? "--no-recommends " : ""}${pkgs}`);
+      cmds.push(
+        `zypper${rng.chance(0.8) ? " --non-interactive" : ""} install ${rng.chance(0.5) ? "--no-recommends " : ""}${pkgs}`,
+      );
       if (rng.chance(0.6)) cmds.push("zypper clean -a");
       break;
     }
@@ -342,21 +532,28 @@ function systemInstall(w, family, size) {
     w.add(`# hadolint ignore=${rng.pick(["DL3008", "DL3008,DL3015", "DL3041", "DL3033", "DL3009"])}`);
   }
   const flags = rng.chance(0.08)
-    ? rng.pick(["--mount=type=cache,target=/var/cache/apt,sharing=locked", "--mount=type=cache,target=/var/cache/apk"])
+    ? rng.pick([
+        "--mount=type=cache,target=/var/cache/apt,sharing=locked",
+        "--mount=type=cache,target=/var/cache/apk",
+      ])
     : "";
   w.run(cmds, { flags, separator: rng.chance(0.15) ? ";" : "&&" });
 }
 
 function pipInstall(w, pinRate) {
   const rng = w.rng;
-  const pkgs = rng.sample(PIP_PACKAGES, rng.int(1, 6)).map((p) => (rng.chance(pinRate) ? `${p}==${version(rng)}` : p));
+  const pkgs = rng
+    .sample(PIP_PACKAGES, rng.int(1, 6))
+    .map((p) => (rng.chance(pinRate) ? `${p}==${version(rng)}` : p));
   const cache = rng.chance(0.6) ? " --no-cache-dir" : "";
   return `pip${rng.chance(0.3) ? "3" : ""} install${cache} ${pkgs.join(" ")}`;
 }
 
 function npmGlobal(w, pinRate) {
   const rng = w.rng;
-  const pkgs = rng.sample(NPM_PACKAGES, rng.int(1, 3)).map((p) => (rng.chance(pinRate) ? `${p}@${version(rng)}` : p));
+  const pkgs = rng
+    .sample(NPM_PACKAGES, rng.int(1, 3))
+    .map((p) => (rng.chance(pinRate) ? `${p}@${version(rng)}` : p));
   return `npm install -g ${pkgs.join(" ")}`;
 }
 
@@ -372,14 +569,30 @@ function languageSteps(w, stack, family, size) {
   const pinRate = rng.pick([0, 0.5, 1]);
   switch (stack) {
     case "node": {
-      w.add(rng.pick(["COPY package*.json ./", "COPY package.json package-lock.json ./", "COPY package.json yarn.lock ./"]));
-      const install = rng.pick(["npm ci", "npm ci --omit=dev", "npm install", "yarn install --frozen-lockfile", "npm install --production"]);
+      w.add(
+        rng.pick([
+          "COPY package*.json ./",
+          "COPY package.json package-lock.json ./",
+          "COPY package.json yarn.lock ./",
+        ]),
+      );
+      const install = rng.pick([
+        "npm ci",
+        "npm ci --omit=dev",
+        "npm install",
+        "yarn install --frozen-lockfile",
+        "npm install --production",
+      ]);
       const cache = rng.chance(0.3) ? "--mount=type=cache,target=/root/.npm" : "";
       w.run(rng.chance(0.4) ? [install, "npm cache clean --force"] : [install], { flags: cache });
       if (rng.chance(0.3)) w.run([npmGlobal(w, pinRate)]);
-      if (rng.chance(0.15)) w.run([`npm install ${rng.pick(["express", "lodash", "axios"])}${rng.chance(pinRate) ? `@${version(rng)}` : ""}`]);
+      if (rng.chance(0.15))
+        w.run([
+          `npm install ${rng.pick(["express", "lodash", "axios"])}${rng.chance(pinRate) ? `@${version(rng)}` : ""}`,
+        ]);
       w.add(rng.pick(["COPY . .", "COPY . /app", "COPY src ./src", "COPY --chown=node:node . ."]));
-      if (rng.chance(0.6)) w.run([rng.pick(["npm run build", "yarn build", "npm run build && npm prune --production"])]);
+      if (rng.chance(0.6))
+        w.run([rng.pick(["npm run build", "yarn build", "npm run build && npm prune --production"])]);
       break;
     }
     case "python": {
@@ -389,14 +602,19 @@ function languageSteps(w, stack, family, size) {
         w.add('ENV PATH="$VIRTUAL_ENV/bin:$PATH"');
         w.variables.add("VIRTUAL_ENV");
       }
-      if (rng.chance(0.25)) w.run([`pip install --upgrade pip${rng.chance(pinRate) ? `==${version(rng)}` : ""}`]);
+      if (rng.chance(0.25))
+        w.run([`pip install --upgrade pip${rng.chance(pinRate) ? `==${version(rng)}` : ""}`]);
       if (rng.chance(0.6)) {
         w.add("COPY requirements.txt .");
         const flags = rng.chance(0.25) ? "--mount=type=cache,target=/root/.cache/pip" : "";
         w.run([`pip install${rng.chance(0.6) ? " --no-cache-dir" : ""} -r requirements.txt`], { flags });
       } else if (rng.chance(0.5)) {
         w.add("COPY pyproject.toml poetry.lock ./");
-        w.run([`pip install poetry${rng.chance(pinRate) ? `==${version(rng)}` : ""}`, "poetry config virtualenvs.create false", "poetry install --no-root --only main"]);
+        w.run([
+          `pip install poetry${rng.chance(pinRate) ? `==${version(rng)}` : ""}`,
+          "poetry config virtualenvs.create false",
+          "poetry install --no-root --only main",
+        ]);
       } else {
         w.run([pipInstall(w, pinRate)]);
       }
@@ -408,39 +626,63 @@ function languageSteps(w, stack, family, size) {
       w.add("COPY go.mod go.sum ./");
       const cache = rng.chance(0.3) ? "--mount=type=cache,target=/go/pkg/mod" : "";
       w.run(["go mod download"], { flags: cache });
-      if (rng.chance(0.2)) w.run([`go install ${rng.pick(["github.com/go-delve/delve/cmd/dlv", "golang.org/x/tools/cmd/goimports"])}@${rng.chance(pinRate) ? `v${version(rng)}` : "latest"}`]);
+      if (rng.chance(0.2))
+        w.run([
+          `go install ${rng.pick(["github.com/go-delve/delve/cmd/dlv", "golang.org/x/tools/cmd/goimports"])}@${rng.chance(pinRate) ? `v${version(rng)}` : "latest"}`,
+        ]);
       w.add("COPY . .");
       const ldflags = rng.chance(0.6) ? ' -ldflags="-s -w"' : "";
-      w.run([`CGO_ENABLED=0 GOOS=linux go build${ldflags} -o /out/app ${rng.pick(["./cmd/server", ".", "./cmd/app"])}`]);
+      w.run([
+        `CGO_ENABLED=0 GOOS=linux go build${ldflags} -o /out/app ${rng.pick(["./cmd/server", ".", "./cmd/app"])}`,
+      ]);
       if (rng.chance(0.3)) w.run(["go test ./..."]);
       break;
     }
     case "rust": {
-      if (rng.chance(0.3)) w.run([`cargo install cargo-chef${rng.chance(pinRate) ? ` --locked --version ${version(rng)}` : ""}`]);
+      if (rng.chance(0.3))
+        w.run([
+          `cargo install cargo-chef${rng.chance(pinRate) ? ` --locked --version ${version(rng)}` : ""}`,
+        ]);
       w.add("COPY Cargo.toml Cargo.lock ./");
-      if (rng.chance(0.5)) w.run(["mkdir src", 'echo "fn main() {}" > src/main.rs', "cargo build --release", "rm -rf src"]);
+      if (rng.chance(0.5))
+        w.run(["mkdir src", 'echo "fn main() {}" > src/main.rs', "cargo build --release", "rm -rf src"]);
       w.add("COPY . .");
-      w.run([rng.pick(["cargo build --release", "cargo build --release --locked", "touch src/main.rs && cargo build --release"])]);
+      w.run([
+        rng.pick([
+          "cargo build --release",
+          "cargo build --release --locked",
+          "touch src/main.rs && cargo build --release",
+        ]),
+      ]);
       break;
     }
     case "java": {
       if (rng.chance(0.6)) {
         w.add("COPY pom.xml .");
-        w.run([rng.pick(["mvn -B -q dependency:go-offline", "mvn dependency:resolve"])], { flags: rng.chance(0.3) ? "--mount=type=cache,target=/root/.m2" : "" });
+        w.run([rng.pick(["mvn -B -q dependency:go-offline", "mvn dependency:resolve"])], {
+          flags: rng.chance(0.3) ? "--mount=type=cache,target=/root/.m2" : "",
+        });
         w.add("COPY src ./src");
-        w.run([rng.pick(["mvn -B package -DskipTests", "mvn clean package", "mvn -B -DskipTests=true verify"])]);
+        w.run([
+          rng.pick(["mvn -B package -DskipTests", "mvn clean package", "mvn -B -DskipTests=true verify"]),
+        ]);
       } else {
         w.add("COPY build.gradle settings.gradle gradlew ./", "COPY gradle ./gradle");
         w.run(["./gradlew dependencies --no-daemon"]);
         w.add("COPY . .");
-        w.run([rng.pick(["./gradlew bootJar --no-daemon", "./gradlew build -x test", "gradle build --no-daemon"])]);
+        w.run([
+          rng.pick(["./gradlew bootJar --no-daemon", "./gradlew build -x test", "gradle build --no-daemon"]),
+        ]);
       }
       break;
     }
     case "ruby": {
       w.run([gemInstall(w, pinRate)]);
       w.add("COPY Gemfile Gemfile.lock ./");
-      const bundle = ["bundle config set --local without 'development test'", `bundle install --jobs ${rng.int(2, 8)}`];
+      const bundle = [
+        "bundle config set --local without 'development test'",
+        `bundle install --jobs ${rng.int(2, 8)}`,
+      ];
       if (rng.chance(0.4)) bundle.push("rm -rf ~/.bundle/cache /usr/local/bundle/cache");
       w.run(bundle);
       w.add("COPY . .");
@@ -450,10 +692,20 @@ function languageSteps(w, stack, family, size) {
     case "php": {
       const exts = rng.sample(PHP_EXTENSIONS, rng.int(1, 4)).join(" ");
       w.run([`docker-php-ext-install${rng.chance(0.5) ? ' -j"$(nproc)"' : ""} ${exts}`]);
-      if (rng.chance(0.4)) w.run([`pecl install redis${rng.chance(pinRate) ? `-${version(rng)}` : ""}`, "docker-php-ext-enable redis"]);
+      if (rng.chance(0.4))
+        w.run([
+          `pecl install redis${rng.chance(pinRate) ? `-${version(rng)}` : ""}`,
+          "docker-php-ext-enable redis",
+        ]);
       w.add("COPY --from=composer:2 /usr/bin/composer /usr/bin/composer");
       w.add("COPY composer.json composer.lock ./");
-      w.run([rng.pick(["composer install --no-dev --optimize-autoloader --no-scripts", "composer install", "composer install --no-interaction --prefer-dist"])]);
+      w.run([
+        rng.pick([
+          "composer install --no-dev --optimize-autoloader --no-scripts",
+          "composer install",
+          "composer install --no-interaction --prefer-dist",
+        ]),
+      ]);
       w.add("COPY . .");
       if (rng.chance(0.4)) w.run(["chown -R www-data:www-data storage bootstrap/cache"]);
       break;
@@ -475,7 +727,12 @@ function languageSteps(w, stack, family, size) {
           `chmod +x /usr/local/bin/${tool}`,
         ];
         if (rng.chance(0.5)) steps.push(`rm /tmp/${tool}.tar.gz`);
-        if (rng.chance(0.15)) steps.splice(0, 3, `curl -sSL https://example.com/install-${tool}.sh | ${rng.pick(["sh", "bash", "sudo bash"])}`);
+        if (rng.chance(0.15))
+          steps.splice(
+            0,
+            3,
+            `curl -sSL https://example.com/install-${tool}.sh | ${rng.pick(["sh", "bash", "sudo bash"])}`,
+          );
         w.run(steps);
       }
       break;
@@ -495,7 +752,12 @@ function heredocBlock(w, family) {
   const kind = rng.pick(["run", "run", "run-shell", "copy", "cat", "python"]);
   const bodyLines = [];
   if (kind === "copy") {
-    bodyLines.push("[server]", `port = ${rng.pick(PORTS)}`, `workers = ${rng.int(1, 16)}`, "log_level = info");
+    bodyLines.push(
+      "[server]",
+      `port = ${rng.pick(PORTS)}`,
+      `workers = ${rng.int(1, 16)}`,
+      "log_level = info",
+    );
     w.add(`COPY <<${marker} /etc/app/config.ini`, ...bodyLines, marker);
     return;
   }
@@ -505,17 +767,27 @@ function heredocBlock(w, family) {
     return;
   }
   if (kind === "cat") {
-    w.add(`RUN cat <<'${marker}' > /etc/motd`, "Welcome to the container.", "Built by the bench corpus generator.", marker);
+    w.add(
+      `RUN cat <<'${marker}' > /etc/motd`,
+      "Welcome to the container.",
+      "Built by the bench corpus generator.",
+      marker,
+    );
     return;
   }
   bodyLines.push(rng.pick(["set -eux", "set -e", "set -euo pipefail"]));
-  if (family === "apt") bodyLines.push("apt-get update", "apt-get install -y --no-install-recommends curl", "rm -rf /var/lib/apt/lists/*");
+  if (family === "apt")
+    bodyLines.push(
+      "apt-get update",
+      "apt-get install -y --no-install-recommends curl",
+      "rm -rf /var/lib/apt/lists/*",
+    );
   else if (family === "apk") bodyLines.push("apk add --no-cache curl");
   for (let i = rng.int(1, 6); i > 0; i--) {
     bodyLines.push(
       rng.pick([
         "mkdir -p /var/lib/app /var/log/app",
-        "echo \"building on $(uname -m)\"",
+        'echo "building on $(uname -m)"',
         "ln -sf /usr/local/bin/app /usr/bin/app",
         "for dir in cache tmp; do mkdir -p /srv/$dir; done",
         "if [ -f /etc/os-release ]; then cat /etc/os-release; fi",
@@ -527,7 +799,10 @@ function heredocBlock(w, family) {
     );
   }
   const shellArg = kind === "run-shell" ? ` ${rng.pick(["bash", "sh"])}` : "";
-  const body = bodyLines[0] === "set -euo pipefail" && shellArg !== " bash" ? ["set -eu", ...bodyLines.slice(1)] : bodyLines;
+  const body =
+    bodyLines[0] === "set -euo pipefail" && shellArg !== " bash"
+      ? ["set -eu", ...bodyLines.slice(1)]
+      : bodyLines;
   w.add(`RUN <<${marker}${shellArg}`, ...body, marker);
   w.usedHeredoc = true;
 }
@@ -540,8 +815,14 @@ function miscRun(w, family) {
     () => w.run([`cd /app && ${rng.pick(["make", "./configure", "npm test", "ls"])}`]),
     () => w.run([`echo "export PATH=$PATH:/opt/bin" >> /etc/profile`]),
     () => w.run(["ln -sf /usr/share/zoneinfo/UTC /etc/localtime"]),
-    () => w.run([`wget -q https://example.com/files/data-${version(rng)}.tar.gz -O /tmp/data.tar.gz`, "tar -xzf /tmp/data.tar.gz -C /opt", "rm /tmp/data.tar.gz"]),
-    () => w.run([`curl -fsSL https://example.com/keys/repo.gpg | gpg --dearmor -o /usr/share/keyrings/repo.gpg`]),
+    () =>
+      w.run([
+        `wget -q https://example.com/files/data-${version(rng)}.tar.gz -O /tmp/data.tar.gz`,
+        "tar -xzf /tmp/data.tar.gz -C /opt",
+        "rm /tmp/data.tar.gz",
+      ]),
+    () =>
+      w.run([`curl -fsSL https://example.com/keys/repo.gpg | gpg --dearmor -o /usr/share/keyrings/repo.gpg`]),
     () => w.run(["for f in /docker-entrypoint.d/*.sh; do chmod +x $f; done"]),
     () => w.run([`sudo ${family === "apk" ? "apk add git" : "apt-get install -y git"}`]),
     () => w.run(["export APP_ENV=production", "echo $APP_ENV"]),
@@ -549,7 +830,7 @@ function miscRun(w, family) {
     () => w.run(['sed -i "s/#PermitRootLogin yes/PermitRootLogin no/" /etc/ssh/sshd_config']),
     () => w.run([`useradd ${rng.chance(0.5) ? "-l " : ""}-u ${rng.int(1000, 70000)} -m ${rng.pick(USERS)}`]),
     () => w.run(["ps aux", "free -m"]),
-    () => w.run([`echo ${rng.pick(["$PATH", "${PATH}", "\"$PATH\""])} > /tmp/path.txt`]),
+    () => w.run([`echo ${rng.pick(["$PATH", "$" + "{PATH}", '"$PATH"'])} > /tmp/path.txt`]),
     () => w.run(["cat /etc/os-release | grep VERSION"]),
     () => w.run([`git clone https://example.com/repo.git /src/repo`, "cd /src/repo", "git checkout v1.0.0"]),
     () => w.add('RUN ["/bin/sh", "-c", "echo exec form"]'),
@@ -561,7 +842,8 @@ function addUser(w, family) {
   const rng = w.rng;
   const name = rng.pick(USERS.filter((u) => u !== "node" && u !== "nobody"));
   const uid = rng.pick([1000, 1001, 10001, 65532, 100000]);
-  if (family === "apk" || family === "busybox") w.run([`addgroup -S ${name}`, `adduser -S -G ${name} -u ${uid} ${name}`]);
+  if (family === "apk" || family === "busybox")
+    w.run([`addgroup -S ${name}`, `adduser -S -G ${name} -u ${uid} ${name}`]);
   else if (family === "apt" || family === "zypper") {
     w.run([`groupadd -r ${name}`, `useradd ${rng.chance(0.6) ? "-l " : ""}-r -g ${name} -u ${uid} ${name}`]);
   } else if (family) w.run([`useradd ${rng.chance(0.6) ? "--no-log-init " : ""}-u ${uid} ${name}`]);
@@ -583,7 +865,11 @@ function metadata(w, image) {
     ];
     const chosen = rng.sample(labels, rng.int(1, labels.length));
     if (chosen.length === 1 || rng.chance(0.3)) for (const l of chosen) w.add(`LABEL ${l}`);
-    else w.add(`LABEL ${chosen[0]} ${w.escape}`, ...chosen.slice(1).map((l, i, a) => `      ${l}${i < a.length - 1 ? ` ${w.escape}` : ""}`));
+    else
+      w.add(
+        `LABEL ${chosen[0]} ${w.escape}`,
+        ...chosen.slice(1).map((l, i, a) => `      ${l}${i < a.length - 1 ? ` ${w.escape}` : ""}`),
+      );
   }
 }
 
@@ -591,10 +877,15 @@ function environment(w, stack) {
   const rng = w.rng;
   const vars = {
     node: ["NODE_ENV=production", "PORT=3000", "NPM_CONFIG_LOGLEVEL=warn"],
-    python: ["PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "PIP_NO_CACHE_DIR=1", "PIP_DISABLE_PIP_VERSION_CHECK=1"],
+    python: [
+      "PYTHONDONTWRITEBYTECODE=1",
+      "PYTHONUNBUFFERED=1",
+      "PIP_NO_CACHE_DIR=1",
+      "PIP_DISABLE_PIP_VERSION_CHECK=1",
+    ],
     go: ["CGO_ENABLED=0", "GOFLAGS=-mod=readonly"],
-    rust: ["CARGO_HOME=/usr/local/cargo", "RUSTFLAGS=\"-C target-cpu=native\""],
-    java: ["JAVA_OPTS=\"-Xms256m -Xmx512m\"", "MAVEN_OPTS=-Dmaven.repo.local=/root/.m2/repository"],
+    rust: ["CARGO_HOME=/usr/local/cargo", 'RUSTFLAGS="-C target-cpu=native"'],
+    java: ['JAVA_OPTS="-Xms256m -Xmx512m"', "MAVEN_OPTS=-Dmaven.repo.local=/root/.m2/repository"],
     ruby: ["RAILS_ENV=production", "BUNDLE_PATH=/usr/local/bundle", "RAILS_LOG_TO_STDOUT=1"],
     php: ["COMPOSER_ALLOW_SUPERUSER=1", "PHP_OPCACHE_ENABLE=1"],
     dotnet: ["ASPNETCORE_URLS=http://+:8080", "DOTNET_CLI_TELEMETRY_OPTOUT=1"],
@@ -606,21 +897,33 @@ function environment(w, stack) {
   const style = rng.pick(["one", "one", "each", "legacy"]);
   if (style === "legacy") for (const v of chosen) w.add(`ENV ${v.replace("=", " ")}`);
   else if (style === "each" || chosen.length === 1) for (const v of chosen) w.add(`ENV ${v}`);
-  else w.add(`ENV ${chosen[0]} ${w.escape}`, ...chosen.slice(1).map((v, i, a) => `    ${v}${i < a.length - 1 ? ` ${w.escape}` : ""}`));
+  else
+    w.add(
+      `ENV ${chosen[0]} ${w.escape}`,
+      ...chosen.slice(1).map((v, i, a) => `    ${v}${i < a.length - 1 ? ` ${w.escape}` : ""}`),
+    );
 }
 
 function runtimeTail(w, stack, family, { port, user }) {
   const rng = w.rng;
   if (rng.chance(0.6)) {
     const ports = rng.chance(0.8) ? [port] : rng.sample(PORTS, rng.int(2, 3));
-    const text = ports.map((p) => (rng.chance(0.15) ? `${p}/${rng.pick(["tcp", "udp"])}` : String(p))).join(" ");
+    const text = ports
+      .map((p) => (rng.chance(0.15) ? `${p}/${rng.pick(["tcp", "udp"])}` : String(p)))
+      .join(" ");
     w.add(`EXPOSE ${rng.chance(0.02) ? "70000" : text}`);
   }
-  if (rng.chance(0.1)) w.add(`VOLUME ${rng.pick(['["/data"]', "/var/lib/app", '["/var/log/app", "/tmp/cache"]'])}`);
+  if (rng.chance(0.1))
+    w.add(`VOLUME ${rng.pick(['["/data"]', "/var/lib/app", '["/var/log/app", "/tmp/cache"]'])}`);
   if (rng.chance(0.3)) {
-    const probe = family === "apk" ? "wget -qO- http://localhost:PORT/health || exit 1" : "curl -f http://localhost:PORT/health || exit 1";
+    const probe =
+      family === "apk"
+        ? "wget -qO- http://localhost:PORT/health || exit 1"
+        : "curl -f http://localhost:PORT/health || exit 1";
     const opts = rng.chance(0.6) ? "--interval=30s --timeout=3s --retries=3 " : "";
-    w.add(rng.chance(0.1) ? "HEALTHCHECK NONE" : `HEALTHCHECK ${opts}CMD ${probe.replace("PORT", String(port))}`);
+    w.add(
+      rng.chance(0.1) ? "HEALTHCHECK NONE" : `HEALTHCHECK ${opts}CMD ${probe.replace("PORT", String(port))}`,
+    );
     if (rng.chance(0.04)) w.add("HEALTHCHECK CMD true");
   }
   if (rng.chance(0.05)) w.add(`STOPSIGNAL ${rng.pick(["SIGTERM", "SIGQUIT", "SIGINT"])}`);
@@ -628,7 +931,12 @@ function runtimeTail(w, stack, family, { port, user }) {
   else if (rng.chance(0.1)) w.add("USER root");
   const cmd = {
     node: ['["node", "server.js"]', '["npm", "start"]', "node dist/index.js", '["node", "dist/main.js"]'],
-    python: ['["gunicorn", "-b", "0.0.0.0:8000", "app:app"]', "python app.py", '["python", "-m", "app"]', '["uvicorn", "main:app", "--host", "0.0.0.0"]'],
+    python: [
+      '["gunicorn", "-b", "0.0.0.0:8000", "app:app"]',
+      "python app.py",
+      '["python", "-m", "app"]',
+      '["uvicorn", "main:app", "--host", "0.0.0.0"]',
+    ],
     go: ['["/app"]', '["/usr/local/bin/app"]', "/app serve"],
     rust: ['["/usr/local/bin/app"]', "./app"],
     java: ['["java", "-jar", "/app/app.jar"]', "java $JAVA_OPTS -jar app.jar"],
@@ -637,7 +945,10 @@ function runtimeTail(w, stack, family, { port, user }) {
     dotnet: ['["dotnet", "App.dll"]', "dotnet App.dll"],
     os: ['["/bin/sh"]', '["bash"]', "sleep infinity", '["tail", "-f", "/dev/null"]'],
   }[stack];
-  if (rng.chance(0.25)) w.add(`ENTRYPOINT ${rng.pick(['["docker-entrypoint.sh"]', '["/usr/bin/tini", "--"]', '["dumb-init", "--"]', "/entrypoint.sh"])}`);
+  if (rng.chance(0.25))
+    w.add(
+      `ENTRYPOINT ${rng.pick(['["docker-entrypoint.sh"]', '["/usr/bin/tini", "--"]', '["dumb-init", "--"]', "/entrypoint.sh"])}`,
+    );
   if (rng.chance(0.03)) w.add(`CMD ${rng.pick(cmd)}`);
   w.add(`CMD ${rng.pick(cmd)}`);
 }
@@ -658,12 +969,19 @@ function fromLine(w, image, alias) {
 function header(w) {
   const rng = w.rng;
   const directives = [];
-  if (rng.chance(0.3)) directives.push(`# syntax=docker/dockerfile:${rng.pick(["1", "1.7", "1.4", "1-labs"])}`);
+  if (rng.chance(0.3))
+    directives.push(`# syntax=docker/dockerfile:${rng.pick(["1", "1.7", "1.4", "1-labs"])}`);
   if (w.escape === "`") directives.push("# escape=`");
-  if (rng.chance(0.04)) directives.push(`# check=skip=${rng.pick(["JSONArgsRecommended", "StageNameCasing", "all"])}`);
+  if (rng.chance(0.04))
+    directives.push(`# check=skip=${rng.pick(["JSONArgsRecommended", "StageNameCasing", "all"])}`);
   if (directives.length > 0) w.headerBlocks.push(directives);
-  if (rng.chance(0.25)) w.headerBlocks.push([`# ${rng.pick(COMMENTS)}`, ...(rng.chance(0.3) ? ["#", "# Generated for drydock's lint benchmark."] : [])]);
-  if (rng.chance(0.06)) w.headerBlocks.push([`# hadolint global ignore=${rng.pick(["DL3059", "DL3008,DL3018", "DL3013"])}`]);
+  if (rng.chance(0.25))
+    w.headerBlocks.push([
+      `# ${rng.pick(COMMENTS)}`,
+      ...(rng.chance(0.3) ? ["#", "# Generated for drydock's lint benchmark."] : []),
+    ]);
+  if (rng.chance(0.06))
+    w.headerBlocks.push([`# hadolint global ignore=${rng.pick(["DL3059", "DL3008,DL3018", "DL3013"])}`]);
   if (rng.chance(0.03)) w.headerBlocks.push(["# hadolint shell=bash"]);
 }
 
@@ -673,12 +991,20 @@ function pad(w, stack, family, target) {
   let guard = 0;
   while (w.lineCount() < target && guard++ < 200) {
     const room = target - w.lineCount();
-    const choice = rng.weighted({ install: room > 8 ? 3 : 0, heredoc: room > 6 && w.escape === "\\" ? 0.5 : 0, misc: 4, env: 1, comment: 1, arg: 1 });
+    const choice = rng.weighted({
+      install: room > 8 ? 3 : 0,
+      heredoc: room > 6 && w.escape === "\\" ? 0.5 : 0,
+      misc: 4,
+      env: 1,
+      comment: 1,
+      arg: 1,
+    });
     if (choice === "install" && family) systemInstall(w, family, room > 30 ? "large" : "medium");
     else if (choice === "heredoc" && family) heredocBlock(w, family);
     else if (choice === "misc" && family) miscRun(w, family);
     else if (choice === "env") environment(w, stack);
-    else if (choice === "arg") w.add(`ARG ${rng.pick(["BUILD_DATE", "VCS_REF", "VERSION=1.0.0", "TARGETARCH", "APP_USER=app"])}`);
+    else if (choice === "arg")
+      w.add(`ARG ${rng.pick(["BUILD_DATE", "VCS_REF", "VERSION=1.0.0", "TARGETARCH", "APP_USER=app"])}`);
     else w.comment();
   }
 }
@@ -700,7 +1026,10 @@ function singleStage(w, stack, size, target) {
     if (rng.chance(0.5)) w.add(`WORKDIR ${rng.pick(["/app", "/srv", "app", "/usr/src/app"])}`);
     if (rng.chance(0.5)) w.add("COPY . .");
     while (w.lineCount() < target - 1) w.comment();
-    runtimeTail(w, stack, family, { port: STACKS[stack].port, user: rng.chance(0.4) ? rng.pick(USERS) : null });
+    runtimeTail(w, stack, family, {
+      port: STACKS[stack].port,
+      user: rng.chance(0.4) ? rng.pick(USERS) : null,
+    });
     return;
   }
   metadata(w, image);
@@ -711,10 +1040,23 @@ function singleStage(w, stack, size, target) {
   w.add(`WORKDIR ${rng.pick(["/app", "/app", "/srv/app", "/usr/src/app", "/opt/app", "app", "$APP_HOME"])}`);
   languageSteps(w, stack, family, size);
   if (rng.chance(0.2) && w.escape === "\\" && family) heredocBlock(w, family);
-  if (rng.chance(0.1)) w.add(rng.pick([`ADD https://example.com/files/tool-${version(rng)}.tar.gz /tmp/`, "ADD app.tar.gz /opt/", "ADD --chmod=755 https://example.com/bin/tool /usr/local/bin/tool", "ADD config/ /etc/app/"]));
+  if (rng.chance(0.1))
+    w.add(
+      rng.pick([
+        `ADD https://example.com/files/tool-${version(rng)}.tar.gz /tmp/`,
+        "ADD app.tar.gz /opt/",
+        "ADD --chmod=755 https://example.com/bin/tool /usr/local/bin/tool",
+        "ADD config/ /etc/app/",
+      ]),
+    );
   if (rng.chance(0.05)) w.add(`ONBUILD ${rng.pick(["COPY . /app", "RUN npm install", "ADD . /src"])}`);
   pad(w, stack, family, target - 4);
-  const user = rng.chance(0.5) && family ? addUser(w, family).name : rng.chance(0.3) ? rng.pick(["1000", "1001:1001", "nobody"]) : null;
+  const user =
+    rng.chance(0.5) && family
+      ? addUser(w, family).name
+      : rng.chance(0.3)
+        ? rng.pick(["1000", "1001:1001", "nobody"])
+        : null;
   runtimeTail(w, stack, family, { port: STACKS[stack].port, user });
 }
 
@@ -748,7 +1090,11 @@ function multiStage(w, stack, size, target) {
   const artifact = {
     node: ["/app/dist ./dist", "/app/node_modules ./node_modules", "/app/build /usr/share/nginx/html"],
     python: ["/opt/venv /opt/venv", "/app /app", "/root/.local /root/.local"],
-    go: ["/out/app /app", "/out/app /usr/local/bin/app", "/etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/"],
+    go: [
+      "/out/app /app",
+      "/out/app /usr/local/bin/app",
+      "/etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+    ],
     rust: ["/src/target/release/app /usr/local/bin/app", "/app/target/release/server /app"],
     java: ["/app/target/*.jar /app/app.jar", "/home/gradle/build/libs/app.jar /app/app.jar"],
     ruby: ["/usr/local/bundle /usr/local/bundle", "/app /app"],
@@ -761,18 +1107,34 @@ function multiStage(w, stack, size, target) {
     const link = rng.chance(0.1) ? "--link " : "";
     w.add(`COPY ${link}${chown}--from=${from} ${a}`);
   }
-  if (rng.chance(0.1)) w.add(`COPY --from=${rng.pick(["nginx:1.25-alpine", "busybox:1.36"])} /etc/passwd /etc/passwd`);
+  if (rng.chance(0.1))
+    w.add(`COPY --from=${rng.pick(["nginx:1.25-alpine", "busybox:1.36"])} /etc/passwd /etc/passwd`);
   if (runFamily && runFamily !== "busybox") pad(w, stack, runFamily, target - 4);
   else while (w.lineCount() < target - 4) w.comment();
-  const user = runtime.includes("nonroot") ? null : rng.chance(0.5) ? rng.pick(["1000", "nonroot", "65532:65532", "app"]) : null;
+  const user = runtime.includes("nonroot")
+    ? null
+    : rng.chance(0.5)
+      ? rng.pick(["1000", "nonroot", "65532:65532", "app"])
+      : null;
   runtimeTail(w, stack, runFamily, { port: STACKS[stack].port, user });
 }
 
 /** A Windows image with the backtick escape and PowerShell (no POSIX shell to check). */
 function windowsFile(w, target) {
   const rng = w.rng;
-  w.add(fromLine(w, rng.pick(["mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/dotnet/framework/runtime:4.8", "mcr.microsoft.com/windows/nanoserver:ltsc2022"])));
-  w.add(`SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue';"]`);
+  w.add(
+    fromLine(
+      w,
+      rng.pick([
+        "mcr.microsoft.com/windows/servercore:ltsc2022",
+        "mcr.microsoft.com/dotnet/framework/runtime:4.8",
+        "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+      ]),
+    ),
+  );
+  w.add(
+    `SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue';"]`,
+  );
   w.add("WORKDIR C:\\app");
   const download = [
     `Invoke-WebRequest -Uri https://example.com/tool-${version(rng)}.zip -OutFile C:\\tmp\\tool.zip ;`,
@@ -782,8 +1144,12 @@ function windowsFile(w, target) {
   w.add(`RUN ${download[0]} \``, `${download[1]} \``, download[2]);
   w.add("COPY . C:/app/");
   const fillers = [
-    () => w.add(`RUN New-Item -ItemType Directory -Force -Path C:\\data\\${rng.pick(["logs", "cache", "tmp"])} | Out-Null`),
-    () => w.add(`ENV ${rng.pick(["APP_MODE", "LOG_LEVEL", "DOTNET_NOLOGO"])}=${rng.pick(["1", "info", "true"])}`),
+    () =>
+      w.add(
+        `RUN New-Item -ItemType Directory -Force -Path C:\\data\\${rng.pick(["logs", "cache", "tmp"])} | Out-Null`,
+      ),
+    () =>
+      w.add(`ENV ${rng.pick(["APP_MODE", "LOG_LEVEL", "DOTNET_NOLOGO"])}=${rng.pick(["1", "info", "true"])}`),
     () => w.add(`# ${rng.pick(COMMENTS)}`),
     () => w.add(`LABEL org.opencontainers.image.version="${version(rng)}"`),
     () => w.add(`ARG ${rng.pick(["BUILD_CONFIG=Release", "FEATURES", "SDK_VERSION=8.0"])}`),
@@ -793,7 +1159,10 @@ function windowsFile(w, target) {
         `    -Name ServerPriorityTimeLimit -Value 0 -Type DWord ; \``,
         `    Write-Host 'configured'`,
       ),
-    () => w.add(`COPY ${rng.pick(["config", "scripts", "bin"])}/ C:/app/${rng.pick(["config", "scripts", "bin"])}/`),
+    () =>
+      w.add(
+        `COPY ${rng.pick(["config", "scripts", "bin"])}/ C:/app/${rng.pick(["config", "scripts", "bin"])}/`,
+      ),
   ];
   while (w.lineCount() < target - 2) rng.pick(fillers)();
   w.add(`EXPOSE ${rng.pick(PORTS)}`);
@@ -807,7 +1176,16 @@ function injectSyntaxError(w) {
   const at = rng.int(1, w.blocks.length);
   switch (kind) {
     case "typo":
-      w.blocks.splice(at, 0, [rng.pick(["RUNN echo oops", "COPPY . /app", "EXPOZE 8080", "WORKDIRR /app", "ENVV A=1", "INSTALL curl"])]);
+      w.blocks.splice(at, 0, [
+        rng.pick([
+          "RUNN echo oops",
+          "COPPY . /app",
+          "EXPOZE 8080",
+          "WORKDIRR /app",
+          "ENVV A=1",
+          "INSTALL curl",
+        ]),
+      ]);
       break;
     case "missing-argument":
       w.blocks.splice(at, 0, [rng.pick(["WORKDIR", "COPY", "USER", "EXPOSE", "ENV", "LABEL"])]);
@@ -816,7 +1194,10 @@ function injectSyntaxError(w) {
       w.blocks.push(["RUN <<EOF", "echo this heredoc is never closed", "echo done"]);
       break;
     case "escape":
-      w.headerBlocks = [["# escape=|"], ...w.headerBlocks.filter((b) => !b[0].startsWith("# syntax") && !b[0].startsWith("# escape"))];
+      w.headerBlocks = [
+        ["# escape=|"],
+        ...w.headerBlocks.filter((b) => !b[0].startsWith("# syntax") && !b[0].startsWith("# escape")),
+      ];
       break;
     default:
       w.blocks.splice(at, 0, ["ONBUILD"]);
@@ -832,8 +1213,8 @@ function injectSyntaxError(w) {
 export function generateDockerfile(seed, index) {
   const rng = new Rng(fileSeed(seed, index));
   const windows = rng.chance(BACKTICK_ESCAPE_RATE * 0.6);
-  const escape = windows || rng.chance(BACKTICK_ESCAPE_RATE * 0.4) ? "`" : "\\";
-  const w = new FileWriter(rng, { escape });
+  const escapeChar = windows || rng.chance(BACKTICK_ESCAPE_RATE * 0.4) ? "`" : "\\";
+  const w = new FileWriter(rng, { escapeChar });
   const size = rng.weighted({ tiny: 15, small: 35, medium: 30, large: 20 });
   const [min, max] = SIZES[size];
   const target = rng.int(min, max);
@@ -852,7 +1233,7 @@ export function generateDockerfile(seed, index) {
   const content = w.text(crlf ? "\r\n" : "\n");
   stages = (content.match(/^from /gim) ?? []).length;
   const name = `${String(index + 1).padStart(4, "0")}-${stack}${stages > 1 ? "-multi" : ""}.Dockerfile`;
-  return { name, content, stack, stages, lines: w.lineCount(), crlf, escape, syntaxError };
+  return { name, content, stack, stages, lines: w.lineCount(), crlf, escape: escapeChar, syntaxError };
 }
 
 /** The whole corpus, in file order. Pure: same seed and count, same files. */

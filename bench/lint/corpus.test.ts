@@ -39,8 +39,22 @@ describe("lint benchmark corpus", () => {
     expect(stats.backtickEscape).toBeGreaterThan(10);
     expect(stats.syntaxErrors).toBeGreaterThan(5);
     expect(stats.lines.max).toBeGreaterThanOrEqual(150);
-    for (const needle of ["apt-get install", "apk add", "dnf install", "yum install", "pip install", "npm ", "gem install", "COPY --from=", "HEALTHCHECK", "ADD https://"]) {
-      expect(corpus.some((f) => f.content.includes(needle)), needle).toBe(true);
+    for (const needle of [
+      "apt-get install",
+      "apk add",
+      "dnf install",
+      "yum install",
+      "pip install",
+      "npm ",
+      "gem install",
+      "COPY --from=",
+      "HEALTHCHECK",
+      "ADD https://",
+    ]) {
+      expect(
+        corpus.some((f) => f.content.includes(needle)),
+        needle,
+      ).toBe(true);
     }
   });
 

@@ -48,7 +48,7 @@ for (const name of names) {
     report.push({ file, issues: items });
   } catch (error) {
     crashed++;
-    report.push({ file, error: String(error && error.message) });
+    report.push({ file, error: String(error?.message) });
   }
 }
 fs.writeFileSync(reportPath, JSON.stringify({ files: report, totalIssues: issues }));

@@ -11,7 +11,16 @@
  * Writes bench/results/lint.json. See bench/lint/README.md for how to read the numbers.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,18 +28,29 @@ import { DEFAULT_COUNT, DEFAULT_SEED, describeCorpus, writeCorpus } from "./corp
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CORPUS_DIR = join(ROOT, "bench/corpus/lint");
+/** The files of the ShellCheck comparison (a prefix of the corpus: ShellCheck costs ~5 ms a script). */
+const SHELLCHECK_CORPUS_DIR = join(ROOT, "bench/corpus/lint-shellcheck");
 const RESULTS_DIR = join(ROOT, "bench/results");
 const GOALS = { withoutShellcheck: 2, withShellcheck: 1.15 };
 /** shellcheck flags exactly as drydock passes them (src/lint/shellcheck.ts runOneProcess). */
 const SHELLCHECK_ARGS = ["-f", "json1", "--severity=style", "-e", "SC2187,SC1090,SC1091"];
 
 function parseArgs(argv) {
-  const options = { runs: 5, warmup: 1, count: DEFAULT_COUNT, seed: DEFAULT_SEED, nodeTimer: false, check: false };
+  const options = {
+    runs: 5,
+    warmup: 1,
+    count: DEFAULT_COUNT,
+    seed: DEFAULT_SEED,
+    shellcheckFiles: 300,
+    nodeTimer: false,
+    check: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--runs") options.runs = Number(argv[++i]);
     else if (arg === "--count") options.count = Number(argv[++i]);
     else if (arg === "--seed") options.seed = Number(argv[++i]);
+    else if (arg === "--shellcheck-files") options.shellcheckFiles = Number(argv[++i]);
     else if (arg === "--node-timer") options.nodeTimer = true;
     else if (arg === "--check") options.check = true;
     else throw new Error(`unknown option ${arg}`);
@@ -65,75 +85,139 @@ const quote = (s) => `'${String(s).replaceAll("'", "'\\''")}'`;
 // ---------------------------------------------------------------------------------------------
 // Timing
 
-/** Times commands with hyperfine (median of `runs`, after `warmup`), or a Node loop without it. */
+/**
+ * Times commands with hyperfine (median of `runs`, after `warmup`), or with a Node loop that
+ * interleaves the commands (A B A B ...) so that load from other processes on a shared machine
+ * hits both sides alike. Both report CPU time (user + system, children included) as well.
+ */
 function timeCommands(commands, options) {
   const hyperfine = options.nodeTimer ? null : which("hyperfine");
-  if (hyperfine) {
-    const exportPath = join(mkdtempSync(join(tmpdir(), "drydock-bench-")), "hyperfine.json");
-    const args = ["--warmup", String(options.warmup), "--runs", String(options.runs), "--export-json", exportPath];
-    args.push("--ignore-failure", "--style", "basic");
-    for (const c of commands) args.push("-n", c.name, c.command);
-    const run = spawnSync(hyperfine, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-    if (run.status !== 0) throw new Error(`hyperfine failed (exit ${run.status})`);
-    const data = JSON.parse(readFileSync(exportPath, "utf8"));
-    rmSync(join(exportPath, ".."), { recursive: true, force: true });
-    return data.results.map((r, i) => ({
-      name: commands[i].name,
-      command: commands[i].command,
-      median: r.median,
-      mean: r.mean,
-      stddev: r.stddev,
-      min: r.min,
-      max: r.max,
-      times: r.times,
-      timer: "hyperfine",
-    }));
-  }
-  return commands.map((c) => {
-    const times = [];
-    for (let i = 0; i < options.warmup + options.runs; i++) {
+  return hyperfine ? timeWithHyperfine(hyperfine, commands, options) : timeInterleaved(commands, options);
+}
+
+function timeWithHyperfine(hyperfine, commands, options) {
+  const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
+  const exportPath = join(scratch, "hyperfine.json");
+  const args = [
+    "--warmup",
+    String(options.warmup),
+    "--runs",
+    String(options.runs),
+    "--export-json",
+    exportPath,
+  ];
+  // Exit codes were checked by the sanity runs; xargs reports shellcheck's findings as 123.
+  args.push("--ignore-failure", "--style", "basic");
+  for (const c of commands) args.push("-n", c.name, c.command);
+  const run = spawnSync(hyperfine, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (run.status !== 0) throw new Error(`hyperfine failed (exit ${run.status})`);
+  const data = JSON.parse(readFileSync(exportPath, "utf8"));
+  rmSync(scratch, { recursive: true, force: true });
+  return data.results.map((r, i) => ({
+    name: commands[i].name,
+    command: commands[i].command,
+    ...summarize(r.times),
+    cpu: r.user + r.system,
+    timer: "hyperfine",
+  }));
+}
+
+function timeInterleaved(commands, options) {
+  const gnuTime = existsSync("/usr/bin/time");
+  const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
+  const cpuFile = join(scratch, "cpu.txt");
+  const samples = commands.map(() => ({ times: [], cpu: [] }));
+  for (let round = 0; round < options.warmup + options.runs; round++) {
+    for (const [index, c] of commands.entries()) {
+      const argv = gnuTime
+        ? ["/usr/bin/time", "-f", "%U %S", "-o", cpuFile, "sh", "-c", c.command]
+        : ["sh", "-c", c.command];
       const start = process.hrtime.bigint();
-      spawnSync("sh", ["-c", c.command], { cwd: ROOT, stdio: "ignore" });
+      spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: "ignore" });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if (i >= options.warmup) times.push(seconds);
+      if (round < options.warmup) continue;
+      samples[index].times.push(seconds);
+      if (gnuTime) {
+        const [user, system] = readFileSync(cpuFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+        samples[index].cpu.push(user + system);
+      }
     }
-    const sorted = [...times].sort((a, b) => a - b);
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    const stddev = Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / Math.max(1, times.length - 1));
-    log(`  ${c.name}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(3)} s`);
-    return {
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return commands.map((c, index) => {
+    const result = {
       name: c.name,
       command: c.command,
-      median: sorted[Math.floor(sorted.length / 2)],
-      mean,
-      stddev,
-      min: sorted[0],
-      max: sorted[sorted.length - 1],
-      times,
-      timer: "node",
+      ...summarize(samples[index].times),
+      cpu: gnuTime ? samples[index].cpu.reduce((a, b) => a + b, 0) / samples[index].cpu.length : null,
+      timer: "node (interleaved)",
     };
+    log(
+      `  ${c.name}: median ${result.median.toFixed(3)} s ± ${result.stddev.toFixed(3)} (${result.times.length} runs)`,
+    );
+    return result;
   });
+}
+
+function summarize(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const stddev = Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / Math.max(1, times.length - 1));
+  return { median, mean, stddev, min: sorted[0], max: sorted[sorted.length - 1], times };
 }
 
 /** Peak resident set size in KiB of one run of a command (GNU time, else a Node wrapper). */
 function peakRss(command) {
   if (existsSync("/usr/bin/time")) {
-    const run = spawnSync("/usr/bin/time", ["-v", "sh", "-c", `exec ${command}`], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync("/usr/bin/time", ["-v", "sh", "-c", `exec ${command}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
     if (match) return Number(match[1]);
   }
   // Fallback: the command's node process reports its own maxRSS (KiB) as it exits.
-  const hook = "process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS+'\\n'))";
-  const run = spawnSync("sh", ["-c", command.replace(/^node /, `node --import ${quote(`data:text/javascript,${encodeURIComponent(hook)}`)} `)], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+  const hook =
+    "process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS+'\\n'))";
+  const run = spawnSync(
+    "sh",
+    [
+      "-c",
+      command.replace(
+        /^node /,
+        `node --import ${quote(`data:text/javascript,${encodeURIComponent(hook)}`)} `,
+      ),
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+    },
+  );
   const match = /maxRSS=(\d+)/.exec(run.stderr);
   return match ? Number(match[1]) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sanity runs: every command must really do its work before it is timed
+
+/** One baseline batch must exit 0 or 1 (findings) and print shellcheck's json1 report. */
+function checkShellcheckBatch(command) {
+  const run = runOnce(command);
+  let comments = null;
+  try {
+    comments = JSON.parse(run.stdout).comments;
+  } catch {
+    comments = null;
+  }
+  // xargs exits 123 when a command exited 1..125: shellcheck's "findings" exit code is 1.
+  if (![0, 123].includes(run.status) || !Array.isArray(comments)) {
+    throw new Error(
+      `the shellcheck baseline does not work (exit ${run.status}): ${run.stderr.trim().slice(0, 300)}`,
+    );
+  }
+}
 
 function runOnce(command) {
   const run = spawnSync("sh", ["-c", command], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
@@ -142,13 +226,19 @@ function runOnce(command) {
 
 function drydockFindings(corpusRel, mode) {
   const out = join(mkdtempSync(join(tmpdir(), "drydock-bench-")), "report.json");
-  const run = runOnce(`node bin/drydock.js lint ${quote(corpusRel)} --shellcheck ${mode} -f json -o ${quote(out)} --no-fail`);
+  const run = runOnce(
+    `node bin/drydock.js lint ${quote(corpusRel)} --shellcheck ${mode} -f json -o ${quote(out)} --no-fail`,
+  );
   if (run.status !== 0) throw new Error(`drydock lint failed (exit ${run.status}): ${run.stderr.trim()}`);
   const findings = JSON.parse(readFileSync(out, "utf8"));
   rmSync(join(out, ".."), { recursive: true, force: true });
   const byCode = {};
   for (const f of findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-  return { findings: findings.length, codes: Object.keys(byCode).length, sc: findings.filter((f) => f.code.startsWith("SC")).length };
+  return {
+    findings: findings.length,
+    codes: Object.keys(byCode).length,
+    sc: findings.filter((f) => f.code.startsWith("SC")).length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,14 +258,19 @@ async function writeShellScripts(corpusFiles, dir) {
     for (const s of buildShellScripts(analysis)) scripts.push(s.script);
   }
   // The same names drydock uses (`<n>.sh`, in file order), so command lines are alike.
-  scripts.forEach((script, id) => writeFileSync(join(dir, `${id}.sh`), script));
+  for (const [id, script] of scripts.entries()) writeFileSync(join(dir, `${id}.sh`), script);
   return scripts;
 }
 
 /** One balanced batch of scripts per core (largest first to the lightest batch). */
 function balancedBatches(scripts, batchCount) {
-  const batches = Array.from({ length: Math.min(batchCount, scripts.length) }, () => ({ work: 0, files: [] }));
-  const order = scripts.map((s, id) => ({ id, weight: s.length })).sort((a, b) => b.weight - a.weight || a.id - b.id);
+  const batches = Array.from({ length: Math.min(batchCount, scripts.length) }, () => ({
+    work: 0,
+    files: [],
+  }));
+  const order = scripts
+    .map((s, id) => ({ id, weight: s.length }))
+    .sort((a, b) => b.weight - a.weight || a.id - b.id);
   for (const s of order) {
     const lightest = batches.reduce((min, b) => (b.work < min.work ? b : min));
     lightest.files.push(`${s.id}.sh`);
@@ -188,6 +283,11 @@ function balancedBatches(scripts, batchCount) {
 
 function ratio(a, b) {
   return Math.round((a.median / b.median) * 100) / 100;
+}
+
+/** CPU time ratio (user + system, children included): steadier than wall time under load. */
+function cpuRatio(a, b) {
+  return a.cpu && b.cpu ? Math.round((a.cpu / b.cpu) * 100) / 100 : null;
 }
 
 function table(rows) {
@@ -203,10 +303,11 @@ async function main() {
 
   const generated = writeCorpus(CORPUS_DIR, { seed: options.seed, count: options.count });
   const stats = describeCorpus(generated);
-  const corpusFiles = generated.map((f) => join(CORPUS_DIR, f.name));
-  log(`corpus: ${stats.files} Dockerfiles (seed ${options.seed}) in ${corpusRel}, ${(stats.bytes / 1024).toFixed(0)} KiB, ` +
-    `lines ${stats.lines.min}-${stats.lines.max} (median ${stats.lines.median}), ${stats.multiStage} multi-stage, ` +
-    `${stats.heredoc} with heredocs, ${stats.crlf} CRLF, ${stats.backtickEscape} with escape=\`, ${stats.syntaxErrors} with syntax errors`);
+  log(
+    `corpus: ${stats.files} Dockerfiles (seed ${options.seed}) in ${corpusRel}, ${(stats.bytes / 1024).toFixed(0)} KiB, ` +
+      `lines ${stats.lines.min}-${stats.lines.max} (median ${stats.lines.median}), ${stats.multiStage} multi-stage, ` +
+      `${stats.heredoc} with heredocs, ${stats.crlf} CRLF, ${stats.backtickEscape} with escape=\`, ${stats.syntaxErrors} with syntax errors`,
+  );
   log(`machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
 
   const { ALL_RULES } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
@@ -220,8 +321,10 @@ async function main() {
   if (dflCheck.status !== 0) throw new Error(`dockerfilelint driver failed: ${dflCheck.stderr.trim()}`);
   const dflSummary = JSON.parse(dflCheck.stderr.trim().split("\n").pop());
   log();
-  log(`1. without ShellCheck: drydock ${ALL_RULES.length} rules (${offCheck.findings} findings, ${offCheck.codes} codes) vs ` +
-    `dockerfilelint ${dockerfilelintRules} rules (${dflSummary.issues} findings; it crashed on ${dflSummary.crashed} of ${dflSummary.files} files)`);
+  log(
+    `1. without ShellCheck: drydock ${ALL_RULES.length} rules (${offCheck.findings} findings, ${offCheck.codes} codes) vs ` +
+      `dockerfilelint ${dockerfilelintRules} rules (${dflSummary.issues} findings; it crashed on ${dflSummary.crashed} of ${dflSummary.files} files)`,
+  );
   const [ddOff, dfl] = timeCommands(
     [
       { name: "drydock --shellcheck off", command: drydockOff },
@@ -233,37 +336,59 @@ async function main() {
     drydock: ddOff,
     dockerfilelint: dfl,
     ratio: ratio(ddOff, dfl),
+    cpuRatio: cpuRatio(ddOff, dfl),
     goal: GOALS.withoutShellcheck,
     findings: { drydock: offCheck.findings, dockerfilelint: dflSummary.issues },
     dockerfilelintCrashedFiles: dflSummary.crashed,
   };
 
   // --- 2. with ShellCheck --------------------------------------------------------------------
+  // A prefix of the corpus: checking every RUN of all files takes minutes per run on 2 cores.
+  const scCount =
+    options.shellcheckFiles > 0 ? Math.min(options.shellcheckFiles, generated.length) : generated.length;
+  rmSync(SHELLCHECK_CORPUS_DIR, { recursive: true, force: true });
+  mkdirSync(SHELLCHECK_CORPUS_DIR, { recursive: true });
+  for (const f of generated.slice(0, scCount)) writeFileSync(join(SHELLCHECK_CORPUS_DIR, f.name), f.content);
+  const scCorpusRel = relative(ROOT, SHELLCHECK_CORPUS_DIR);
+  const scCorpusFiles = generated.slice(0, scCount).map((f) => join(SHELLCHECK_CORPUS_DIR, f.name));
   let withShellcheck;
   const shellcheck = which("shellcheck");
   const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-sc-"));
   try {
     const scriptDir = join(scratch, "scripts");
     mkdirSync(scriptDir);
-    const scripts = shellcheck ? await writeShellScripts(corpusFiles, scriptDir) : [];
+    const scripts = shellcheck ? await writeShellScripts(scCorpusFiles, scriptDir) : [];
     if (!shellcheck) withShellcheck = { skipped: "shellcheck is not installed" };
-    else if (scripts.length === 0) withShellcheck = { skipped: "buildShellScripts returned no scripts (integration not landed?)" };
+    else if (scripts.length === 0) withShellcheck = { skipped: "buildShellScripts returned no scripts" };
     else {
       const batches = balancedBatches(scripts, cores);
-      const lines = ["#!/bin/sh", `cd ${quote(scriptDir)} || exit 2`];
-      batches.forEach((files, i) => {
-        writeFileSync(join(scratch, `batch-${i}.txt`), `${files.join("\n")}\n`);
-        lines.push(`xargs ${quote(shellcheck)} ${SHELLCHECK_ARGS.map(quote).join(" ")} < ${quote(join(scratch, `batch-${i}.txt`))} > /dev/null &`);
+      const batchFiles = batches.map((files, i) => {
+        const path = join(scratch, `batch-${i}.txt`);
+        writeFileSync(path, `${files.join("\n")}\n`);
+        return path;
       });
-      lines.push("wait");
+      const shellcheckCommand = [quote(shellcheck), ...SHELLCHECK_ARGS.map(quote)].join(" ");
       const baselineScript = join(scratch, "shellcheck-alone.sh");
-      writeFileSync(baselineScript, `${lines.join("\n")}\n`);
-      const drydockAuto = `node bin/drydock.js lint ${quote(corpusRel)} --shellcheck auto -f json -o /dev/null --no-fail`;
-      const autoCheck = drydockFindings(corpusRel, "auto");
+      writeFileSync(
+        baselineScript,
+        [
+          "#!/bin/sh",
+          `cd ${quote(scriptDir)} || exit 2`,
+          ...batchFiles.map((path) => `xargs ${shellcheckCommand} < ${quote(path)} > /dev/null &`),
+          "wait",
+          "",
+        ].join("\n"),
+      );
+      checkShellcheckBatch(`cd ${quote(scriptDir)} && xargs ${shellcheckCommand} < ${quote(batchFiles[0])}`);
+      const drydockAuto = `node bin/drydock.js lint ${quote(scCorpusRel)} --shellcheck auto -f json -o /dev/null --no-fail`;
+      const autoCheck = drydockFindings(scCorpusRel, "auto");
       const bytes = scripts.reduce((n, s) => n + s.length, 0);
       log();
-      log(`2. with ShellCheck: ${scripts.length} RUN scripts (${(bytes / 1024).toFixed(0)} KiB) from the corpus; drydock ` +
-        `reports ${autoCheck.sc} SC findings; baseline: ${batches.length} parallel shellcheck processes (${batches.map((b) => b.length).join(" + ")} scripts)`);
+      log(
+        `2. with ShellCheck: the first ${scCount} files (${scCorpusRel}), ${scripts.length} RUN scripts (${(bytes / 1024).toFixed(0)} KiB); ` +
+          `drydock: ${autoCheck.findings} findings, ${autoCheck.sc} from ShellCheck; baseline: ${batches.length} parallel shellcheck ` +
+          `processes (${batches.map((b) => b.length).join(" + ")} scripts)`,
+      );
       const [ddAuto, scAlone] = timeCommands(
         [
           { name: "drydock --shellcheck auto", command: drydockAuto },
@@ -272,11 +397,13 @@ async function main() {
         options,
       );
       withShellcheck = {
+        files: scCount,
         scripts: scripts.length,
         processes: batches.length,
         drydock: ddAuto,
         shellcheckAlone: scAlone,
         ratio: ratio(ddAuto, scAlone),
+        cpuRatio: cpuRatio(ddAuto, scAlone),
         goal: GOALS.withShellcheck,
         findings: { drydock: autoCheck.findings, shellcheck: autoCheck.sc },
       };
@@ -288,25 +415,39 @@ async function main() {
   // --- memory --------------------------------------------------------------------------------
   const rss = {
     drydockShellcheckOff: peakRss(drydockOff),
-    drydockShellcheckAuto: shellcheck ? peakRss(drydockOff.replace("--shellcheck off", "--shellcheck auto")) : null,
+    drydockShellcheckAuto: shellcheck
+      ? peakRss(
+          `node bin/drydock.js lint ${quote(scCorpusRel)} --shellcheck auto -f json -o /dev/null --no-fail`,
+        )
+      : null,
     dockerfilelint: peakRss(dockerfilelint),
   };
 
   // --- report --------------------------------------------------------------------------------
   const verdict = (r, goal) => (r <= goal ? "meets" : "MISSES");
   const s = (t) => `${t.median.toFixed(3)} s ± ${t.stddev.toFixed(3)}`;
+  const x = (r) => (r === null ? "n/a" : `${r}x`);
   const rows = [
-    ["comparison", "drydock", "baseline", "ratio", "goal"],
-    ["without ShellCheck", s(ddOff), `${s(dfl)} (dockerfilelint)`, `${withoutShellcheck.ratio}x`, `≤ ${GOALS.withoutShellcheck}x ${verdict(withoutShellcheck.ratio, GOALS.withoutShellcheck)}`],
+    ["comparison", "drydock", "baseline", "ratio", "goal", "cpu ratio"],
+    [
+      `without ShellCheck (${stats.files} files)`,
+      s(ddOff),
+      `${s(dfl)} (dockerfilelint)`,
+      `${withoutShellcheck.ratio}x`,
+      `≤ ${GOALS.withoutShellcheck}x ${verdict(withoutShellcheck.ratio, GOALS.withoutShellcheck)}`,
+      x(withoutShellcheck.cpuRatio),
+    ],
   ];
-  if (withShellcheck.skipped) rows.push(["with ShellCheck", "-", "-", "-", `skipped: ${withShellcheck.skipped}`]);
+  if (withShellcheck.skipped)
+    rows.push(["with ShellCheck", "-", "-", "-", `skipped: ${withShellcheck.skipped}`, "-"]);
   else {
     rows.push([
-      "with ShellCheck",
+      `with ShellCheck (${withShellcheck.files} files)`,
       s(withShellcheck.drydock),
       `${s(withShellcheck.shellcheckAlone)} (shellcheck alone)`,
       `${withShellcheck.ratio}x`,
       `≤ ${GOALS.withShellcheck}x ${verdict(withShellcheck.ratio, GOALS.withShellcheck)}`,
+      x(withShellcheck.cpuRatio),
     ]);
   }
   log();
@@ -314,7 +455,9 @@ async function main() {
   log();
   log(`rules: drydock ${ALL_RULES.length} + ShellCheck's SC checks; dockerfilelint ${dockerfilelintRules}`);
   const kib = (v) => (v === null ? "n/a" : `${(v / 1024).toFixed(0)} MiB`);
-  log(`peak RSS: drydock ${kib(rss.drydockShellcheckOff)} (ShellCheck off), ${kib(rss.drydockShellcheckAuto)} (auto, node process only); dockerfilelint ${kib(rss.dockerfilelint)}`);
+  log(
+    `peak RSS: drydock ${kib(rss.drydockShellcheckOff)} (ShellCheck off), ${kib(rss.drydockShellcheckAuto)} (auto, ${scCount} files, node process only); dockerfilelint ${kib(rss.dockerfilelint)}`,
+  );
 
   const result = {
     date: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DrydockError, VERSION } from "../index.ts";
+import { registerAudit } from "./commands/audit.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLint } from "./commands/lint.ts";
 import type { CliIO } from "./io.ts";
@@ -22,6 +23,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 
   registerLint(program, io, setExit);
   registerInspect(program, io, setExit);
+  registerAudit(program, io, setExit);
 
   return program;
 }

@@ -1,4 +1,3 @@
-import { DrydockError } from "../errors.ts";
 import { type DaemonOptions, daemonProvider } from "./daemon/provider.ts";
 import type { ImageHandle } from "./handle.ts";
 import type { ImageReference } from "./reference.ts";
@@ -22,10 +21,6 @@ export interface ImageSourceProviders {
   daemon(reference: string, options: ProviderOptions): Promise<ImageHandle>;
   compressedArchive(path: string, kind: string, options: ProviderOptions): Promise<ImageHandle>;
 }
-
-const unavailable = (what: string) => async (): Promise<never> => {
-  throw new DrydockError("UNSUPPORTED_SOURCE", `${what} is not supported by this build of drydock yet`);
-};
 
 /** What the CLI passes to the real providers (credentials, TLS, timeouts). */
 export interface DefaultProviderOptions {

@@ -6,11 +6,11 @@ import { type Dockerfile, parseDockerfile, parseJsonForm } from "../dockerfile/p
 import { basename } from "../dockerfile/shell.ts";
 import { REPO_ROOT, sharedDir } from "../test-helpers/shared.ts";
 import { applyEdits, applyFixes, chooseNonOverlapping, type FixCandidate } from "./fix.ts";
-import { df, fakeContext, fixAll } from "./fixes/support/test-kit.ts";
+import { df, fakeContext, fixAll } from "./fixes/test-kit.ts";
 import { lint, writeFixes } from "./lint.ts";
-import { keyValues } from "./rules/support/key-values.ts";
 import { collectRuns } from "./run-info.ts";
 import { defaultLintSettings, type LintSettings } from "./settings.ts";
+import { keyValues } from "./support/words.ts";
 
 const SEED_BAD = df(
   "FROM debian:bookworm-slim",

@@ -15,6 +15,8 @@ import { delimiter, join } from "node:path";
 import type { Dockerfile, Instruction } from "../dockerfile/parse.ts";
 import { DrydockError, errorMessage } from "../errors.ts";
 import type { Analysis, RawHit } from "./engine.ts";
+import { parentStages } from "./support/stages.ts";
+import { argNames, envKeys } from "./support/words.ts";
 import type { RunInfo, Severity } from "./types.ts";
 
 /** One RUN body prepared for ShellCheck (shebang and `export NAME=1` lines prepended). */
@@ -96,9 +98,9 @@ export function buildShellScripts(analysis: Analysis): ShellScript[] {
   for (const pragma of pragmas) if (!firstFrom || pragma.line < firstFrom.line) defaultShell = pragma.shell;
   const inStagePragmas = pragmas.filter((p) => firstFrom && p.line > firstFrom.line);
 
-  const finishedStages = new Map<string, StageState>();
+  const parents = parentStages(dockerfile);
+  const finishedStages: StageState[] = [];
   let state = freshState(defaultShell);
-  let stageName: string | null = null;
   const scripts: ShellScript[] = [];
   for (const instruction of dockerfile.instructions) {
     while (inStagePragmas.length > 0 && inStagePragmas[0]!.line < instruction.line) {
@@ -109,18 +111,16 @@ export function buildShellScripts(analysis: Analysis): ShellScript[] {
     if (instruction.onbuild && target.keyword !== "RUN") continue;
     switch (target.keyword) {
       case "FROM": {
-        if (stageName) finishedStages.set(stageName, state);
-        const stage = dockerfile.stages.find((s) => s.from === instruction);
-        const parent = stage ? finishedStages.get(stage.image.toLowerCase()) : undefined;
-        state = parent ? inherit(parent) : freshState(defaultShell);
-        stageName = stage?.name ?? null;
+        if (instruction.stage > 0) finishedStages[instruction.stage - 1] = state;
+        const parent = parents[instruction.stage];
+        state = parent == null ? freshState(defaultShell) : inherit(finishedStages[parent]!);
         break;
       }
       case "ARG":
-        for (const name of argNames(target.args)) state.variables.add(name);
+        for (const name of argNames(target, dockerfile.escape)) state.variables.add(name);
         break;
       case "ENV":
-        for (const name of envNames(target.args)) {
+        for (const name of envKeys(target, dockerfile.escape)) {
           state.variables.add(name);
           state.envNames.add(name);
         }
@@ -237,51 +237,6 @@ function heredocCommandWords(instruction: Instruction): string[] | null {
   // Leading `NAME=value` assignments are not the command.
   while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
   return words.length > 0 ? words : null;
-}
-
-/** Words of an ARG/ENV argument list, honouring quotes and backslash escapes. */
-function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let current = "";
-  let quote: string | null = null;
-  let inWord = false;
-  for (let k = 0; k < text.length; k++) {
-    const c = text[k]!;
-    if (quote) {
-      if (c === quote) quote = null;
-      else current += c;
-      continue;
-    }
-    if (c === "\\" && k + 1 < text.length) {
-      current += text[++k];
-      inWord = true;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
-}
-
-/** `ARG a b=1` → a, b. */
-function argNames(args: string): string[] {
-  return splitWords(args).map((w) => w.split("=")[0]!);
-}
-
-/** `ENV a=1 b="x y"` → a, b; the legacy `ENV name value words` → name. */
-function envNames(args: string): string[] {
-  const words = splitWords(args);
-  if (words.length === 0) return [];
-  if (!words[0]!.includes("=")) return [words[0]!];
-  return words.filter((w) => w.includes("=")).map((w) => w.split("=")[0]!);
 }
 
 // ---------------------------------------------------------------------------------------------

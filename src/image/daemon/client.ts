@@ -5,7 +5,7 @@
  * `GET /images/{name}/json`, `GET /images/{name}/get`). Requests carry a version prefix
  * (`/v1.41/...`): the lower of what the daemon offers and what this client knows.
  */
-import { type ClientRequest, type IncomingMessage, request as httpRequest } from "node:http";
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { DrydockError } from "../../errors.ts";
 import type { DaemonEndpoint } from "./host.ts";
@@ -81,10 +81,13 @@ export class DockerEngineClient {
 
   /** The API version used for requests, negotiated once with `GET /_ping` (or `/version`). */
   apiVersion(): Promise<string> {
-    this.negotiated ??= this.negotiate();
-    this.negotiated.catch(() => {
-      this.negotiated = undefined;
-    });
+    if (!this.negotiated) {
+      this.negotiated = this.negotiate();
+      // A failed negotiation is not kept: the next request tries again.
+      this.negotiated.catch(() => {
+        this.negotiated = undefined;
+      });
+    }
     return this.negotiated;
   }
 
@@ -119,7 +122,10 @@ export class DockerEngineClient {
     if (response.statusCode !== 200) throw this.failure(response, body, doing, name);
     const image = parseJson<EngineImage>(body);
     if (!image || typeof image.Id !== "string") {
-      throw new DrydockError("DAEMON_ERROR", `${this.endpoint.display}: ${doing}: the daemon's answer is not an image`);
+      throw new DrydockError(
+        "DAEMON_ERROR",
+        `${this.endpoint.display}: ${doing}: the daemon's answer is not an image`,
+      );
     }
     return image;
   }
@@ -147,7 +153,10 @@ export class DockerEngineClient {
 
   private async imagePath(name: string, action: "json" | "get"): Promise<string> {
     if (!IMAGE_NAME.test(name) || name.includes("..")) {
-      throw new DrydockError("BAD_REFERENCE", `"${name}" is not an image name or ID the Docker daemon accepts`);
+      throw new DrydockError(
+        "BAD_REFERENCE",
+        `"${name}" is not an image name or ID the Docker daemon accepts`,
+      );
     }
     return `/v${await this.apiVersion()}/images/${name}/${action}`;
   }
@@ -156,7 +165,10 @@ export class DockerEngineClient {
     const message = parseJson<{ message?: string }>(body)?.message ?? body.toString("utf8", 0, 300).trim();
     const detail = message.replace(/\s+/g, " ").slice(0, 300);
     if (response.statusCode === 404 && image) {
-      return new DrydockError("IMAGE_NOT_FOUND", `the Docker daemon has no image "${image}"${detail ? ` (${detail})` : ""}`);
+      return new DrydockError(
+        "IMAGE_NOT_FOUND",
+        `the Docker daemon has no image "${image}"${detail ? ` (${detail})` : ""}`,
+      );
     }
     return new DrydockError(
       "DAEMON_ERROR",
@@ -169,12 +181,17 @@ export class DockerEngineClient {
     const { endpoint } = this;
     return new Promise((resolve, reject) => {
       const request = httpRequest({
-        ...(endpoint.kind === "unix" ? { socketPath: endpoint.socketPath } : { host: endpoint.host, port: endpoint.port }),
+        ...(endpoint.kind === "unix"
+          ? { socketPath: endpoint.socketPath }
+          : { host: endpoint.host, port: endpoint.port }),
         path,
         method: "GET",
         // A connection per request: nothing stays open once the image is read.
         agent: false,
-        headers: { Host: endpoint.kind === "unix" ? "docker" : `${endpoint.host}:${endpoint.port}`, Accept: "*/*" },
+        headers: {
+          Host: endpoint.kind === "unix" ? "docker" : `${endpoint.host}:${endpoint.port}`,
+          Accept: "*/*",
+        },
       });
       this.requests.add(request);
       let response: IncomingMessage | undefined;
@@ -231,9 +248,13 @@ export class DockerEngineClient {
             : code === "ECONNREFUSED"
               ? "connection refused"
               : code;
-      return new DrydockError("DAEMON_UNAVAILABLE", `${where} is not reachable (${why}): is dockerd running?`, {
-        cause: error,
-      });
+      return new DrydockError(
+        "DAEMON_UNAVAILABLE",
+        `${where} is not reachable (${why}): is dockerd running?`,
+        {
+          cause: error,
+        },
+      );
     }
     return new DrydockError("DAEMON_ERROR", `${where}: ${doing}: ${error.message}`, { cause: error });
   }
@@ -259,7 +280,9 @@ function readBody(response: IncomingMessage, limit: number): Promise<Buffer> {
     response.on("data", (chunk: Buffer) => {
       length += chunk.length;
       if (length > limit) {
-        response.destroy(new DrydockError("DAEMON_ERROR", `the Docker daemon's answer exceeds ${limit} bytes`));
+        response.destroy(
+          new DrydockError("DAEMON_ERROR", `the Docker daemon's answer exceeds ${limit} bytes`),
+        );
         return;
       }
       chunks.push(chunk);

@@ -36,6 +36,7 @@ export function parseDockerHost(value: string | undefined): DaemonEndpoint {
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
     return { kind: "tcp", host, port: url.port ? Number(url.port) : 2375, display: text };
   }
-  if (scheme === undefined && text.startsWith("/")) return { kind: "unix", socketPath: text, display: `unix://${text}` };
+  if (scheme === undefined && text.startsWith("/"))
+    return { kind: "unix", socketPath: text, display: `unix://${text}` };
   throw unavailable(`the ${scheme ?? "given"} scheme is not supported (unix:// and tcp:// are)`);
 }

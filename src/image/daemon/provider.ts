@@ -6,6 +6,10 @@
  * openImage falls back to the registry on exactly two codes: DAEMON_UNAVAILABLE (no socket,
  * connection refused, unsupported DOCKER_HOST) and IMAGE_NOT_FOUND (404, or the daemon's copy
  * is for another platform than the one asked for).
+ *
+ * One export serves resolve() and readLayers() (see streamArchiveHandle); a readLayers() with
+ * capture rules that no earlier pass used sends a second `GET /images/{name}/get`, so callers
+ * that want file contents should call readLayers(options) before resolve().
  */
 import { DrydockError } from "../../errors.ts";
 import type { ImageHandle } from "../handle.ts";
@@ -24,7 +28,11 @@ export interface DaemonOptions extends Partial<EngineTimeouts> {
 
 function enginePlatform(image: EngineImage): Platform | undefined {
   if (!image.Os || !image.Architecture) return undefined;
-  return { os: image.Os, architecture: image.Architecture, ...(image.Variant ? { variant: image.Variant } : {}) };
+  return {
+    os: image.Os,
+    architecture: image.Architecture,
+    ...(image.Variant ? { variant: image.Variant } : {}),
+  };
 }
 
 /**

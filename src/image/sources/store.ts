@@ -5,7 +5,7 @@
  */
 import { createReadStream, existsSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { join, posix, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { DrydockError } from "../../errors.ts";
 import { indexTarFile, type TarMember } from "./tar-index.ts";
@@ -43,6 +43,15 @@ export class TarFileStore implements FileStore {
         const target = this.members.get(normalize(m.linkname));
         if (target) this.members.set(normalize(m.name), target);
       }
+    }
+    // docker save (<= 24) writes a repeated layer as a symlink `<id>/layer.tar -> ../<id0>/layer.tar`;
+    // targets are relative to the link's directory and must stay inside the archive.
+    for (const m of members) {
+      if (m.type !== "2" || m.linkname.startsWith("/")) continue;
+      const target = posix.normalize(posix.join(posix.dirname(normalize(m.name)), m.linkname));
+      if (target === ".." || target.startsWith("../")) continue;
+      const member = this.members.get(target);
+      if (member) this.members.set(normalize(m.name), member);
     }
   }
 

@@ -21,8 +21,13 @@ import {
 import { makeTar, streamOf } from "../test-helpers/tar.ts";
 import type { Platform } from "../types.ts";
 import { resolveFromStore } from "./archive.ts";
-import { compressedArchiveHandle, scanArchive, type StreamArchiveOptions, streamArchiveHandle } from "./stream-archive.ts";
 import { TarFileStore } from "./store.ts";
+import {
+  compressedArchiveHandle,
+  type StreamArchiveOptions,
+  scanArchive,
+  streamArchiveHandle,
+} from "./stream-archive.ts";
 
 const host: Platform = { os: "linux", architecture: "amd64" };
 const dir = mkdtempSync(join(tmpdir(), "drydock-stream-"));
@@ -69,7 +74,7 @@ async function sampleImage(repoTags = ["example/app:1"], platform?: Platform): P
     architecture: platform?.architecture,
     variant: platform?.variant,
     history: ["ADD rootfs", "RUN rm /to-delete", "RUN rm -rf /dir && mkdir /dir"],
-    emptyHistory: ["CMD [\"/bin/sh\"]"],
+    emptyHistory: ['CMD ["/bin/sh"]'],
   });
   return { config, layers, repoTags, platform };
 }
@@ -102,7 +107,12 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<Dryd
   return error as DrydockError;
 }
 
-const SHAPES: { shape: ArchiveShape; kind: string; compression: "none" | "gzip" | "zstd"; layerCompression?: "gzip" | "zstd" | "none" }[] = [
+const SHAPES: {
+  shape: ArchiveShape;
+  kind: string;
+  compression: "none" | "gzip" | "zstd";
+  layerCompression?: "gzip" | "zstd" | "none";
+}[] = [
   { shape: "legacy", kind: "docker-archive", compression: "none" },
   { shape: "docker25", kind: "docker-archive", compression: "none" },
   { shape: "containerd", kind: "docker-archive", compression: "gzip" },
@@ -174,14 +184,23 @@ describe("scanArchive: every archive shape, compared with the random-access read
     const image = { config: makeConfig(layers), layers, repoTags: ["dup:1"] };
     const members = archiveMembers("legacy", [image]);
     expect(members.filter((m) => m.type === "symlink")).toHaveLength(1);
-    const scan = await scanArchive(streamOf(await packMembers(members)), options("dup"));
+    const archive = await packMembers(members);
+    const scan = await scanArchive(streamOf(archive), options("dup"));
     const read = await scan.layers();
     expect(read.map((l) => l.ref.diffId)).toEqual(layers.map(sha256));
     expect(read[2]!.index).toBe(read[0]!.index);
+    // The random-access reader follows the same link.
+    const random = await resolveFromStore(await TarFileStore.open(tempFile(archive)), "docker-archive", {
+      hostPlatform: host,
+    });
+    expect(layerSummary(await readLayers(random.resolved, random.blobs))).toEqual(layerSummary(read));
   });
 
   it("indexes a layer tar that happens to start like JSON", async () => {
-    const layer = await makeTar([{ name: "{odd", content: "x" }, { name: "[odder", content: "y" }]);
+    const layer = await makeTar([
+      { name: "{odd", content: "x" },
+      { name: "[odder", content: "y" },
+    ]);
     const image = { config: makeConfig([layer]), layers: [layer], repoTags: ["odd:1"] };
     const scan = await scanArchive(streamOf(await buildArchive("docker25", [image])), options("odd"));
     const [read] = await scan.layers();
@@ -191,7 +210,11 @@ describe("scanArchive: every archive shape, compared with the random-access read
   it("ignores a corrupt blob that no manifest references", async () => {
     const image = await sampleImage();
     const members = archiveMembers("docker25", [image]);
-    members.push({ name: `blobs/sha256/${"e".repeat(64)}`, type: "file", data: Buffer.from("\x00garbage that is no tar") });
+    members.push({
+      name: `blobs/sha256/${"e".repeat(64)}`,
+      type: "file",
+      data: Buffer.from("\x00garbage that is no tar"),
+    });
     const scan = await scanArchive(streamOf(await packMembers(members)), options("extra"));
     expect(await scan.layers()).toHaveLength(3);
   });
@@ -209,7 +232,10 @@ describe("scanArchive: choosing an image", () => {
       expect(scan.resolved.configDigest).toBe(sha256(b.config));
       const [only] = await scan.layers();
       expect(only!.index.paths).toEqual(["/only-b"]);
-      await expectCode(scanArchive(streamOf(archive), options("multi", { reference: "nope:1" })), "IMAGE_NOT_FOUND");
+      await expectCode(
+        scanArchive(streamOf(archive), options("multi", { reference: "nope:1" })),
+        "IMAGE_NOT_FOUND",
+      );
     }
   });
 
@@ -232,7 +258,12 @@ describe("scanArchive: choosing an image", () => {
     const arm: Platform = { os: "linux", architecture: "arm64", variant: "v8" };
     const amd = await sampleImage(["multi"], host);
     const armLayer = await makeTar([{ name: "arm", content: "arm" }]);
-    const armImage = { config: makeConfig([armLayer], { architecture: "arm64", variant: "v8" }), layers: [armLayer], repoTags: [], platform: arm };
+    const armImage = {
+      config: makeConfig([armLayer], { architecture: "arm64", variant: "v8" }),
+      layers: [armLayer],
+      repoTags: [],
+      platform: arm,
+    };
     const archive = await buildArchive("oci", [amd, armImage], { indexPlatforms: true });
     const scan = await scanArchive(streamOf(archive), options("oci", { kind: "oci-archive", platform: arm }));
     expect(scan.resolved.platform).toEqual(arm);
@@ -330,7 +361,10 @@ describe("hostile archives", () => {
   it("garbage is not an archive", async () => {
     const garbage = Buffer.alloc(4096, 0x41);
     await expectCode(scanArchive(streamOf(garbage), options("garbage")), "CORRUPT_ARCHIVE");
-    await expectCode(scanArchive(streamOf(await makeTar([{ name: "hello", content: "x" }])), options("x")), "UNKNOWN_ARCHIVE");
+    await expectCode(
+      scanArchive(streamOf(await makeTar([{ name: "hello", content: "x" }])), options("x")),
+      "UNKNOWN_ARCHIVE",
+    );
   });
 
   it("a layer whose content does not match its digest", async () => {
@@ -351,7 +385,10 @@ describe("hostile archives", () => {
     const image = await sampleImage();
     const legacy = archiveMembers("legacy", [image]);
     const configName = legacy.find((m) => /^[a-f0-9]{64}\.json$/.test(m.name))!.name;
-    await expectCode(scanArchive(streamOf(await tamper(legacy, configName)), options("cfg")), "DIGEST_MISMATCH");
+    await expectCode(
+      scanArchive(streamOf(await tamper(legacy, configName)), options("cfg")),
+      "DIGEST_MISMATCH",
+    );
 
     const ctr = archiveMembers("containerd", [image]);
     const read = (name: string) => JSON.parse(ctr.find((m) => m.name === name)!.data!.toString());
@@ -365,29 +402,51 @@ describe("hostile archives", () => {
 
   it("member names that climb out of the archive", async () => {
     const members = archiveMembers("legacy", [await sampleImage()]);
-    const climbing = [...members, { name: "../../etc/cron.d/evil", type: "file" as const, data: Buffer.from("x") }];
+    const climbing = [
+      ...members,
+      { name: "../../etc/cron.d/evil", type: "file" as const, data: Buffer.from("x") },
+    ];
     await expectCode(scanArchive(streamOf(await packMembers(climbing)), options("evil")), "PATH_TRAVERSAL");
-    const linked = [...members, { name: "abc/layer.tar", type: "symlink" as const, linkname: "../../../etc/passwd" }];
+    const linked = [
+      ...members,
+      { name: "abc/layer.tar", type: "symlink" as const, linkname: "../../../etc/passwd" },
+    ];
     await expectCode(scanArchive(streamOf(await packMembers(linked)), options("evil")), "PATH_TRAVERSAL");
   });
 
   it("layer entries that climb out of the layer", async () => {
-    const layer = await makeTar([{ name: "ok", content: "x" }, { name: "a/../../etc/passwd", content: "x" }]);
-    const archive = await buildArchive("docker25", [{ config: makeConfig([layer]), layers: [layer], repoTags: ["t:1"] }]);
+    const layer = await makeTar([
+      { name: "ok", content: "x" },
+      { name: "a/../../etc/passwd", content: "x" },
+    ]);
+    const archive = await buildArchive("docker25", [
+      { config: makeConfig([layer]), layers: [layer], repoTags: ["t:1"] },
+    ]);
     const scan = await scanArchive(streamOf(archive), options("evil-layer"));
     await expectCode(scan.layers(), "PATH_TRAVERSAL");
   });
 
   it("too many members, absurd member sizes and oversized JSON are refused", async () => {
     const archive = await buildArchive("legacy", [await sampleImage()]);
-    await expectCode(scanArchive(streamOf(archive), options("n", { limits: { maxMembers: 5 } })), "TOO_MANY_MEMBERS");
-    await expectCode(scanArchive(streamOf(archive), options("s", { limits: { maxMemberBytes: 1000 } })), "MEMBER_TOO_LARGE");
-    await expectCode(scanArchive(streamOf(archive), options("j", { limits: { maxJsonBytes: 100 } })), "DOCUMENT_TOO_LARGE");
+    await expectCode(
+      scanArchive(streamOf(archive), options("n", { limits: { maxMembers: 5 } })),
+      "TOO_MANY_MEMBERS",
+    );
+    await expectCode(
+      scanArchive(streamOf(archive), options("s", { limits: { maxMemberBytes: 1000 } })),
+      "MEMBER_TOO_LARGE",
+    );
+    await expectCode(
+      scanArchive(streamOf(archive), options("j", { limits: { maxJsonBytes: 100 } })),
+      "DOCUMENT_TOO_LARGE",
+    );
   });
 
   it("a layer that is not a tar fails readLayers with a one-line error", async () => {
     const notTar = Buffer.from("this is definitely not a tar archive, but it is long enough".repeat(20));
-    const archive = await buildArchive("docker25", [{ config: makeConfig([notTar]), layers: [notTar], repoTags: ["t:1"] }]);
+    const archive = await buildArchive("docker25", [
+      { config: makeConfig([notTar]), layers: [notTar], repoTags: ["t:1"] },
+    ]);
     const scan = await scanArchive(streamOf(archive), options("not-tar"));
     await expectCode(scan.layers(), "CORRUPT_LAYER");
   });

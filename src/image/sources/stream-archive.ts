@@ -91,7 +91,10 @@ function memberName(raw: string, label: string): string {
   for (const part of raw.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      throw new DrydockError("PATH_TRAVERSAL", `${label}: archive member "${raw}" escapes the archive (path traversal)`);
+      throw new DrydockError(
+        "PATH_TRAVERSAL",
+        `${label}: archive member "${raw}" escapes the archive (path traversal)`,
+      );
     }
     parts.push(part);
   }
@@ -162,7 +165,10 @@ class MemoryStore implements FileStore {
     const file = this.files.get(this.target(name));
     if (!file?.data) throw this.unreadable(name, file);
     if (file.data.length > maxBytes) {
-      throw new DrydockError("DOCUMENT_TOO_LARGE", `${this.label}: "${name}" is ${file.size} bytes (limit ${maxBytes})`);
+      throw new DrydockError(
+        "DOCUMENT_TOO_LARGE",
+        `${this.label}: "${name}" is ${file.size} bytes (limit ${maxBytes})`,
+      );
     }
     return file.data;
   }
@@ -170,7 +176,10 @@ class MemoryStore implements FileStore {
   private unreadable(name: string, file: StoredFile | undefined): DrydockError {
     if (!file) return new DrydockError("MISSING_BLOB", `${this.label}: no "${name}" in the archive`);
     if (file.skipped === "too-large") {
-      return new DrydockError("DOCUMENT_TOO_LARGE", `${this.label}: "${name}" is ${file.size} bytes (too large for a JSON document)`);
+      return new DrydockError(
+        "DOCUMENT_TOO_LARGE",
+        `${this.label}: "${name}" is ${file.size} bytes (too large for a JSON document)`,
+      );
     }
     return new DrydockError("BAD_DOCUMENT", `${this.label}: "${name}" is not a JSON document`);
   }
@@ -200,17 +209,29 @@ function drain(stream: Readable): Promise<void> {
   });
 }
 
-async function indexLayerStream(source: Readable, label: string, read: ReadLayersOptions): Promise<LayerResult> {
+async function indexLayerStream(
+  source: Readable,
+  label: string,
+  read: ReadLayersOptions,
+): Promise<LayerResult> {
   const decompressed = await decompress(source, label, read.limits ?? DEFAULT_EXPANSION_LIMITS);
   let index: LayerIndex;
   try {
-    index = await readLayerTar(decompressed.stream, { label, capture: read.capture, maxEntries: read.maxEntries });
+    index = await readLayerTar(decompressed.stream, {
+      label,
+      capture: read.capture,
+      maxEntries: read.maxEntries,
+    });
   } catch (error) {
     if (error instanceof DrydockError) throw error;
     throw new DrydockError("CORRUPT_LAYER", `${label}: ${(error as Error).message}`);
   }
   await drain(decompressed.stream);
-  return { index, compression: decompressed.compression, uncompressedBytes: decompressed.decompressedBytes() };
+  return {
+    index,
+    compression: decompressed.compression,
+    uncompressedBytes: decompressed.decompressedBytes(),
+  };
 }
 
 /** A stream error from tar-stream, zlib or the transport, as a one-line DrydockError. */
@@ -218,13 +239,23 @@ function archiveError(error: unknown, source: string): DrydockError {
   if (error instanceof DrydockError) return error;
   const message = (error as Error)?.message ?? String(error);
   const code = (error as NodeJS.ErrnoException)?.code ?? "";
-  if (/Unexpected end of data/.test(message) || code === "Z_BUF_ERROR" || /unexpected end of file/i.test(message)) {
-    return new DrydockError("CORRUPT_ARCHIVE", `${source}: the archive ends early (truncated?)`, { cause: error });
+  if (
+    /Unexpected end of data/.test(message) ||
+    code === "Z_BUF_ERROR" ||
+    /unexpected end of file/i.test(message)
+  ) {
+    return new DrydockError("CORRUPT_ARCHIVE", `${source}: the archive ends early (truncated?)`, {
+      cause: error,
+    });
   }
   if (/Invalid tar header|Header exceeds max size|Invalid header/.test(message) || code.startsWith("Z_")) {
-    return new DrydockError("CORRUPT_ARCHIVE", `${source}: not a valid image archive (${message})`, { cause: error });
+    return new DrydockError("CORRUPT_ARCHIVE", `${source}: not a valid image archive (${message})`, {
+      cause: error,
+    });
   }
-  return new DrydockError("READ_FAILED", `${source}: reading the archive failed: ${message}`, { cause: error });
+  return new DrydockError("READ_FAILED", `${source}: reading the archive failed: ${message}`, {
+    cause: error,
+  });
 }
 
 /** State of one pass. */
@@ -248,28 +279,42 @@ class Scanner {
   }
 
   async run(input: Readable): Promise<void> {
-    const outer = await decompress(input, this.source, {
-      maxBytes: this.limits.maxArchiveBytes,
-      maxRatio: (this.read.limits ?? DEFAULT_EXPANSION_LIMITS).maxRatio,
-    });
-    const extractor = extract();
-    outer.stream.on("error", (error) => extractor.destroy(error));
-    outer.stream.pipe(extractor);
+    let outer: Readable | undefined;
     try {
-      // tar-stream entries are streamx readables: async-iterable chunks of Buffer.
-      for await (const entry of extractor) await this.member(entry.header, entry as unknown as AsyncIterable<Buffer>);
+      const decompressed = await decompress(input, this.source, {
+        maxBytes: this.limits.maxArchiveBytes,
+        maxRatio: (this.read.limits ?? DEFAULT_EXPANSION_LIMITS).maxRatio,
+      });
+      outer = decompressed.stream;
+      const extractor = extract();
+      outer.on("error", (error) => extractor.destroy(error));
+      outer.pipe(extractor);
+      for await (const entry of extractor) {
+        // tar-stream entries are streamx readables: async-iterable chunks of Buffer.
+        await this.member(entry.header, entry as unknown as AsyncIterable<Buffer>);
+      }
       await Promise.all(this.pending);
     } catch (error) {
+      // Layer errors are kept per layer; a size error here is the whole archive's.
+      if (error instanceof DrydockError && error.code === "LAYER_TOO_LARGE") {
+        throw new DrydockError(
+          "ARCHIVE_TOO_LARGE",
+          `${this.source}: the archive expands beyond ${this.limits.maxArchiveBytes} bytes`,
+        );
+      }
       throw archiveError(error, this.source);
     } finally {
       input.destroy();
-      outer.stream.destroy();
+      outer?.destroy();
     }
   }
 
   private async member(header: Header, entry: AsyncIterable<Buffer>): Promise<void> {
     if (++this.members > this.limits.maxMembers) {
-      throw new DrydockError("TOO_MANY_MEMBERS", `${this.source}: more than ${this.limits.maxMembers} members in the archive`);
+      throw new DrydockError(
+        "TOO_MANY_MEMBERS",
+        `${this.source}: more than ${this.limits.maxMembers} members in the archive`,
+      );
     }
     const name = memberName(header.name, this.source);
     const size = header.size ?? 0;
@@ -295,7 +340,8 @@ class Scanner {
 
   /** Member links: symlink targets are relative to the link's directory, hard links to the root. */
   private link(name: string, header: Header): void {
-    const raw = header.type === "symlink" ? posix.join(posix.dirname(name), header.linkname) : header.linkname;
+    const raw =
+      header.type === "symlink" ? posix.join(posix.dirname(name), header.linkname) : header.linkname;
     const normalized = posix.normalize(raw);
     if (header.linkname.startsWith("/") || normalized === ".." || normalized.startsWith("../")) {
       throw new DrydockError(
@@ -306,7 +352,12 @@ class Scanner {
     this.store.links.set(name, memberName(raw, this.source));
   }
 
-  private async json(name: string, size: number, entry: AsyncIterable<Buffer>, first?: Buffer): Promise<void> {
+  private async json(
+    name: string,
+    size: number,
+    entry: AsyncIterable<Buffer>,
+    first?: Buffer,
+  ): Promise<void> {
     if (size > this.limits.maxJsonBytes || this.jsonBytes + size > this.limits.maxTotalJsonBytes) {
       this.store.files.set(name, { size, skipped: "too-large" });
       return skip(entry);
@@ -318,7 +369,12 @@ class Scanner {
   }
 
   /** A blob is JSON when its first non-blank byte is `{` or `[`; otherwise it is read as a layer. */
-  private async layerOrJson(name: string, size: number, role: Role, entry: AsyncIterable<Buffer>): Promise<void> {
+  private async layerOrJson(
+    name: string,
+    size: number,
+    role: Role,
+    entry: AsyncIterable<Buffer>,
+  ): Promise<void> {
     const iterator = entry[Symbol.asyncIterator]();
     const first = await iterator.next();
     const head: Buffer | undefined = first.done ? undefined : first.value;
@@ -419,7 +475,10 @@ class Scanner {
       throw new DrydockError("MISSING_BLOB", `${label}: not in the archive (member "${name}")`);
     }
     const algorithm = BLOB_NAME.exec(name)?.[1] ?? "sha256";
-    const record: LayerRecord = { digest: `${algorithm}:${createHash(algorithm).update(file.data).digest("hex")}`, size: file.size };
+    const record: LayerRecord = {
+      digest: `${algorithm}:${createHash(algorithm).update(file.data).digest("hex")}`,
+      size: file.size,
+    };
     try {
       record.result = await indexLayerStream(Readable.from([file.data]), label, this.read);
     } catch (error) {

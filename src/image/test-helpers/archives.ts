@@ -51,10 +51,13 @@ export interface ArchiveOptions {
   indexPlatforms?: boolean;
 }
 
-export const sha256 = (data: Uint8Array): string => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+export const sha256 = (data: Uint8Array): string =>
+  `sha256:${createHash("sha256").update(data).digest("hex")}`;
 const hexOf = (digest: string): string => digest.slice("sha256:".length);
 const blob = (digest: string): string => `blobs/sha256/${hexOf(digest)}`;
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+/** What Go's json.Encoder writes (moby's manifest.json and repositories): a trailing newline. */
+const encoded = (value: unknown): Buffer => Buffer.from(`${JSON.stringify(value)}\n`);
 
 export interface ConfigOptions {
   architecture?: string;
@@ -70,8 +73,15 @@ export interface ConfigOptions {
 /** A config whose rootfs.diff_ids match the given uncompressed layers. */
 export function makeConfig(layers: Buffer[], options: ConfigOptions = {}): Buffer {
   const history = [
-    ...layers.map((_, i) => ({ created: "2024-01-01T00:00:00Z", created_by: options.history?.[i] ?? `layer ${i}` })),
-    ...(options.emptyHistory ?? []).map((created_by) => ({ created: "2024-01-01T00:00:00Z", created_by, empty_layer: true })),
+    ...layers.map((_, i) => ({
+      created: "2024-01-01T00:00:00Z",
+      created_by: options.history?.[i] ?? `layer ${i}`,
+    })),
+    ...(options.emptyHistory ?? []).map((created_by) => ({
+      created: "2024-01-01T00:00:00Z",
+      created_by,
+      empty_layer: true,
+    })),
   ];
   return json({
     architecture: options.architecture ?? "amd64",
@@ -165,14 +175,18 @@ function legacyMembers(images: ArchiveImage[]): ArchiveMember[] {
       parent = v1Id;
     });
     members.file(`${hexOf(configDigest)}.json`, image.config);
-    manifest.push({ Config: `${hexOf(configDigest)}.json`, RepoTags: image.repoTags.length ? image.repoTags : null, Layers: paths });
+    manifest.push({
+      Config: `${hexOf(configDigest)}.json`,
+      RepoTags: image.repoTags.length ? image.repoTags : null,
+      Layers: paths,
+    });
     for (const tag of image.repoTags) {
       const { name, tag: t } = splitTag(tag);
       repositories[name] = { ...repositories[name], [t]: parent };
     }
   }
-  members.file("manifest.json", json(manifest));
-  if (Object.keys(repositories).length > 0) members.file("repositories", json(repositories));
+  members.file("manifest.json", encoded(manifest));
+  if (Object.keys(repositories).length > 0) members.file("repositories", encoded(repositories));
   return members.sorted();
 }
 
@@ -183,13 +197,18 @@ interface BuiltManifest {
 }
 
 /** Writes config, layers and manifest blobs; returns the manifest. */
-function manifestBlobs(members: Members, image: ArchiveImage, compression: LayerCompression): BuiltManifest {
+function manifestBlobs(
+  members: Members,
+  image: ArchiveImage,
+  compression: LayerCompression,
+  mode: number,
+): BuiltManifest {
   const configDigest = sha256(image.config);
-  members.file(blob(configDigest), image.config, 0o444);
+  members.file(blob(configDigest), image.config, mode);
   const layerDescriptors = image.layers.map((layer) => {
     const stored = compressLayer(layer, compression);
     const digest = sha256(stored);
-    members.file(blob(digest), stored, 0o444);
+    members.file(blob(digest), stored, mode);
     return { mediaType: LAYER_TYPES[compression], digest, size: stored.length };
   });
   const manifest = json({
@@ -199,12 +218,15 @@ function manifestBlobs(members: Members, image: ArchiveImage, compression: Layer
     layers: layerDescriptors,
   });
   const digest = sha256(manifest);
-  members.file(blob(digest), manifest, 0o444);
+  members.file(blob(digest), manifest, mode);
   return { manifest, digest, layerDescriptors };
 }
 
 function refAnnotations(tag: string): Record<string, string> {
-  return { "io.containerd.image.name": fullName(tag), "org.opencontainers.image.ref.name": splitTag(tag).tag };
+  return {
+    "io.containerd.image.name": fullName(tag),
+    "org.opencontainers.image.ref.name": splitTag(tag).tag,
+  };
 }
 
 function docker25Members(images: ArchiveImage[]): ArchiveMember[] {
@@ -215,17 +237,22 @@ function docker25Members(images: ArchiveImage[]): ArchiveMember[] {
   const index: unknown[] = [];
   const repositories: Record<string, Record<string, string>> = {};
   for (const image of images) {
-    const built = manifestBlobs(members, image, "none");
+    const built = manifestBlobs(members, image, "none", 0o644);
     // The v1 layer configs stay in the archive as blobs nobody references.
     image.layers.forEach((layer, i) => {
       const v1Config = json({ id: i, layer: sha256(layer), os: "linux" });
       members.file(blob(sha256(v1Config)), v1Config);
     });
-    const descriptor = { mediaType: MEDIA_TYPES.ociManifest, digest: built.digest, size: built.manifest.length };
+    const descriptor = {
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest: built.digest,
+      size: built.manifest.length,
+    };
     if (image.repoTags.length === 0) index.push(descriptor);
     for (const tag of image.repoTags) index.push({ ...descriptor, annotations: refAnnotations(tag) });
     const layerSources: Record<string, unknown> = {};
-    for (const d of built.layerDescriptors) layerSources[d.digest] = { mediaType: d.mediaType, size: d.size, digest: d.digest };
+    for (const d of built.layerDescriptors)
+      layerSources[d.digest] = { mediaType: d.mediaType, size: d.size, digest: d.digest };
     manifest.push({
       Config: blob(sha256(image.config)),
       RepoTags: image.repoTags.length ? image.repoTags : null,
@@ -239,21 +266,38 @@ function docker25Members(images: ArchiveImage[]): ArchiveMember[] {
     }
   }
   members.file("index.json", json({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: index }));
-  members.file("manifest.json", json(manifest));
+  members.file("manifest.json", encoded(manifest));
   members.file("oci-layout", Buffer.from('{"imageLayoutVersion": "1.0.0"}'));
-  if (Object.keys(repositories).length > 0) members.file("repositories", json(repositories));
+  if (Object.keys(repositories).length > 0) members.file("repositories", encoded(repositories));
   return members.sorted();
 }
 
 function platformOfConfig(config: Buffer): Platform {
-  const parsed = JSON.parse(config.toString("utf8")) as { architecture: string; os: string; variant?: string };
-  return { architecture: parsed.architecture, os: parsed.os, ...(parsed.variant ? { variant: parsed.variant } : {}) };
+  const parsed = JSON.parse(config.toString("utf8")) as {
+    architecture: string;
+    os: string;
+    variant?: string;
+  };
+  return {
+    architecture: parsed.architecture,
+    os: parsed.os,
+    ...(parsed.variant ? { variant: parsed.variant } : {}),
+  };
 }
 
 /** BuildKit's provenance/SBOM attachment: a manifest of in-toto JSON layers. */
 function attestationManifest(members: Members): { digest: string; size: number } {
-  const statement = json({ _type: "https://in-toto.io/Statement/v0.1", predicateType: "https://spdx.dev/Document", subject: [] });
-  const config = json({ architecture: "unknown", os: "unknown", config: {}, rootfs: { type: "layers", diff_ids: [sha256(statement)] } });
+  const statement = json({
+    _type: "https://in-toto.io/Statement/v0.1",
+    predicateType: "https://spdx.dev/Document",
+    subject: [],
+  });
+  const config = json({
+    architecture: "unknown",
+    os: "unknown",
+    config: {},
+    rootfs: { type: "layers", diff_ids: [sha256(statement)] },
+  });
   members.file(blob(sha256(statement)), statement, 0o444);
   members.file(blob(sha256(config)), config, 0o444);
   const manifest = json({
@@ -280,7 +324,8 @@ function containerdMembers(images: ArchiveImage[], options: ArchiveOptions): Arc
   const manifest: unknown[] = [];
   const index: unknown[] = [];
   for (const image of images) {
-    const built = manifestBlobs(members, image, "gzip");
+    // containerd's exporter writes blobs read-only.
+    const built = manifestBlobs(members, image, "gzip", 0o444);
     const entries: unknown[] = [
       {
         mediaType: MEDIA_TYPES.ociManifest,
@@ -298,7 +343,10 @@ function containerdMembers(images: ArchiveImage[], options: ArchiveOptions): Arc
       entries.push({
         mediaType: MEDIA_TYPES.ociManifest,
         ...attestation,
-        annotations: { "vnd.docker.reference.digest": built.digest, "vnd.docker.reference.type": "attestation-manifest" },
+        annotations: {
+          "vnd.docker.reference.digest": built.digest,
+          "vnd.docker.reference.type": "attestation-manifest",
+        },
         platform: { architecture: "unknown", os: "unknown" },
       });
     }
@@ -325,7 +373,7 @@ function ociMembers(images: ArchiveImage[], options: ArchiveOptions): ArchiveMem
   members.dir("blobs/sha256/");
   const index: unknown[] = [];
   for (const image of images) {
-    const built = manifestBlobs(members, image, options.layerCompression ?? "gzip");
+    const built = manifestBlobs(members, image, options.layerCompression ?? "gzip", 0o644);
     const descriptor = {
       mediaType: MEDIA_TYPES.ociManifest,
       digest: built.digest,
@@ -343,7 +391,11 @@ function ociMembers(images: ArchiveImage[], options: ArchiveOptions): ArchiveMem
 }
 
 /** The members of an archive of `images` in the given shape, sorted by name. */
-export function archiveMembers(shape: ArchiveShape, images: ArchiveImage[], options: ArchiveOptions = {}): ArchiveMember[] {
+export function archiveMembers(
+  shape: ArchiveShape,
+  images: ArchiveImage[],
+  options: ArchiveOptions = {},
+): ArchiveMember[] {
   switch (shape) {
     case "legacy":
       return legacyMembers(images);

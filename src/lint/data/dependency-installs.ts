@@ -163,38 +163,3 @@ export const DEPENDENCY_INSTALLS: readonly DependencyInstall[] = [
 
 /** pip-style installs from a local project rather than a requirements file. */
 export const LOCAL_PROJECT_MANIFESTS = "pyproject.toml (or setup.py / setup.cfg)";
-
-/** pip/uv options whose value is the next word (so it is not read as a package). */
-export const PIP_VALUE_FLAGS = [
-  "r",
-  "requirement",
-  "c",
-  "constraint",
-  "e",
-  "editable",
-  "i",
-  "index-url",
-  "extra-index-url",
-  "f",
-  "find-links",
-  "t",
-  "target",
-  "prefix",
-  "root",
-  "src",
-  "platform",
-  "python-version",
-  "implementation",
-  "abi",
-  "only-binary",
-  "no-binary",
-  "trusted-host",
-  "progress-bar",
-  "cache-dir",
-  "timeout",
-  "retries",
-  "proxy",
-  "log",
-  "python",
-  "p",
-];

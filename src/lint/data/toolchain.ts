@@ -4,6 +4,7 @@
  * gcc-12 68 MB, g++-12 36 MB, cpp-12 34 MB, libstdc++-12-dev 19 MB, libgcc-12-dev 14 MB,
  * libc6-dev 12 MB, binutils 11 MB: build-essential brings in about 200 MB.
  */
+import { APK_VALUE_FLAGS, APT_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS } from "./package-managers.ts";
 
 /** Exact package names (lower-case) that are compilers, build tools or meta-packages for them. */
 export const TOOLCHAIN_PACKAGES: readonly string[] = [
@@ -47,33 +48,22 @@ export const PACKAGE_INSTALLS: readonly PackageCommand[] = [
   {
     programs: ["apt-get", "apt", "aptitude"],
     subcommands: [["install"]],
-    valueFlags: ["o", "option", "t", "target-release", "default-release", "c", "config-file"],
+    valueFlags: APT_VALUE_FLAGS,
   },
   {
     programs: ["apk"],
     subcommands: [["add"]],
-    valueFlags: [
-      "t",
-      "virtual",
-      "X",
-      "repository",
-      "p",
-      "root",
-      "arch",
-      "keys-dir",
-      "cache-dir",
-      "repositories-file",
-    ],
+    valueFlags: APK_VALUE_FLAGS,
   },
   {
     programs: ["dnf", "yum", "microdnf", "dnf5", "tdnf"],
     subcommands: [["install"], ["groupinstall"], ["group", "install"]],
-    valueFlags: ["setopt", "enablerepo", "disablerepo", "releasever", "installroot", "repo"],
+    valueFlags: RPM_VALUE_FLAGS,
   },
   {
     programs: ["zypper"],
     subcommands: [["install"], ["in"]],
-    valueFlags: ["r", "repo", "from", "t", "type"],
+    valueFlags: ZYPPER_VALUE_FLAGS,
   },
 ];
 
@@ -81,15 +71,15 @@ export const PACKAGE_REMOVALS: readonly PackageCommand[] = [
   {
     programs: ["apt-get", "apt", "aptitude"],
     subcommands: [["purge"], ["remove"]],
-    valueFlags: ["o", "option", "c", "config-file"],
+    valueFlags: APT_VALUE_FLAGS,
   },
-  { programs: ["apk"], subcommands: [["del"]], valueFlags: ["p", "root"] },
+  { programs: ["apk"], subcommands: [["del"]], valueFlags: APK_VALUE_FLAGS },
   {
     programs: ["dnf", "yum", "microdnf", "dnf5", "tdnf"],
     subcommands: [["remove"], ["erase"], ["autoremove"], ["groupremove"], ["group", "remove"]],
-    valueFlags: ["setopt"],
+    valueFlags: RPM_VALUE_FLAGS,
   },
-  { programs: ["zypper"], subcommands: [["remove"], ["rm"]], valueFlags: [] },
+  { programs: ["zypper"], subcommands: [["remove"], ["rm"]], valueFlags: ZYPPER_VALUE_FLAGS },
 ];
 
 /** Package name without version, release or architecture: `gcc=4:12.2.0-3` → `gcc`. */

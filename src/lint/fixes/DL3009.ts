@@ -1,5 +1,6 @@
 import type { Fixer } from "../types.ts";
-import { adjacentRuns, mergeSessionAround, runAt, runsAptInstall } from "./support/apt-session.ts";
+import { runInstallsWithApt } from "../support/apt.ts";
+import { adjacentRuns, mergeSessionAround, runAt } from "../support/apt-session.ts";
 
 /**
  * DL3009 (reported at the RUN with `apt-get update`): end the RUN that installs with
@@ -13,9 +14,9 @@ export const fixer: Fixer = {
     const update = runAt(ctx, hit.line);
     if (!update) return null;
     const block = adjacentRuns(ctx, update);
-    const install = runsAptInstall(update)
+    const install = runInstallsWithApt(update)
       ? update
-      : block.slice(block.indexOf(update) + 1).find((run) => runsAptInstall(run));
+      : block.slice(block.indexOf(update) + 1).find((run) => runInstallsWithApt(run));
     if (!install) return null;
     return mergeSessionAround(ctx, install, "remove the apt lists in the RUN that installs");
   },

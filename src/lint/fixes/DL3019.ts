@@ -1,18 +1,7 @@
 import { rule } from "../rules/DL3019.ts";
 import type { Fixer } from "../types.ts";
-import { fixRunCommands, insertAfterWord, replaceWord, subcommandIndex } from "./support/run-edits.ts";
-
-/** apk global options that take a value (apk(8)). */
-const APK_VALUE_FLAGS = [
-  "X",
-  "repository",
-  "p",
-  "root",
-  "arch",
-  "cache-dir",
-  "keys-dir",
-  "repositories-file",
-];
+import { apkAddIndex } from "../support/apk.ts";
+import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
 
 /**
  * DL3019: `apk add x` → `apk add --no-cache x`. With `--no-cache` apk fetches the index into
@@ -25,8 +14,8 @@ export const fixer: Fixer = {
     return fixRunCommands(rule, ctx, hit.line, "add --no-cache to apk add", (cmd, words, shellRun) => {
       const update = cmd.args.findIndex((a) => a === "--update" || a === "-U" || a === "--update-cache");
       if (update !== -1) return [replaceWord(shellRun, words.args[update]!, "--no-cache")];
-      const add = subcommandIndex(cmd, APK_VALUE_FLAGS);
-      if (add === -1 || cmd.args[add] !== "add") return null;
+      const add = apkAddIndex(cmd);
+      if (add === -1) return null;
       return [insertAfterWord(shellRun, words.args[add]!, "--no-cache")];
     });
   },

@@ -1,6 +1,7 @@
-import { copyOperands, dropQuotes, isArchive } from "../rules/support/copy-args.ts";
 import type { ContextAccess, Fixer } from "../types.ts";
-import { inCasingOf, instructionAt, keywordSpan } from "./support/source-map.ts";
+import { copyOperands, isArchive } from "../support/copy-args.ts";
+import { inCasingOf, instructionAt, keywordSpan } from "../support/source-map.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /** Flags COPY accepts as ADD does (https://docs.docker.com/reference/dockerfile/#copy). */
 const COPY_FLAGS = new Set(["chown", "chmod", "link", "exclude"]);
@@ -20,7 +21,7 @@ export const fixer: Fixer = {
     const { outer, instruction } = found;
     if (instruction.heredocs.length > 0) return null;
     if (instruction.flags.some((f) => !COPY_FLAGS.has(f.name))) return null;
-    const operands = copyOperands(instruction);
+    const operands = copyOperands(instruction, ctx.dockerfile.escape);
     if (!operands?.sources.every((s) => isPlainLocalFile(dropQuotes(s), ctx.context))) return null;
     const keyword = keywordSpan(ctx.dockerfile, outer, instruction);
     if (!keyword) return null;

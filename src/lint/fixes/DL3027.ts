@@ -1,7 +1,9 @@
 import { basename } from "../../dockerfile/shell.ts";
 import { rule } from "../rules/DL3027.ts";
+import { APT_VALUE_FLAGS } from "../data/package-managers.ts";
 import type { Fixer } from "../types.ts";
-import { fixRunCommands, insertAfterWord, replaceWord, subcommandIndex } from "./support/run-edits.ts";
+import { subcommandIndex } from "../support/commands.ts";
+import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
 
 /**
  * apt subcommands and the apt-get spelling that does the same (apt(8), apt-get(8)):
@@ -27,9 +29,6 @@ const APT_GET_EQUIVALENT: Record<string, string[]> = {
   download: ["download"],
   changelog: ["changelog"],
 };
-
-/** apt options that take a value. */
-const APT_VALUE_FLAGS = ["t", "target-release", "o", "option", "c", "config-file"];
 
 /** DL3027: `apt install x` → `apt-get install x` (subcommands apt-get has). */
 export const fixer: Fixer = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { ContextAccess } from "../types.ts";
-import { df, fakeContext, fixCode } from "./support/test-kit.ts";
+import { df, fakeContext, fixCode } from "./test-kit.ts";
 
 /** [title, input, expected output (same as input: no fix), build context]. */
 type Case = [string, string, string, ContextAccess?];

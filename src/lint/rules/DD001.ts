@@ -1,20 +1,10 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import {
-  DEPENDENCY_INSTALLS,
-  type DependencyInstall,
-  LOCAL_PROJECT_MANIFESTS,
-  PIP_VALUE_FLAGS,
-} from "../data/dependency-installs.ts";
-import {
-  describeCommand,
-  flagValues,
-  hasFlag,
-  invocation,
-  matchSubcommand,
-  parseArgs,
-} from "../dd/commands.ts";
-import { isWholeContextCopy, stageRuns } from "../dd/stages.ts";
+import { DEPENDENCY_INSTALLS, type DependencyInstall, LOCAL_PROJECT_MANIFESTS } from "../data/dependency-installs.ts";
+import { PIP_VALUE_FLAGS } from "../data/package-managers.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
+import { describeCommand, flagValues, hasAnyFlag, invocation, matchSubcommand, readCliArgs } from "../support/commands.ts";
+import { isWholeContextCopy } from "../support/copy-args.ts";
+import { stageRuns } from "../support/stages.ts";
 
 /**
  * DD001: the whole build context is copied before a dependency install in the same stage, so
@@ -33,7 +23,7 @@ export const rule: Rule = {
       const installedFamilies = new Set<string>();
       const copies: { copy: Instruction; familiesBefore: Set<string>; installs: FoundInstall[] }[] = [];
       for (const instruction of stage.instructions) {
-        if (isWholeContextCopy(instruction)) {
+        if (isWholeContextCopy(instruction, ctx.dockerfile.escape)) {
           copies.push({ copy: instruction, familiesBefore: new Set(installedFamilies), installs: [] });
           continue;
         }
@@ -79,13 +69,13 @@ function dependencyInstalls(run: RunInfo): FoundInstall[] {
 function installManifests(install: DependencyInstall, inv: ReturnType<typeof invocation>): string | null {
   if (install.condition === "goals") {
     if (!install.programs.includes(inv.program)) return null;
-    const words = parseArgs(inv.args).positional;
+    const words = readCliArgs(inv.args).positional;
     return words.some((w) => install.goals?.includes(w)) ? install.manifests : null;
   }
   const valueFlags = install.condition === "requirements" ? PIP_VALUE_FLAGS : [];
   const match = matchSubcommand(inv, install.programs, install.subcommands, valueFlags);
   if (!match) return null;
-  if (install.exceptFlags && hasFlag(match.parsed, ...install.exceptFlags)) return null;
+  if (install.exceptFlags && hasAnyFlag(match.parsed, ...install.exceptFlags)) return null;
   if (install.condition === "no-packages") return match.rest.length === 0 ? install.manifests : null;
   if (install.condition === "requirements") {
     const files = flagValues(match.parsed, "r", "requirement");

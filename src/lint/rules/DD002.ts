@@ -8,9 +8,10 @@ import {
   CURL_VALUE_FLAGS,
   WGET_VALUE_FLAGS,
 } from "../data/caches.ts";
-import { type Invocation, invocation, matchSubcommand, parseArgs } from "../dd/commands.ts";
-import { isWithin, runMounts, stageRuns, variableAt } from "../dd/stages.ts";
 import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
+import { type Invocation, invocation, matchSubcommand, readCliArgs } from "../support/commands.ts";
+import { cacheTargets, isWithin } from "../support/run-mounts.ts";
+import { stageRuns, variableAt } from "../support/stages.ts";
 
 /**
  * DD002: a cleanup runs in a later RUN than the install that created the files, so they stay in
@@ -81,10 +82,7 @@ function joinAnd(items: string[]): string {
 /** Creations and cleanups of one RUN, in command order. */
 function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
   const events: Event[] = [];
-  const cachedDirs = runMounts(run.instruction)
-    .filter((m) => m.type === "cache" || m.type === "tmpfs")
-    .map((m) => m.target)
-    .filter((t): t is string => t !== null);
+  const cachedDirs = cacheTargets(run.instruction);
   for (const command of run.commands) {
     const inv = invocation(command);
     for (const kind of CACHE_KINDS) {
@@ -98,7 +96,7 @@ function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
       events.push({ leftover: downloadLeftover(file), kind: "create" });
     }
     if (inv.program === "rm") {
-      for (const path of parseArgs(inv.args).positional) {
+      for (const path of readCliArgs(inv.args).positional) {
         if (isArchive(path)) events.push({ leftover: downloadLeftover(path), kind: "clean" });
       }
     }
@@ -113,7 +111,7 @@ function matchesAny(inv: Invocation, patterns: readonly CommandPattern[]): boole
 function cleans(kind: CacheKind, inv: Invocation): boolean {
   if (matchesAny(inv, kind.cleaners)) return true;
   if (inv.program !== "rm") return false;
-  return parseArgs(inv.args).positional.some((path) =>
+  return readCliArgs(inv.args).positional.some((path) =>
     kind.removedPaths.some((re) => re.test(homeToRoot(path))),
   );
 }
@@ -158,7 +156,7 @@ function isArchive(path: string): boolean {
 /** Files that `curl -o`/`-O` and `wget [-O]` write, when they are archives. */
 function downloadedArchives(inv: Invocation): string[] {
   if (inv.program === "curl") {
-    const parsed = parseArgs(inv.args, CURL_VALUE_FLAGS);
+    const parsed = readCliArgs(inv.args, CURL_VALUE_FLAGS);
     const outputs = parsed.flags
       .filter((f) => (f.name === "o" || f.name === "output") && f.value)
       .map((f) => f.value!);
@@ -168,7 +166,7 @@ function downloadedArchives(inv: Invocation): string[] {
     return files.filter((f) => f !== "-" && isArchive(f));
   }
   if (inv.program === "wget") {
-    const parsed = parseArgs(inv.args, WGET_VALUE_FLAGS);
+    const parsed = readCliArgs(inv.args, WGET_VALUE_FLAGS);
     const output = parsed.flags
       .filter((f) => f.name === "O" || f.name === "output-document")
       .map((f) => f.value);

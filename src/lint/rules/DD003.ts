@@ -1,7 +1,7 @@
 import { basename, dirname, isAbsolute, relative, sep } from "node:path";
-import { excludesGitDir } from "../dd/dockerignore.ts";
-import { isWholeContextCopy } from "../dd/stages.ts";
 import type { Rule, RuleContext, RuleHit } from "../types.ts";
+import { isWholeContextCopy } from "../support/copy-args.ts";
+import { excludesGitDir } from "../support/dockerignore.ts";
 
 /**
  * DD003: the whole build context is copied but no `.dockerignore` keeps `.git` out of it
@@ -16,7 +16,7 @@ export const rule: Rule = {
     "The whole build context is copied but no .dockerignore excludes .git: the repository history (and any local secrets) end up in the image",
   check(ctx) {
     if (ctx.context.dir === null) return [];
-    const copy = ctx.dockerfile.instructions.find(isWholeContextCopy);
+    const copy = ctx.dockerfile.instructions.find((i) => isWholeContextCopy(i, ctx.dockerfile.escape));
     if (!copy) return [];
     const ignore = readIgnoreFile(ctx);
     if (!ignore) {

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { Dockerfile, Stage } from "../../dockerfile/parse.ts";
 import { MUSL_BASES } from "../data/base-images.ts";
-import { PIP_VALUE_FLAGS } from "../data/dependency-installs.ts";
+import { APK_VALUE_FLAGS, PIP_VALUE_FLAGS } from "../data/package-managers.ts";
 import {
   MUSL_COMPILE_PACKAGES,
   MUSL_WHEELS_SINCE,
@@ -9,10 +9,11 @@ import {
   normalizePackageName,
 } from "../data/python-native.ts";
 import { bareName } from "../data/toolchain.ts";
-import { flagValues, type Invocation, invocation, matchSubcommand } from "../dd/commands.ts";
-import { displayImage, type ImageRef, matchesAny } from "../dd/image.ts";
-import { copyOperands, rootBase, stageChain, stageRuns, workdirAt } from "../dd/stages.ts";
 import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
+import { flagValues, type Invocation, invocation, matchSubcommand } from "../support/commands.ts";
+import { copyPaths } from "../support/copy-args.ts";
+import { displayImage, type ImageRef, matchesAny } from "../support/images.ts";
+import { rootBase, stageChain, stageRuns, workdirAt } from "../support/stages.ts";
 
 /**
  * DD005: an Alpine (musl) stage installs Python packages that have no musllinux wheel, or
@@ -78,7 +79,7 @@ function isPythonInstall(inv: Invocation): boolean {
 /** The first compiler or header package an `apk add` in this RUN installs. */
 function compilePackage(installs: Invocation[], line: number): { name: string; line: number } | null {
   for (const inv of installs) {
-    const match = matchSubcommand(inv, ["apk"], [["add"]], ["t", "virtual", "X", "repository", "p", "root"]);
+    const match = matchSubcommand(inv, ["apk"], [["add"]], APK_VALUE_FLAGS);
     const name = match?.rest.map(bareName).find((p) => MUSL_COMPILE_PACKAGES.includes(p));
     if (name) return { name, line };
   }
@@ -173,7 +174,7 @@ function contextPathsFor(df: Dockerfile, stage: Stage, run: RunInfo, file: strin
       if (copy.line >= run.instruction.line && s === stage) continue;
       if ((copy.keyword !== "COPY" && copy.keyword !== "ADD") || copy.flags.some((f) => f.name === "from"))
         continue;
-      const operands = copyOperands(copy);
+      const operands = copyPaths(copy, df.escape);
       if (!operands) continue;
       const dest = posix.resolve(workdirAt(df, s, copy), operands.dest);
       for (const source of operands.sources) {

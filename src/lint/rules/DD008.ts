@@ -1,19 +1,11 @@
 import { posix } from "node:path";
 import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
 import { DISTRO_BASES, GO_BUILDERS, RUST_BUILDERS, STATIC_RUNTIME_SUGGESTION } from "../data/base-images.ts";
-import { invocation, parseArgs } from "../dd/commands.ts";
-import { displayImage, imageMatches, matchesAny } from "../dd/image.ts";
-import {
-  copyOperands,
-  finalStage,
-  rootBase,
-  stageChain,
-  stageFromReference,
-  stageRuns,
-  variableAt,
-  workdirAt,
-} from "../dd/stages.ts";
 import type { Rule, RuleContext } from "../types.ts";
+import { invocation, readCliArgs } from "../support/commands.ts";
+import { copyPaths } from "../support/copy-args.ts";
+import { displayImage, imageMatches, matchesAny } from "../support/images.ts";
+import { finalStage, rootBase, stageChain, stageFromReference, stageRuns, variableAt, workdirAt } from "../support/stages.ts";
 
 /**
  * DD008: the final stage only runs a static Go/Rust binary built in another stage, but sits on
@@ -70,7 +62,7 @@ function staticBinaries(ctx: RuleContext, stage: Stage): StaticBinary[] {
     if (!builder) continue;
     const build = staticEvidence(ctx, builder);
     if (!build) continue;
-    const operands = copyOperands(copy);
+    const operands = copyPaths(copy, df.escape);
     if (!operands) continue;
     const dest = posix.resolve(workdirAt(df, stage, copy), operands.dest);
     for (const source of operands.sources) {
@@ -128,7 +120,7 @@ function buildsForMusl(ctx: RuleContext, chain: Stage[]): boolean {
       for (const command of run.commands) {
         const inv = invocation(command);
         if (inv.program !== "cargo") continue;
-        const parsed = parseArgs(inv.args, [
+        const parsed = readCliArgs(inv.args, [
           "target",
           "p",
           "package",

@@ -1,5 +1,5 @@
-import { copyOperands } from "../dd/stages.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { copyPaths } from "../support/copy-args.ts";
 
 /**
  * DD009: `ADD` of a remote URL without `--checksum` (docs/rules/DD009.md). `ADD --checksum`
@@ -18,7 +18,7 @@ export const rule: Rule = {
     for (const outer of dockerfile.instructions) {
       const add = outer.onbuild ?? outer;
       if (add.keyword !== "ADD" || add.flags.some((f) => f.name === "checksum")) continue;
-      const sources = copyOperands(add)?.sources ?? [];
+      const sources = copyPaths(add, dockerfile.escape)?.sources ?? [];
       const git = sources.find((s) => isGitSource(s) && !isPinnedGit(s));
       if (git) {
         hits.push({

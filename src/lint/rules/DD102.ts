@@ -1,7 +1,8 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { cleanContextPath, readIgnoreFile } from "../buildkit/dockerignore.ts";
-import { literalWord, splitWords } from "../buildkit/expand.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { cleanContextPath, readIgnoreFile } from "../support/dockerignore.ts";
+import { literalWord } from "../support/expand.ts";
+import { splitWords } from "../support/words.ts";
 
 /**
  * BuildKit's CopyIgnoredFile (https://docs.docker.com/reference/build-checks/copy-ignored-file/):

@@ -1,5 +1,6 @@
-import { literalWord, splitWords } from "../buildkit/expand.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { literalWord } from "../support/expand.ts";
+import { splitWords } from "../support/words.ts";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
 

@@ -1,19 +1,9 @@
 import { flagValue, type Instruction } from "../../dockerfile/parse.ts";
-import { expandWord } from "../buildkit/expand.ts";
-import {
-  formatPlatform,
-  knownImagePlatform,
-  type Platform,
-  parsePlatform,
-  platformsConflict,
-} from "../buildkit/images.ts";
-import {
-  baseStageIndexes,
-  defaultMetaArgs,
-  expandedBaseName,
-  PREDEFINED_PLATFORM_ARGS,
-} from "../buildkit/stages.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { expandWord } from "../support/expand.ts";
+import { knownImagePlatform } from "../support/image-facts.ts";
+import { formatPlatform, parsePlatform, type Platform, platformsConflict } from "../support/platforms.ts";
+import { baseStageIndexes, defaultMetaArgs, expandedBaseName, PREDEFINED_PLATFORM_ARGS } from "../support/stages.ts";
 
 /**
  * BuildKit's InvalidBaseImagePlatform (https://docs.docker.com/reference/build-checks/): the

@@ -1,6 +1,7 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
-import { argDeclarations, fromWords } from "../buildkit/stages.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { fromWords } from "../support/stages.ts";
+import { argDeclarations } from "../support/words.ts";
 
 /** Comments that are tool directives, never descriptions. */
 const PRAGMA = /^(?:(?:hadolint|drydock)\s|check\s*=)/;

@@ -1,5 +1,5 @@
-import { splitWords } from "../buildkit/expand.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { splitWords } from "../support/words.ts";
 
 /**
  * BuildKit's LegacyKeyValueFormat (https://docs.docker.com/reference/build-checks/legacy-key-value-format/):

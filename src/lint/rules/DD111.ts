@@ -1,6 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { argDeclarations, envKeys } from "../buildkit/stages.ts";
+import { buildkitSensitive, hadolintSensitive } from "../data/secrets.ts";
 import type { Rule, RuleHit } from "../types.ts";
+import { argNames, envKeys, type EscapeChar } from "../support/words.ts";
 
 /**
  * BuildKit's SecretsUsedInArgOrEnv (https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/):
@@ -25,8 +26,8 @@ export const rule: Rule = {
     for (const instruction of dockerfile.instructions) {
       if (instruction.stage < 0) continue;
       const keys = declaredKeys(instruction, dockerfile.escape);
-      if (keys.length === 0 || keys.some(hadolintFlags)) continue;
-      for (const key of keys.filter(buildkitFlags)) {
+      if (keys.length === 0 || keys.some(hadolintSensitive)) continue;
+      for (const key of keys.filter(buildkitSensitive)) {
         hits.push({
           line: instruction.line,
           message: `Do not use ARG or ENV instructions for sensitive data (${instruction.keyword} "${key}")`,
@@ -37,76 +38,8 @@ export const rule: Rule = {
   },
 };
 
-const SECRET_WORD =
-  /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
-const ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
-
-function buildkitFlags(key: string): boolean {
-  return SECRET_WORD.test(key) && !ALLOWED_WORD.test(key);
-}
-
-/** hadolint DL3064's test (src/Hadolint/Rule/DL3064.hs): known names and substrings. */
-const HADOLINT_SENSITIVE_NAMES = new Set([
-  "ACCESS_TOKEN",
-  "APPLICATION_KEY",
-  "APP_SECRET",
-  "AUTH_TOKEN",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "BITTREX_API_KEY",
-  "BITTREX_API_SECRET",
-  "CF_PASSWORD",
-  "CF_USERNAME",
-  "CIRCLE_TOKEN",
-  "CI_DEPLOY_PASSWORD",
-  "CI_DEPLOY_USER",
-  "DOCKERHUB_PASSWORD",
-  "DOCKER_EMAIL",
-  "DOCKER_PASSWORD",
-  "DOCKER_USERNAME",
-  "FACEBOOK_ACCESS_TOKEN",
-  "FACEBOOK_APP_ID",
-  "FACEBOOK_APP_SECRET",
-  "FIREBASE_API_TOKEN",
-  "FIREBASE_TOKEN",
-  "FOSSA_API_KEY",
-  "GH_ENTERPRISE_TOKEN",
-  "GH_TOKEN",
-  "GITHUB_ENTERPRISE_TOKEN",
-  "GITHUB_TOKEN",
-  "HEROKU_API_KEY",
-  "HEROKU_API_USER",
-  "NPM_AUTH_TOKEN",
-  "NPM_TOKEN",
-  "OKTA_AUTHN_GROUPID",
-  "OKTA_CLIENT_ORGURL",
-  "OKTA_CLIENT_TOKEN",
-  "OKTA_OAUTH2_CLIENTID",
-  "OKTA_OAUTH2_CLIENTSECRET",
-  "OPENAI_API_KEY",
-  "OS_PASSWORD",
-  "OS_USERNAME",
-  "POSTGRES_PASSWORD",
-  "SLACK_TOKEN",
-  "STRIPE_API_KEY",
-  "STRIPE_DEVICE_NAME",
-  "TRAVIS_OS_NAME",
-  "TRAVIS_SECURE_ENV_VARS",
-  "TRAVIS_SUDO",
-  "VAULT_CLIENT_KEY",
-  "VAULT_TOKEN",
-]);
-const HADOLINT_SUSPICIOUS = ["api_key", "client_key", "password", "private", "secret", "token", "username"];
-
-function hadolintFlags(key: string): boolean {
-  const lower = key.toLowerCase();
-  return (
-    HADOLINT_SENSITIVE_NAMES.has(key.toUpperCase()) || HADOLINT_SUSPICIOUS.some((s) => lower.includes(s))
-  );
-}
-
 /** Keys an ARG or ENV sets. */
-function declaredKeys(instruction: Instruction, escapeChar: "\\" | "`"): string[] {
-  if (instruction.keyword === "ARG") return argDeclarations(instruction, escapeChar).map((a) => a.name);
+function declaredKeys(instruction: Instruction, escapeChar: EscapeChar): string[] {
+  if (instruction.keyword === "ARG") return argNames(instruction, escapeChar);
   return instruction.keyword === "ENV" ? envKeys(instruction, escapeChar) : [];
 }

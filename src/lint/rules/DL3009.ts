@@ -1,32 +1,19 @@
-import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
-import { invokes } from "./support/cli-args.ts";
-import { hasCacheOrTmpfsMountWith } from "./support/run-mounts.ts";
-import { stageBases } from "./support/stages.ts";
-
-const APT_TOOLS = ["apt-get", "apt", "aptitude"];
-
-/** Paths whose removal deletes the apt lists (`/var/lib/apt/lists/*` and the like). */
-function removesAptLists(cmd: ShellCommand): boolean {
-  if (basename(cmd.name) !== "rm") return false;
-  return cmd.args.some((arg) => {
-    const path = arg.replace(/(\/\*?)+$/, "");
-    return path === "/var/lib/apt/lists" || path === "/var/lib/apt";
-  });
-}
+import { runRemovesAptLists, runUpdatesApt } from "../support/apt.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
+import { stageBases } from "../support/stages.ts";
 
 /** `apt-get update` (or apt/aptitude) without removing the lists in the same RUN. */
 function leavesAptLists(run: RunInfo): boolean {
-  const updates = run.commands.some((cmd) => APT_TOOLS.some((tool) => invokes(cmd, tool, ["update"])));
-  return updates && !run.commands.some(removesAptLists);
+  return runUpdatesApt(run) && !runRemovesAptLists(run);
 }
 
 /** A cache or tmpfs mount over the lists keeps them out of the layer. */
 function mountsAptLists(run: RunInfo): boolean {
   const i = run.instruction;
   return (
-    hasCacheOrTmpfsMountWith(i, "/var/lib/apt/lists") ||
-    (hasCacheOrTmpfsMountWith(i, "/var/lib/apt") && hasCacheOrTmpfsMountWith(i, "/var/cache/apt"))
+    hasCacheMount(i, "/var/lib/apt/lists") ||
+    (hasCacheMount(i, "/var/lib/apt") && hasCacheMount(i, "/var/cache/apt"))
   );
 }
 
@@ -43,11 +30,7 @@ export const rule: Rule = {
   check({ dockerfile, runs }) {
     const lastStage = dockerfile.stages.length - 1;
     const basesOfLaterStages = new Set<number>();
-    stageBases(dockerfile).forEach((base, stageIndex) => {
-      if (base.kind !== "stage") return;
-      const index = dockerfile.stages.slice(0, stageIndex).findLastIndex((s) => s.name === base.name);
-      if (index !== -1) basesOfLaterStages.add(index);
-    });
+    for (const base of stageBases(dockerfile)) if (base.kind === "stage") basesOfLaterStages.add(base.stage.index);
     const hits: RuleHit[] = [];
     for (const run of runs) {
       if (!leavesAptLists(run) || mountsAptLists(run)) continue;

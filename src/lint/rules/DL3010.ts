@@ -1,7 +1,7 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { Rule, RuleHit } from "../types.ts";
-import { readCliArgs } from "./support/cli-args.ts";
-import { copyOperands, isArchive, pathBasename } from "./support/copy-args.ts";
+import { readCliArgs } from "../support/commands.ts";
+import { copyOperands, isArchive, pathBasename } from "../support/copy-args.ts";
 
 const DECOMPRESSORS = new Set([
   "unzip",
@@ -48,10 +48,10 @@ export const rule: Rule = {
     for (const instruction of dockerfile.instructions) {
       if (instruction.keyword === "FROM") copied = [];
       if (instruction.keyword === "COPY" && !instruction.flags.some((f) => f.name === "from")) {
-        const operands = copyOperands(instruction);
+        const operands = copyOperands(instruction, dockerfile.escape);
         if (!operands) continue;
-        const names = isArchive(operands.target)
-          ? [pathBasename(operands.target)]
+        const names = isArchive(operands.dest)
+          ? [pathBasename(operands.dest)]
           : operands.sources.filter(isArchive).map(pathBasename);
         for (const name of names) copied.push({ line: instruction.line, name });
       }

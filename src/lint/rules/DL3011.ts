@@ -1,5 +1,5 @@
 import type { Rule } from "../types.ts";
-import { splitWords, unquote } from "./support/image-ref.ts";
+import { splitWords, unquote } from "../support/words.ts";
 
 const MAX_PORT = 65535;
 

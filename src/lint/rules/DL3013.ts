@@ -1,40 +1,7 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
+import { PIP_VALUE_FLAGS } from "../data/package-managers.ts";
 import type { Rule } from "../types.ts";
-import { hasAnyFlag, readCliArgs, runsWhere } from "./support/cli-args.ts";
-
-/** pip/pipx options whose value is the next word (pip install --help). */
-const PIP_VALUE_FLAGS = [
-  "abi",
-  "b",
-  "build",
-  "c",
-  "constraint",
-  "e",
-  "editable",
-  "extra-index-url",
-  "f",
-  "find-links",
-  "i",
-  "index-url",
-  "implementation",
-  "no-binary",
-  "only-binary",
-  "platform",
-  "prefix",
-  "progress-bar",
-  "proxy",
-  "python",
-  "python-version",
-  "r",
-  "requirement",
-  "root",
-  "root-user-action",
-  "src",
-  "t",
-  "target",
-  "trusted-host",
-  "upgrade-strategy",
-];
+import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
 
 const VERSION_OPERATORS = ["==", ">=", "<=", ">", "<", "!=", "~=", "==="];
 const VCS_URL = /^(git|hg|svn|bzr)(\+[a-z-]+)?:\/\//;

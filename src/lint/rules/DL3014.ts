@@ -1,6 +1,6 @@
 import type { Rule } from "../types.ts";
-import { aptGetInstall, aptOptions } from "./support/apt.ts";
-import { countFlag, hasAnyFlag, runsWhere } from "./support/cli-args.ts";
+import { aptGetInstall, aptOptions } from "../support/apt.ts";
+import { countFlag, hasAnyFlag, runsWhere } from "../support/commands.ts";
 
 /**
  * `apt-get install` that may stop for a confirmation (hadolint DL3014). Answered by
@@ -20,7 +20,7 @@ export const rule: Rule = {
         countFlag(install, "q") >= 2 ||
         countFlag(install, "quiet") >= 2 ||
         install.words.some((w) => w === "-q=2" || w === "--quiet=2") ||
-        aptOptions(cmd).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
+        aptOptions(install).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
       return !answered;
     });
   },

@@ -1,6 +1,6 @@
 import type { Rule } from "../types.ts";
-import { aptGetInstall, aptOptions } from "./support/apt.ts";
-import { hasAnyFlag, runsWhere } from "./support/cli-args.ts";
+import { aptGetInstall, aptOptions } from "../support/apt.ts";
+import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 
 /**
  * `apt-get install` that also pulls recommended packages (hadolint DL3015): needs
@@ -16,7 +16,7 @@ export const rule: Rule = {
       if (!install) return false;
       const disabled =
         hasAnyFlag(install, "no-install-recommends") ||
-        aptOptions(cmd).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
+        aptOptions(install).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
       return !disabled;
     });
   },

@@ -1,7 +1,7 @@
 import type { Rule } from "../types.ts";
-import { apkAdd } from "./support/apk.ts";
-import { hasAnyFlag, runsWhere } from "./support/cli-args.ts";
-import { hasCacheOrTmpfsMountWith } from "./support/run-mounts.ts";
+import { apkAdd } from "../support/apk.ts";
+import { hasAnyFlag, runsWhere } from "../support/commands.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
 
 /**
  * `apk add` without `--no-cache` (hadolint DL3019), unless the RUN mounts a cache or tmpfs
@@ -16,7 +16,7 @@ export const rule: Rule = {
     return runsWhere(runs, (cmd, run) => {
       const add = apkAdd(cmd);
       if (!add || hasAnyFlag(add, "no-cache")) return false;
-      return !hasCacheOrTmpfsMountWith(run.instruction, "/var/cache/apk");
+      return !hasCacheMount(run.instruction, "/var/cache/apk");
     });
   },
 };

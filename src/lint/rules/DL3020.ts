@@ -1,5 +1,6 @@
 import type { Rule } from "../types.ts";
-import { copyOperands, dropQuotes, isArchive } from "./support/copy-args.ts";
+import { copyOperands, isArchive } from "../support/copy-args.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /** Remote sources ADD fetches: http(s) URLs and git repositories (`git@host:repo.git`). */
 function isRemote(source: string): boolean {
@@ -18,7 +19,7 @@ export const rule: Rule = {
     return dockerfile.instructions
       .filter((i) => i.keyword === "ADD")
       .filter((i) => {
-        const operands = copyOperands(i);
+        const operands = copyOperands(i, dockerfile.escape);
         return operands !== null && !operands.sources.every((s) => isArchive(s) || isRemote(s));
       })
       .map((i) => ({ line: i.line }));

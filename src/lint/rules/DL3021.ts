@@ -1,5 +1,6 @@
 import type { Rule } from "../types.ts";
-import { copyOperands, dropQuotes } from "./support/copy-args.ts";
+import { copyOperands } from "../support/copy-args.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /**
  * COPY of several sources into a destination that is not a directory (hadolint DL3021):
@@ -13,8 +14,8 @@ export const rule: Rule = {
     return dockerfile.instructions
       .filter((i) => i.keyword === "COPY")
       .filter((i) => {
-        const operands = copyOperands(i);
-        return operands !== null && operands.sources.length > 1 && !dropQuotes(operands.target).endsWith("/");
+        const operands = copyOperands(i, dockerfile.escape);
+        return operands !== null && operands.sources.length > 1 && !dropQuotes(operands.dest).endsWith("/");
       })
       .map((i) => ({ line: i.line }));
   },

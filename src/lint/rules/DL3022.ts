@@ -1,6 +1,6 @@
 import { flagValue } from "../../dockerfile/parse.ts";
 import type { Rule, RuleHit } from "../types.ts";
-import { dropQuotes } from "./support/copy-args.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /**
  * An external image reference rather than a stage: hadolint accepts one with a `:` tag; we

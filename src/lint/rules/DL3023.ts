@@ -1,6 +1,6 @@
 import { flagValue } from "../../dockerfile/parse.ts";
 import type { Rule } from "../types.ts";
-import { dropQuotes } from "./support/copy-args.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /** `COPY --from=<name>` naming the stage it is in (hadolint DL3023); names are case-insensitive. */
 export const rule: Rule = {

@@ -1,9 +1,9 @@
 import { flagValue, type Instruction } from "../../dockerfile/parse.ts";
 import type { Rule, RuleHit } from "../types.ts";
-import { dropQuotes } from "./support/copy-args.ts";
-import { expandArgs, globalArgDefaults, parseImageRef } from "./support/image-ref.ts";
-import { runMounts } from "./support/run-mounts.ts";
-import { stageBases } from "./support/stages.ts";
+import { parseImageRef } from "../support/images.ts";
+import { runMounts } from "../support/run-mounts.ts";
+import { expandKnown, globalArgDefaults, stageBases } from "../support/stages.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /** Names under which Docker Hub is reached; a reference without a registry means Docker Hub. */
 const DOCKER_HUB = ["docker.io", "hub.docker.com", "index.docker.io", "registry-1.docker.io"];
@@ -40,8 +40,8 @@ export const rule: Rule = {
     const defaults = globalArgDefaults(dockerfile);
     const stageNames = new Set(dockerfile.stages.map((s) => s.name).filter((n) => n !== null));
     const isUntrusted = (reference: string): boolean => {
-      const resolved = expandArgs(dropQuotes(reference), defaults);
-      if (resolved === null || resolved === "") return false;
+      const resolved = expandKnown(dropQuotes(reference), defaults, dockerfile.escape);
+      if (resolved === null) return false;
       const lower = resolved.toLowerCase();
       if (lower === "scratch" || stageNames.has(lower) || /^\d+$/.test(lower)) return false;
       return !isAllowedRegistry(parseImageRef(resolved).registry, allowed);

@@ -1,6 +1,7 @@
 import type { Rule } from "../types.ts";
-import { invokes } from "./support/cli-args.ts";
-import { hasCacheMount, installWithoutCleanup, removesRpmCache } from "./support/rpm.ts";
+import { invokes } from "../support/commands.ts";
+import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
 
 /**
  * `yum install` without `yum clean all` (or removing /var/cache/yum) afterwards leaves the
@@ -14,7 +15,7 @@ export const rule: Rule = {
   message: "`yum clean all` missing after yum command.",
   check({ runs }) {
     return runs
-      .filter((run) => !hasCacheMount(run, "/var/cache/yum"))
+      .filter((run) => !hasCacheMount(run.instruction, "/var/cache/yum"))
       .filter((run) =>
         installWithoutCleanup(
           run.commands,

@@ -1,6 +1,7 @@
 import type { Rule } from "../types.ts";
-import { invokes } from "./support/cli-args.ts";
-import { hasCacheMount, installWithoutCleanup } from "./support/rpm.ts";
+import { invokes } from "../support/commands.ts";
+import { installWithoutCleanup } from "../support/rpm.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
 
 /**
  * zypper install without `zypper clean` afterwards leaves its cache in the layer (hadolint
@@ -12,7 +13,7 @@ export const rule: Rule = {
   message: "`zypper clean` missing after zypper use.",
   check({ runs }) {
     return runs
-      .filter((run) => !hasCacheMount(run, "/var/cache/zypp"))
+      .filter((run) => !hasCacheMount(run.instruction, "/var/cache/zypp"))
       .filter((run) =>
         installWithoutCleanup(
           run.commands,

@@ -1,20 +1,6 @@
+import { ZYPPER_VALUE_FLAGS } from "../data/package-managers.ts";
 import type { Rule } from "../types.ts";
-import { invokes, readCliArgs, runsWhere } from "./support/cli-args.ts";
-
-/** zypper options whose value may be the next word (so it is not a package). */
-const ZYPPER_VALUE_FLAGS = [
-  "t",
-  "type",
-  "r",
-  "repo",
-  "from",
-  "R",
-  "root",
-  "D",
-  "reposd-root",
-  "C",
-  "cache-dir",
-];
+import { invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 
 /**
  * `zypper install` of a package without a version (hadolint DL3037): pinned means

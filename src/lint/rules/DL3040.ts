@@ -1,6 +1,7 @@
 import type { Rule } from "../types.ts";
-import { invokes } from "./support/cli-args.ts";
-import { hasCacheMount, installWithoutCleanup, removesRpmCache } from "./support/rpm.ts";
+import { invokes } from "../support/commands.ts";
+import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
 
 const INSTALLS = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
 const DNF_TOOLS = ["dnf", "microdnf"];
@@ -18,7 +19,7 @@ export const rule: Rule = {
     return runs
       .filter(
         (run) =>
-          !hasCacheMount(run, "/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"),
+          !hasCacheMount(run.instruction, "/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"),
       )
       .filter((run) =>
         DNF_TOOLS.some((tool) =>

@@ -1,8 +1,9 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
-import { keyValues } from "./support/key-values.ts";
-import { parentStages, passes } from "./support/passes.ts";
-import { hasCacheMount } from "./support/rpm.ts";
+import { passes } from "../support/passes.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
+import { parentStages } from "../support/stages.ts";
+import { keyValues } from "../support/words.ts";
 
 /** Values pip reads as true for PIP_NO_CACHE_DIR (hadolint's list). */
 const TRUTHY = ["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"];
@@ -72,7 +73,7 @@ function leavesPipCache(run: RunInfo): boolean {
   const forgot = run.commands.some(
     (cmd) => isPipInstall(cmd) && !cmd.args.includes("--no-cache-dir") && !isPipWrapper(cmd),
   );
-  return forgot && !scriptDisablesCache(run.script) && !hasCacheMount(run, ".cache/pip");
+  return forgot && !scriptDisablesCache(run.script) && !hasCacheMount(run.instruction, ".cache/pip");
 }
 
 /** pipx and pipenv manage their own caches. */

@@ -1,5 +1,6 @@
 import type { Rule, RuleHit } from "../types.ts";
-import { argNames, keyValues, referencesVariable } from "./support/key-values.ts";
+import { referencesVariable } from "../support/expand.ts";
+import { argNames, keyValues } from "../support/words.ts";
 
 /**
  * An ENV that uses, in one pair, a variable another pair of the same ENV defines: the

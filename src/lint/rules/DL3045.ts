@@ -1,6 +1,7 @@
 import type { Rule, RuleHit } from "../types.ts";
-import { copyOperands, dropQuotes } from "./support/copy-args.ts";
-import { parentStages } from "./support/passes.ts";
+import { copyOperands } from "../support/copy-args.ts";
+import { parentStages } from "../support/stages.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /**
  * COPY to a relative destination before any WORKDIR in the stage (or in the stage it builds
@@ -24,8 +25,8 @@ export const rule: Rule = {
       } else if (instruction.keyword === "WORKDIR") {
         workdirSet.set(stage, true);
       } else if (instruction.keyword === "COPY" && workdirSet.get(stage) !== true) {
-        const target = copyOperands(instruction)?.target;
-        if (target !== undefined && isRelative(dropQuotes(target))) hits.push({ line: instruction.line });
+        const dest = copyOperands(instruction, dockerfile.escape)?.dest;
+        if (dest !== undefined && isRelative(dropQuotes(dest))) hits.push({ line: instruction.line });
       }
     }
     return hits;

@@ -1,6 +1,6 @@
 import { type Dockerfile, flagValue } from "../../dockerfile/parse.ts";
 import type { Rule, RuleHit } from "../types.ts";
-import { keyValues } from "./support/key-values.ts";
+import { keyValues } from "../support/words.ts";
 
 /**
  * A label of the schema missing from a stage (hadolint DL3049), reported at the stage's FROM.

@@ -1,8 +1,8 @@
 import type { ShellCommand } from "../../dockerfile/shell.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
-import { invokes } from "./support/cli-args.ts";
-import { stagesUsedAsBase } from "./support/passes.ts";
-import { hasCacheMount } from "./support/rpm.ts";
+import { invokes } from "../support/commands.ts";
+import { hasCacheMount } from "../support/run-mounts.ts";
+import { stagesUsedAsBase } from "../support/stages.ts";
 
 const isInstall = (cmd: ShellCommand) => invokes(cmd, "yarn", ["install"]);
 const isCacheClean = (cmd: ShellCommand) => invokes(cmd, "yarn", ["cache"]) && cmd.args.includes("clean");
@@ -12,7 +12,7 @@ function leavesCache(run: RunInfo): boolean {
   const install = run.commands.findIndex(isInstall);
   if (install === -1) return false;
   const clean = run.commands.findIndex(isCacheClean);
-  if (clean === -1) return !hasCacheMount(run, ".cache/yarn");
+  if (clean === -1) return !hasCacheMount(run.instruction, ".cache/yarn");
   return clean < install;
 }
 

@@ -1,70 +1,11 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
 import type { Rule } from "../types.ts";
-import { argNames, keyValues } from "./support/key-values.ts";
+import { hadolintSensitive } from "../data/secrets.ts";
+import { argNames, type EscapeChar, keyValues } from "../support/words.ts";
 
-/** Well-known secret variable names (hadolint's list). */
-const SENSITIVE_NAMES = new Set([
-  "ACCESS_TOKEN",
-  "APPLICATION_KEY",
-  "APP_SECRET",
-  "AUTH_TOKEN",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "BITTREX_API_KEY",
-  "BITTREX_API_SECRET",
-  "CF_PASSWORD",
-  "CF_USERNAME",
-  "CIRCLE_TOKEN",
-  "CI_DEPLOY_PASSWORD",
-  "CI_DEPLOY_USER",
-  "DOCKERHUB_PASSWORD",
-  "DOCKER_EMAIL",
-  "DOCKER_PASSWORD",
-  "DOCKER_USERNAME",
-  "FACEBOOK_ACCESS_TOKEN",
-  "FACEBOOK_APP_ID",
-  "FACEBOOK_APP_SECRET",
-  "FIREBASE_API_TOKEN",
-  "FIREBASE_TOKEN",
-  "FOSSA_API_KEY",
-  "GH_ENTERPRISE_TOKEN",
-  "GH_TOKEN",
-  "GITHUB_ENTERPRISE_TOKEN",
-  "GITHUB_TOKEN",
-  "HEROKU_API_KEY",
-  "HEROKU_API_USER",
-  "NPM_AUTH_TOKEN",
-  "NPM_TOKEN",
-  "OKTA_AUTHN_GROUPID",
-  "OKTA_CLIENT_ORGURL",
-  "OKTA_CLIENT_TOKEN",
-  "OKTA_OAUTH2_CLIENTID",
-  "OKTA_OAUTH2_CLIENTSECRET",
-  "OPENAI_API_KEY",
-  "OS_PASSWORD",
-  "OS_USERNAME",
-  "POSTGRES_PASSWORD",
-  "SLACK_TOKEN",
-  "STRIPE_API_KEY",
-  "STRIPE_DEVICE_NAME",
-  "TRAVIS_OS_NAME",
-  "TRAVIS_SECURE_ENV_VARS",
-  "TRAVIS_SUDO",
-  "VAULT_CLIENT_KEY",
-  "VAULT_TOKEN",
-]);
-
-/** Parts of names that suggest a secret (compared lower-case). */
-const SUSPICIOUS = ["api_key", "client_key", "password", "private", "secret", "token", "username"];
-
-function sensitive(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SENSITIVE_NAMES.has(name.toUpperCase()) || SUSPICIOUS.some((s) => lower.includes(s));
-}
-
-function declaredNames(instruction: Instruction): string[] {
-  if (instruction.keyword === "ARG") return argNames(instruction);
-  if (instruction.keyword === "ENV") return keyValues(instruction).map((p) => p.key);
+function declaredNames(instruction: Instruction, escapeChar: EscapeChar): string[] {
+  if (instruction.keyword === "ARG") return argNames(instruction, escapeChar);
+  if (instruction.keyword === "ENV") return keyValues(instruction, escapeChar).map((p) => p.key);
   return [];
 }
 
@@ -80,7 +21,7 @@ export const rule: Rule = {
   aliases: ["SecretsUsedInArgOrEnv"],
   check({ dockerfile }) {
     return dockerfile.instructions
-      .filter((outer) => declaredNames(outer.onbuild ?? outer).some(sensitive))
+      .filter((outer) => declaredNames(outer.onbuild ?? outer, dockerfile.escape).some(hadolintSensitive))
       .map((outer) => ({ line: outer.line }));
   },
 };

@@ -1,6 +1,7 @@
 import type { Rule, RuleHit } from "../types.ts";
-import { referencesVariable } from "./support/key-values.ts";
-import { DefinedVariables, parentStages, topLevelSteps } from "./support/passes.ts";
+import { referencesVariable } from "../support/expand.ts";
+import { DefinedVariables, topLevelSteps } from "../support/passes.ts";
+import { parentStages } from "../support/stages.ts";
 
 /**
  * `USER name`: a name must be resolved through the image's /etc/passwd, which the host (and

@@ -1,6 +1,7 @@
 import { flagValue } from "../../dockerfile/parse.ts";
 import type { Rule } from "../types.ts";
-import { copyOperands, dropQuotes } from "./support/copy-args.ts";
+import { copyOperands } from "../support/copy-args.ts";
+import { dropQuotes } from "../support/words.ts";
 
 /**
  * `COPY --from=<stage> / /` copies a whole filesystem over the current one (hadolint DL3067).
@@ -13,10 +14,10 @@ export const rule: Rule = {
     return dockerfile.instructions
       .filter((i) => i.keyword === "COPY" && flagValue(i, "from") !== undefined)
       .filter((i) => {
-        const operands = copyOperands(i);
+        const operands = copyOperands(i, dockerfile.escape);
         return (
           operands !== null &&
-          dropQuotes(operands.target) === "/" &&
+          dropQuotes(operands.dest) === "/" &&
           operands.sources.some((source) => dropQuotes(source) === "/")
         );
       })

@@ -1,5 +1,5 @@
 import type { Rule } from "../types.ts";
-import { onlyLastTakesEffect } from "./support/passes.ts";
+import { onlyLastTakesEffect } from "../support/passes.ts";
 
 /**
  * More than one CMD in a stage: only the last one takes effect

@@ -1,9 +1,10 @@
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
 import { readPragmas } from "../pragmas.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
-import { readCliArgs } from "./support/cli-args.ts";
-import { splitWords } from "./support/image-ref.ts";
-import { parentStages, topLevelSteps } from "./support/passes.ts";
+import { hasAnyFlag, readCliArgs } from "../support/commands.ts";
+import { topLevelSteps } from "../support/passes.ts";
+import { parentStages } from "../support/stages.ts";
+import { splitWords } from "../support/words.ts";
 
 /** Shells whose `-o pipefail` hadolint trusts (ksh and mksh have it as well). */
 const PIPEFAIL_SHELLS = ["bash", "zsh", "ash", "ksh", "mksh"];
@@ -19,7 +20,7 @@ const isNonPosix = (program: string) => NON_POSIX.some((p) => programName(progra
 /** `set -o pipefail`, `set -euo pipefail`, `set -o errexit -o pipefail`, ... */
 function setsPipefail(cmd: ShellCommand): boolean {
   return (
-    basename(cmd.name) === "set" && readCliArgs(cmd.args).flags.includes("o") && cmd.args.includes("pipefail")
+    basename(cmd.name) === "set" && hasAnyFlag(readCliArgs(cmd.args), "o") && cmd.args.includes("pipefail")
   );
 }
 
@@ -42,7 +43,7 @@ function heredocScripts(run: RunInfo): ShellCommand[][] {
   const shellReadsStdin = run.commands.some((cmd) => {
     if (!POSIX_SHELLS.includes(basename(cmd.name))) return false;
     const cli = readCliArgs(cmd.args);
-    return !cli.flags.includes("c") && cli.positional.length === 0;
+    return !hasAnyFlag(cli, "c") && cli.positional.length === 0;
   });
   return shellReadsStdin ? run.instruction.heredocs.map((h) => parseShell(h.body)) : [];
 }
@@ -88,7 +89,7 @@ export const rule: Rule = {
         const parent = parents[instruction.stage];
         settled = parent === null || parent === undefined ? initial : (settledByStage.get(parent) ?? initial);
       } else if (instruction.keyword === "SHELL") {
-        settled = shellSettles(instruction.json ?? splitWords(instruction.args));
+        settled = shellSettles(instruction.json ?? splitWords(instruction.args, ctx.dockerfile.escape));
       } else if (run && !settled && pipeWithoutPipefail(run)) {
         hits.push({ line });
       }
@@ -104,7 +105,7 @@ function shellSettles(words: string[]): boolean {
   if (isNonPosix(program)) return true;
   return (
     PIPEFAIL_SHELLS.includes(programName(program)) &&
-    readCliArgs(args).flags.includes("o") &&
+    hasAnyFlag(readCliArgs(args), "o") &&
     args.includes("pipefail")
   );
 }

@@ -57,10 +57,13 @@ export class FakeRegistry {
   host = "";
   private closeServer: () => Promise<void> = async () => {};
 
-  private constructor(
-    readonly auth: FakeAuth | undefined,
-    readonly scheme: "http" | "https",
-  ) {}
+  readonly auth: FakeAuth | undefined;
+  readonly scheme: "http" | "https";
+
+  private constructor(auth: FakeAuth | undefined, scheme: "http" | "https") {
+    this.auth = auth;
+    this.scheme = scheme;
+  }
 
   static async start(
     options: { auth?: FakeAuth; tls?: { key: string; cert: string } } = {},

@@ -1,0 +1,2 @@
+import { Hono } from "hono";
+export default { port: 3000, fetch: new Hono().fetch };

@@ -1,0 +1,2 @@
+import orjson
+print(orjson.dumps({"ok": True}))

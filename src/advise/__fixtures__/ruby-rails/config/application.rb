@@ -1,0 +1,5 @@
+require_relative "boot"
+module Shop
+  class Application < Rails::Application
+  end
+end

@@ -1,0 +1,182 @@
+/**
+ * Questions about the simple commands of a RUN: which program runs (`python -m pip` read as
+ * `pip`), its flags and positional words read the way getopt-style tools do, and which RUNs
+ * contain a command of interest. The per-tool queries (apt.ts, apk.ts, rpm.ts) build on these.
+ */
+import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
+import type { RunInfo } from "../types.ts";
+
+/** A flag as written: `--name[=value]` or one letter of `-abc`, with its value if it takes one. */
+export interface CliFlag {
+  name: string;
+  value: string | null;
+}
+
+export interface CliArgs {
+  /** Flags in order: `--name[=v]` gives `name`; `-abc` gives `a`, `b`, `c`. */
+  flags: CliFlag[];
+  /** Words that are neither flags nor the values of value-taking flags. */
+  positional: string[];
+  /** Index in the argument list of each positional word (fixers edit at these). */
+  positionalIndexes: number[];
+  /** Literal words, for checks on exact arguments (`-q=2`). */
+  words: string[];
+}
+
+/**
+ * Reads arguments getopt style (hadolint's Shell.getAllFlags / getArgsNoFlags / dropFlagArg):
+ * a value-taking flag takes the next word unless its value is written `--name=value` or glued
+ * to the letter (`-tfoo`); in `-q=2` the rest after `=` is the value of `q`; `--` ends flags.
+ *
+ * @param valueFlags flags (long names or single letters) whose value is the next word
+ */
+export function readCliArgs(args: readonly string[], valueFlags: readonly string[] = []): CliArgs {
+  const takesValue = new Set(valueFlags);
+  const parsed: CliArgs = { flags: [], positional: [], positionalIndexes: [], words: [...args] };
+  const addPositional = (k: number) => {
+    parsed.positional.push(args[k]!);
+    parsed.positionalIndexes.push(k);
+  };
+  for (let k = 0; k < args.length; k++) {
+    const word = args[k]!;
+    if (word === "--") {
+      for (let rest = k + 1; rest < args.length; rest++) addPositional(rest);
+      break;
+    }
+    if (word.startsWith("--")) {
+      const eq = word.indexOf("=");
+      const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
+      let value = eq === -1 ? null : word.slice(eq + 1);
+      if (value === null && takesValue.has(name) && k + 1 < args.length) value = args[++k]!;
+      parsed.flags.push({ name, value });
+      continue;
+    }
+    if (word.startsWith("-") && word.length > 1) {
+      k = readShortFlags(args, k, takesValue, parsed.flags);
+      continue;
+    }
+    addPositional(k);
+  }
+  return parsed;
+}
+
+/** Reads the letters of `args[k]` (`-abc`); returns the index of the last word it used. */
+function readShortFlags(args: readonly string[], k: number, takesValue: Set<string>, flags: CliFlag[]): number {
+  const letters = args[k]!.slice(1);
+  for (let j = 0; j < letters.length; j++) {
+    const name = letters[j]!;
+    if (name === "=") {
+      // `-q=2`: the rest is the previous letter's value.
+      const previous = flags[flags.length - 1];
+      if (j > 0 && previous) previous.value = letters.slice(j + 1);
+      return k;
+    }
+    if (!takesValue.has(name)) {
+      flags.push({ name, value: null });
+      continue;
+    }
+    // Last letter: the value is the next word; otherwise the rest of the word is it.
+    if (j < letters.length - 1) flags.push({ name, value: letters.slice(j + 1) });
+    else flags.push({ name, value: k + 1 < args.length ? args[++k]! : null });
+    return k;
+  }
+  return k;
+}
+
+export function hasAnyFlag(cli: CliArgs, ...names: string[]): boolean {
+  return cli.flags.some((f) => names.includes(f.name));
+}
+
+export function countFlag(cli: CliArgs, name: string): number {
+  return cli.flags.filter((f) => f.name === name).length;
+}
+
+export function flagValues(cli: CliArgs, ...names: string[]): string[] {
+  return cli.flags.filter((f) => names.includes(f.name) && f.value !== null).map((f) => f.value!);
+}
+
+/**
+ * Index in `cmd.args` of the subcommand: the first positional word (`apt-get -o X=Y install`
+ * → the index of `install`), or -1.
+ */
+export function subcommandIndex(cmd: ShellCommand, valueFlags: readonly string[] = []): number {
+  return readCliArgs(cmd.args, valueFlags).positionalIndexes[0] ?? -1;
+}
+
+/**
+ * True when the command is `tool` (any path) and one of its words is one of `subcommands`
+ * (hadolint's cmdHasArgs: `apt-get -y install x` and `apt-get install x` alike).
+ */
+export function invokes(cmd: ShellCommand, tool: string, subcommands: readonly string[]): boolean {
+  return basename(cmd.name) === tool && cmd.args.some((a) => subcommands.includes(a));
+}
+
+/** Every simple command of every RUN (ONBUILD RUN included), with the RUN it belongs to. */
+export function* runCommands(runs: readonly RunInfo[]): Generator<{ run: RunInfo; cmd: ShellCommand }> {
+  for (const run of runs) for (const cmd of run.commands) yield { run, cmd };
+}
+
+/** One hit per RUN line where some command matches (hadolint reports each RUN once). */
+export function runsWhere(
+  runs: readonly RunInfo[],
+  matches: (cmd: ShellCommand, run: RunInfo) => boolean,
+): { line: number }[] {
+  return runs
+    .filter((run) => run.commands.some((cmd) => matches(cmd, run)))
+    .map((run) => ({ line: run.outer.line }));
+}
+
+/** A command as drydock's own rules read it: the program, with `python -m pip` read as `pip`. */
+export interface Invocation {
+  /** Program basename (`pip3` for `/usr/local/bin/pip3`); the module for `python -m pip`. */
+  program: string;
+  args: string[];
+  command: ShellCommand;
+}
+
+const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
+
+export function invocation(command: ShellCommand): Invocation {
+  const program = basename(command.name);
+  if (PYTHON_RE.test(program) && command.args[0] === "-m" && command.args[1]) {
+    return { program: command.args[1], args: command.args.slice(2), command };
+  }
+  return { program, args: command.args, command };
+}
+
+/** True when the positional words start with the given subcommand words. */
+export function startsWithWords(positional: readonly string[], words: readonly string[]): boolean {
+  return words.every((w, k) => positional[k] === w);
+}
+
+export interface SubcommandMatch {
+  parsed: CliArgs;
+  /** Positional words after the subcommand (packages, goals, paths). */
+  rest: string[];
+}
+
+/**
+ * Does the invocation run one of `programs` with one of `subcommands` (first positional
+ * words)? `[]` is the bare program and matches only when no positional word follows.
+ */
+export function matchSubcommand(
+  inv: Invocation,
+  programs: readonly string[],
+  subcommands: readonly (readonly string[])[],
+  valueFlags: readonly string[] = [],
+): SubcommandMatch | null {
+  if (!programs.includes(inv.program)) return null;
+  const parsed = readCliArgs(inv.args, valueFlags);
+  for (const words of subcommands) {
+    if (words.length === 0 ? parsed.positional.length === 0 : startsWithWords(parsed.positional, words)) {
+      return { parsed, rest: parsed.positional.slice(words.length) };
+    }
+  }
+  return null;
+}
+
+/** How a command reads in a message: `pip install -r requirements.txt`, shortened. */
+export function describeCommand(command: ShellCommand, max = 60): string {
+  const text = [basename(command.name), ...command.args].join(" ");
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,55 @@
+/**
+ * Building blocks for fixers that edit commands inside a shell-form RUN: find the commands a
+ * rule complains about, then insert or replace words at their source positions.
+ */
+import type { ShellCommand } from "../../dockerfile/shell.ts";
+import type { Fix, Rule, RuleContext, RunInfo, TextEdit } from "../types.ts";
+import { type CommandWords, commandWords, type WordSpan } from "./shell-words.ts";
+import { type ShellRun, shellRunAt, sourceSpan } from "./source-map.ts";
+
+/** An edit that inserts ` text` right after a word of the RUN script. */
+export function insertAfterWord(shellRun: ShellRun, word: WordSpan, text: string): TextEdit {
+  const at = sourceSpan(shellRun.map, word.start, word.end).end;
+  return { start: at, end: at, text: ` ${text}` };
+}
+
+/** An edit that replaces a word of the RUN script. */
+export function replaceWord(shellRun: ShellRun, word: WordSpan, text: string): TextEdit {
+  const span = sourceSpan(shellRun.map, word.start, word.end);
+  return { start: span.start, end: span.end, text };
+}
+
+/**
+ * True when `rule` reports this one command of the RUN on its own: the fixer edits exactly the
+ * commands the rule flags, so the two never disagree about what is wrong.
+ */
+export function ruleFlags(rule: Rule, ctx: RuleContext, run: RunInfo, cmd: ShellCommand): boolean {
+  const alone: RunInfo = { ...run, commands: [cmd] };
+  return rule.check({ ...ctx, runs: [alone] }).some((hit) => hit.line === run.outer.line);
+}
+
+/**
+ * Runs `edit` on every command of the RUN at `line` that `rule` flags. All-or-nothing: if one
+ * flagged command cannot be edited safely, the RUN gets no fix (a partial fix would leave the
+ * finding in place and hide the reason).
+ */
+export function fixRunCommands(
+  rule: Rule,
+  ctx: RuleContext,
+  line: number,
+  description: string,
+  edit: (cmd: ShellCommand, words: CommandWords, shellRun: ShellRun) => TextEdit[] | null,
+): Fix | null {
+  const shellRun = shellRunAt(ctx, line);
+  if (!shellRun) return null;
+  const edits: TextEdit[] = [];
+  for (const cmd of shellRun.run.commands) {
+    if (!ruleFlags(rule, ctx, shellRun.run, cmd)) continue;
+    const words = commandWords(shellRun.run.script, cmd);
+    if (!words) return null;
+    const made = edit(cmd, words, shellRun);
+    if (!made) return null;
+    edits.push(...made);
+  }
+  return edits.length > 0 ? { description, edits } : null;
+}

@@ -1,0 +1,82 @@
+/**
+ * `RUN --mount=...` options (https://docs.docker.com/reference/dockerfile/#run---mount):
+ * comma-separated `key=value` fields read as CSV (a quoted field may hold commas), `type`
+ * defaulting to `bind` and compared lower-case as BuildKit does, `target` also spelled
+ * `dst`/`destination`, `source` also `src`, `from` naming a stage or an image.
+ */
+import type { Instruction } from "../../dockerfile/parse.ts";
+
+export interface RunMount {
+  type: string;
+  target: string | null;
+  source: string | null;
+  from: string | null;
+}
+
+export function runMounts(instruction: Instruction): RunMount[] {
+  return instruction.flags
+    .filter((f) => f.name === "mount" && f.value !== null)
+    .map((f) => parseMount(f.value!));
+}
+
+function parseMount(spec: string): RunMount {
+  const fields = new Map<string, string>();
+  for (const field of splitFields(spec)) {
+    const eq = field.indexOf("=");
+    const key = (eq === -1 ? field : field.slice(0, eq)).trim().toLowerCase();
+    fields.set(key, eq === -1 ? "" : unquoteField(field.slice(eq + 1).trim()));
+  }
+  return {
+    type: (fields.get("type") ?? "bind").toLowerCase(),
+    target: fields.get("target") ?? fields.get("dst") ?? fields.get("destination") ?? null,
+    source: fields.get("source") ?? fields.get("src") ?? null,
+    from: fields.get("from") ?? null,
+  };
+}
+
+/** Comma-separated fields; BuildKit reads them as CSV, so a quoted field may hold commas. */
+function splitFields(spec: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quote: string | null = null;
+  for (const c of spec) {
+    if (quote) {
+      if (c === quote) quote = null;
+      current += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      current += c;
+    } else if (c === ",") {
+      out.push(current);
+      current = "";
+    } else current += c;
+  }
+  out.push(current);
+  return out.filter((f) => f.trim() !== "");
+}
+
+function unquoteField(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+/**
+ * A cache or tmpfs mount whose target contains one of the fragments (hadolint's
+ * hasCacheOrTmpfsMountWith): what it writes there stays out of the layer.
+ */
+export function hasCacheMount(instruction: Instruction, ...fragments: string[]): boolean {
+  return cacheTargets(instruction).some((target) => fragments.some((f) => target.includes(f)));
+}
+
+/** Targets of the cache and tmpfs mounts of a RUN. */
+export function cacheTargets(instruction: Instruction): string[] {
+  return runMounts(instruction)
+    .filter((m) => (m.type === "cache" || m.type === "tmpfs") && m.target !== null)
+    .map((m) => m.target!);
+}
+
+/** True when `path` is `dir` or inside it (plain string paths, trailing slashes ignored). */
+export function isWithin(path: string, dir: string): boolean {
+  const p = path.replace(/\/+$/, "");
+  const d = dir.replace(/\/+$/, "");
+  return p === d || p.startsWith(`${d}/`);
+}

@@ -1,0 +1,169 @@
+/**
+ * Maps the parsed view of an instruction back to source offsets, so fixers can edit the text
+ * the user wrote. The parser joins continuation lines (dropping the escape character, the
+ * line break and comment or empty lines in between, as BuildKit does:
+ * https://docs.docker.com/reference/dockerfile/#escape) and then splits off the keyword and
+ * flags; `Instruction.args` is therefore a suffix of the joined logical line. We redo that
+ * join while remembering where every character came from.
+ */
+import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
+import type { RuleContext, RunInfo } from "../types.ts";
+
+export interface ArgsMap {
+  /** The instruction's argument text, as the parser produced it. */
+  args: string;
+  /** Source offset of each character of `args`. */
+  offsets: number[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** 0-based offsets where each source line starts. */
+export function lineStarts(df: Dockerfile): number[] {
+  const starts = [0];
+  for (let k = 0; k < df.source.length; k++) if (df.source[k] === "\n") starts.push(k + 1);
+  return starts;
+}
+
+/**
+ * Source offsets of the argument text of `instruction` (for ONBUILD, pass the wrapped
+ * instruction; its arguments are a suffix of the same logical line). Null when the join
+ * cannot be reproduced, which callers treat as "no safe fix".
+ */
+export function mapArgs(df: Dockerfile, instruction: Instruction): ArgsMap | null {
+  const starts = lineStarts(df);
+  const continuation = df.escape === "`" ? /`[ \t]*$/ : /\\[ \t]*$/;
+  let text = "";
+  const offsets: number[] = [];
+  let index = instruction.line - 1;
+  for (;;) {
+    const line = df.lines[index];
+    if (line === undefined) break;
+    const match = continuation.exec(line);
+    const kept = match ? line.slice(0, match.index) : line;
+    for (let k = 0; k < kept.length; k++) {
+      text += kept[k];
+      offsets.push(starts[index]! + k);
+    }
+    if (!match || index + 1 >= df.lines.length) break;
+    index++;
+    while (index < df.lines.length) {
+      const t = df.lines[index]!.trim();
+      if (t !== "" && !t.startsWith("#")) break;
+      index++;
+    }
+    if (index >= df.lines.length) break;
+  }
+  const trimmedLength = text.trimEnd().length;
+  const args = instruction.args;
+  const from = trimmedLength - args.length;
+  if (from < 0 || text.slice(from, trimmedLength) !== args) return null;
+  return { args, offsets: offsets.slice(from, trimmedLength) };
+}
+
+/** Source span of args[start, end) (end exclusive; empty spans sit before `start`). */
+export function sourceSpan(map: ArgsMap, start: number, end: number): Span {
+  if (end <= start) {
+    const at = start < map.offsets.length ? map.offsets[start]! : map.offsets[map.offsets.length - 1]! + 1;
+    return { start: at, end: at };
+  }
+  return { start: map.offsets[start]!, end: map.offsets[end - 1]! + 1 };
+}
+
+/** The instruction (ONBUILD unwrapped) that starts at `line`, optionally of one keyword. */
+export function instructionAt(
+  df: Dockerfile,
+  line: number,
+  ...keywords: string[]
+): { outer: Instruction; instruction: Instruction } | null {
+  const outer = df.instructions.find((i) => i.line === line);
+  if (!outer) return null;
+  const instruction = outer.onbuild ?? outer;
+  if (keywords.length > 0 && !keywords.includes(instruction.keyword)) return null;
+  return { outer, instruction };
+}
+
+/** A shell-form RUN without heredocs (its script is exactly `args`), with its source map. */
+export interface ShellRun {
+  run: RunInfo;
+  map: ArgsMap;
+}
+
+export function shellRunAt(ctx: RuleContext, line: number): ShellRun | null {
+  const run = ctx.runs.find((r) => r.outer.line === line);
+  if (!run) return null;
+  return shellRun(ctx, run);
+}
+
+export function shellRun(ctx: RuleContext, run: RunInfo): ShellRun | null {
+  const i = run.instruction;
+  if (i.json || i.heredocs.length > 0 || run.script !== i.args) return null;
+  const map = mapArgs(ctx.dockerfile, i);
+  return map ? { run, map } : null;
+}
+
+/** True when a comment line sits between the instruction's first and last line. */
+export function hasInnerComments(df: Dockerfile, instruction: Instruction): boolean {
+  return df.comments.some((c) => c.line > instruction.line && c.line <= instruction.endLine);
+}
+
+/**
+ * Where to insert a new line "before" an instruction: above the comment lines directly on top
+ * of it, so `# hadolint ignore=` pragmas stay attached to the instruction they precede.
+ */
+export function insertionPointBefore(df: Dockerfile, instruction: Instruction): number {
+  const starts = lineStarts(df);
+  const previous = df.instructions.filter((i) => i.endLine < instruction.line).at(-1);
+  const directivesEnd = df.directives.at(-1)?.line ?? 0;
+  // 0-based index of the first line we may insert at.
+  const floor = Math.max(previous?.endLine ?? 0, directivesEnd);
+  let index = instruction.line - 1;
+  const isCommentOrBlank = (k: number) => {
+    const t = df.lines[k]!.trim();
+    return t === "" || t.startsWith("#");
+  };
+  // A pragma reaches the next instruction across blank lines, so step over both…
+  while (index - 1 >= floor && isCommentOrBlank(index - 1)) index--;
+  // …then back below leading blank lines, to keep the author's spacing.
+  while (index < instruction.line - 1 && df.lines[index]!.trim() === "") index++;
+  return starts[index]!;
+}
+
+/** The keyword spelled in the casing of an existing one (`run` → `copy`, `RUN` → `COPY`). */
+export function inCasingOf(keyword: string, example: string): string {
+  if (example === example.toLowerCase()) return keyword.toLowerCase();
+  return keyword.toUpperCase();
+}
+
+/** Source span of the keyword of `instruction` (the wrapped one for `ONBUILD X`), or null. */
+export function keywordSpan(
+  df: Dockerfile,
+  outer: Instruction,
+  instruction: Instruction = outer,
+): Span | null {
+  let at = outer.start;
+  const skipBlanks = () => {
+    while (df.source[at] === " " || df.source[at] === "\t") at++;
+  };
+  skipBlanks();
+  if (instruction !== outer) {
+    if (df.source.slice(at, at + outer.rawKeyword.length) !== outer.rawKeyword) return null;
+    at += outer.rawKeyword.length;
+    skipBlanks();
+  }
+  if (df.source.slice(at, at + instruction.rawKeyword.length) !== instruction.rawKeyword) return null;
+  return { start: at, end: at + instruction.rawKeyword.length };
+}
+
+/** Source span of the whole argument text (continuations included), or null. */
+export function argsSourceSpan(
+  df: Dockerfile,
+  instruction: Instruction,
+): { map: ArgsMap; span: Span } | null {
+  const map = mapArgs(df, instruction);
+  if (!map || map.args.length === 0) return null;
+  return { map, span: sourceSpan(map, 0, map.args.length) };
+}

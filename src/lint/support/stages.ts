@@ -1,0 +1,272 @@
+/**
+ * Stages and what they inherit (https://docs.docker.com/reference/dockerfile/#from, multi-stage
+ * builds, "Understand how ARG and FROM interact"): the global (meta) ARGs FROM lines can use,
+ * what each FROM builds on (an earlier stage, an image, scratch), the chain of stages whose
+ * filesystem and config a stage inherits, and the WORKDIR and variables in effect there.
+ *
+ * Three readings of "which stage does this FROM name", each for its own kind of rule:
+ * - parentStages: the image word as written, as hadolint compares it (the DL rules);
+ * - stageBases: expanded with the global ARG defaults; a variable without a value makes the
+ *   base unknown, so rules do not guess (drydock's rules, DL3006/DL3007/DL3009/DL3026);
+ * - baseStageIndexes: expanded as BuildKit does, platform ARGs included (the BuildKit checks).
+ */
+import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
+import type { RuleContext, RunInfo } from "../types.ts";
+import { type Expansion, expandWord, type Lookup } from "./expand.ts";
+import { type ImageRef, parseImageRef } from "./images.ts";
+import { argDeclarations, type EscapeChar, keyValues, splitWords, unquote } from "./words.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Global ARGs
+
+/**
+ * ARGs BuildKit defines in the global scope (https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope).
+ * FROM lines can use them without declaring them; inside a stage they exist only after
+ * `ARG NAME`. Values are for a linux/amd64 host, the most common one: they only serve to judge
+ * whether an expanded reference is well formed.
+ */
+export const PREDEFINED_PLATFORM_ARGS: ReadonlyMap<string, string> = new Map([
+  ["BUILDPLATFORM", "linux/amd64"],
+  ["BUILDOS", "linux"],
+  ["BUILDOSVERSION", ""],
+  ["BUILDARCH", "amd64"],
+  ["BUILDVARIANT", ""],
+  ["TARGETPLATFORM", "linux/amd64"],
+  ["TARGETOS", "linux"],
+  ["TARGETOSVERSION", ""],
+  ["TARGETARCH", "amd64"],
+  ["TARGETVARIANT", ""],
+  ["TARGETSTAGE", "default"],
+]);
+
+/** ARG instructions before the first FROM: the only ones FROM lines can use. */
+export function globalArgInstructions(df: Dockerfile): Instruction[] {
+  return df.instructions.filter((i) => i.stage === -1 && i.keyword === "ARG");
+}
+
+/** Names of the global ARGs, declared with or without a default. */
+export function globalArgNames(df: Dockerfile): Set<string> {
+  const names = new Set<string>();
+  for (const instruction of globalArgInstructions(df)) {
+    for (const arg of argDeclarations(instruction, df.escape)) names.add(arg.name);
+  }
+  return names;
+}
+
+/**
+ * Values FROM lines see when no `--build-arg` is given: the `predefined` ARGs, then each
+ * global ARG default expanded in order (an ARG without default stays unset).
+ */
+export function defaultMetaArgs(
+  df: Dockerfile,
+  predefined: ReadonlyMap<string, string> = PREDEFINED_PLATFORM_ARGS,
+): Map<string, string> {
+  const values = new Map(predefined);
+  for (const instruction of globalArgInstructions(df)) {
+    for (const arg of argDeclarations(instruction, df.escape)) {
+      if (arg.defaultWord === null) continue;
+      const expansion = expandWord(arg.defaultWord, (n) => values.get(n), { escape: df.escape });
+      values.set(arg.name, expansion.result);
+    }
+  }
+  return values;
+}
+
+export function lookupIn(values: ReadonlyMap<string, string>): Lookup {
+  return (name) => values.get(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a FROM builds on
+
+/** The words of a FROM after its flags: `image [AS name]`. */
+export function fromWords(from: Instruction, escapeChar: EscapeChar): string[] {
+  return splitWords(from.args, escapeChar);
+}
+
+/** The FROM's image word expanded with the given meta ARGs. */
+export function expandedBaseName(
+  df: Dockerfile,
+  from: Instruction,
+  metaArgs: ReadonlyMap<string, string>,
+): Expansion {
+  const word = fromWords(from, df.escape)[0] ?? "";
+  return expandWord(word, lookupIn(metaArgs), { escape: df.escape });
+}
+
+/** The latest stage before `before` with that name (names compare case-insensitively). */
+function earlierStageNamed(df: Dockerfile, name: string, before: number): Stage | undefined {
+  const wanted = name.toLowerCase();
+  return df.stages.slice(0, before).findLast((s) => s.name === wanted);
+}
+
+/** For each stage, the index of the earlier stage its FROM names as written (hadolint), or null. */
+export function parentStages(df: Dockerfile): (number | null)[] {
+  return df.stages.map((stage) => earlierStageNamed(df, stage.image, stage.index)?.index ?? null);
+}
+
+/** Stage indexes whose name a later stage uses, as written, as its base image. */
+export function stagesUsedAsBase(df: Dockerfile): Set<number> {
+  return new Set(parentStages(df).filter((p): p is number => p !== null));
+}
+
+/** For each stage, the index of the earlier stage its FROM names once BuildKit expands it, or null. */
+export function baseStageIndexes(df: Dockerfile, metaArgs = defaultMetaArgs(df)): (number | null)[] {
+  return df.stages.map((stage) => {
+    const expansion = expandedBaseName(df, stage.from, metaArgs);
+    if (expansion.error) return null;
+    return earlierStageNamed(df, expansion.result, stage.index)?.index ?? null;
+  });
+}
+
+/** What a stage is built on. `unknown` when a variable in FROM has no default. */
+export type StageBase =
+  | { kind: "stage"; stage: Stage }
+  | { kind: "image"; ref: ImageRef; text: string }
+  | { kind: "scratch" }
+  | { kind: "unknown"; text: string };
+
+// Rules ask for the bases of one Dockerfile many times (stage chains); parsing is immutable.
+const basesCache = new WeakMap<Dockerfile, StageBase[]>();
+
+/**
+ * What each FROM builds on, with global ARG defaults substituted (`ARG IMG=python:3.12`,
+ * `FROM ${IMG}`). Platform ARGs count as unknown here: their value depends on the builder.
+ */
+export function stageBases(df: Dockerfile): StageBase[] {
+  let bases = basesCache.get(df);
+  if (!bases) {
+    const metaArgs = globalArgDefaults(df);
+    bases = df.stages.map((stage) => classifyBase(df, stage, metaArgs));
+    basesCache.set(df, bases);
+  }
+  return bases;
+}
+
+/** The global ARG defaults alone: what a rule can know of FROM's variables without a build. */
+export function globalArgDefaults(df: Dockerfile): Map<string, string> {
+  return defaultMetaArgs(df, new Map());
+}
+
+/**
+ * `word` expanded with `values` (e.g. globalArgDefaults), or null when the build decides it:
+ * a variable without a value, a substitution BuildKit refuses, or an empty result.
+ */
+export function expandKnown(
+  word: string,
+  values: ReadonlyMap<string, string>,
+  escapeChar: EscapeChar = "\\",
+): string | null {
+  const expansion = expandWord(word, lookupIn(values), { escape: escapeChar });
+  if (expansion.error || expansion.missing.size > 0 || expansion.result === "") return null;
+  return expansion.result;
+}
+
+function classifyBase(df: Dockerfile, stage: Stage, metaArgs: ReadonlyMap<string, string>): StageBase {
+  const text = expandKnown(fromWords(stage.from, df.escape)[0] ?? "", metaArgs, df.escape);
+  if (text === null) return { kind: "unknown", text: stage.image };
+  const parent = earlierStageNamed(df, text, stage.index);
+  if (parent) return { kind: "stage", stage: parent };
+  if (text.toLowerCase() === "scratch") return { kind: "scratch" };
+  return { kind: "image", ref: parseImageRef(text), text };
+}
+
+export function stageBase(df: Dockerfile, stage: Stage): StageBase {
+  return stageBases(df)[stage.index]!;
+}
+
+/**
+ * The stage followed by the stages it is built FROM, nearest first: their instructions all
+ * end up in its image (filesystem and config such as USER).
+ */
+export function stageChain(df: Dockerfile, stage: Stage): Stage[] {
+  const chain = [stage];
+  for (;;) {
+    const base = stageBase(df, chain[chain.length - 1]!);
+    if (base.kind !== "stage" || chain.includes(base.stage)) return chain;
+    chain.push(base.stage);
+  }
+}
+
+/** The image (or scratch/unknown) at the bottom of a stage's chain. */
+export function rootBase(df: Dockerfile, stage: Stage): Exclude<StageBase, { kind: "stage" }> {
+  const chain = stageChain(df, stage);
+  const base = stageBase(df, chain[chain.length - 1]!);
+  return base.kind === "stage" ? { kind: "unknown", text: stage.image } : base;
+}
+
+/** The outside image a stage builds on (following `FROM <stage>` chains), or null. */
+export function stageImage(df: Dockerfile, stageIndex: number): ImageRef | null {
+  const stage = df.stages[stageIndex];
+  const base = stage ? rootBase(df, stage) : null;
+  return base?.kind === "image" ? base.ref : null;
+}
+
+/** The stage a plain `docker build` produces: the last one. */
+export function finalStage(df: Dockerfile): Stage | undefined {
+  return df.stages[df.stages.length - 1];
+}
+
+/** `COPY --from=<x>` / `RUN --mount=from=<x>`: the stage x names (by name or index), if any. */
+export function stageFromReference(df: Dockerfile, reference: string, before: number): Stage | undefined {
+  if (/^\d+$/.test(reference)) {
+    const stage = df.stages[Number(reference)];
+    return stage && stage.index < before ? stage : undefined;
+  }
+  return earlierStageNamed(df, reference, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is in effect inside a stage
+
+/** RUNs that execute in this build in the given stage (ONBUILD triggers do not). */
+export function stageRuns(ctx: RuleContext, stage: Stage): RunInfo[] {
+  return ctx.runs.filter((r) => r.outer === r.instruction && r.instruction.stage === stage.index);
+}
+
+/** The WORKDIR in effect at an instruction, following the stage chain; "/" when none. */
+export function workdirAt(df: Dockerfile, stage: Stage, instruction: Instruction): string {
+  const chain = stageChain(df, stage).reverse();
+  let dir = "/";
+  for (const s of chain) {
+    for (const i of s.instructions) {
+      if (i === instruction) return dir;
+      if (i.keyword !== "WORKDIR") continue;
+      const value = unquote(i.args.trim(), df.escape);
+      dir = value.startsWith("/") ? value : `${dir.replace(/\/+$/, "")}/${value}`;
+    }
+  }
+  return dir;
+}
+
+/**
+ * The value ENV (or an ARG default) gives a variable before `instruction` in the stage chain,
+ * or at the end of the stage when `instruction` is null (the last setting wins); undefined when
+ * never set. Values are unquoted, variables in them kept as written.
+ */
+export function variableAt(
+  df: Dockerfile,
+  stage: Stage,
+  instruction: Instruction | null,
+  name: string,
+): string | undefined {
+  let value: string | undefined;
+  for (const s of stageChain(df, stage).reverse()) {
+    for (const i of s.instructions) {
+      if (i === instruction) return value;
+      for (const [key, set] of assignments(i, df.escape)) if (key === name) value = set;
+    }
+  }
+  return value;
+}
+
+/** `[name, value]` pairs an ENV or an ARG with defaults sets. */
+function assignments(instruction: Instruction, escapeChar: EscapeChar): [string, string][] {
+  if (instruction.keyword === "ENV") {
+    return keyValues(instruction, escapeChar).map((p): [string, string] => [p.key, p.value]);
+  }
+  if (instruction.keyword !== "ARG") return [];
+  return argDeclarations(instruction, escapeChar)
+    .filter((arg) => arg.defaultWord !== null)
+    .map((arg): [string, string] => [arg.name, unquote(arg.defaultWord!, escapeChar)]);
+}

@@ -1,0 +1,134 @@
+/**
+ * The words of an instruction's arguments, as BuildKit's Dockerfile parser reads them before
+ * any variable is expanded (moby/buildkit frontend/dockerfile/parser/line_parsers.go:
+ * parseWords, parseNameVal; https://docs.docker.com/reference/dockerfile/#environment-replacement):
+ * blanks separate words, quotes and escaped characters keep a word together, and the escape
+ * character is `\` unless the `# escape=` directive says otherwise.
+ */
+import type { Instruction } from "../../dockerfile/parse.ts";
+
+export type EscapeChar = "\\" | "`";
+
+/** Splits arguments into words. Quotes and escape characters are kept (see unquote). */
+export function splitWords(text: string, escapeChar: EscapeChar = "\\"): string[] {
+  const words: string[] = [];
+  let current = "";
+  let inWord = false;
+  let quote: string | null = null;
+  for (let k = 0; k < text.length; k++) {
+    const ch = text[k]!;
+    if (quote === null && /\s/.test(ch)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    current += ch;
+    // Nothing can be escaped inside single quotes.
+    if (ch === escapeChar && quote !== "'" && k + 1 < text.length) current += text[++k]!;
+    else if (quote === null && (ch === '"' || ch === "'")) quote = ch;
+    else if (ch === quote) quote = null;
+  }
+  if (inWord) words.push(current);
+  return words;
+}
+
+/**
+ * Removes shell-style quoting and keeps variables as written: quotes anywhere in the word,
+ * escapes outside single quotes (inside double quotes only before `"`, `$`, a backtick or
+ * the escape character itself).
+ */
+export function unquote(word: string, escapeChar: EscapeChar = "\\"): string {
+  const escapableInDouble = `"$\`${escapeChar}`;
+  let out = "";
+  let quote: string | null = null;
+  for (let k = 0; k < word.length; k++) {
+    const c = word[k]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else out += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === escapeChar && k + 1 < word.length && escapableInDouble.includes(word[k + 1]!))
+        out += word[++k];
+      else out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escapeChar && k + 1 < word.length) out += word[++k];
+    else out += c;
+  }
+  return out;
+}
+
+/**
+ * Strips quote characters from both ends only (hadolint's dropQuotes): the hadolint rules
+ * compare paths this way, so `"a"b` stays `a"b` for them.
+ */
+export function dropQuotes(word: string): string {
+  return word.replace(/^["']+|["']+$/g, "");
+}
+
+/** A `key=value` pair of ENV or LABEL, unquoted; variables kept as written. */
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+/**
+ * The pairs of an ENV or LABEL (https://docs.docker.com/reference/dockerfile/#env): quoted
+ * `key=value` words, or the legacy `ENV key value` form whose value is the rest of the line.
+ * A word without `=` in the pair form gives an empty value (BuildKit refuses it).
+ */
+export function keyValues(instruction: Instruction, escapeChar: EscapeChar = "\\"): KeyValue[] {
+  const words = splitWords(instruction.args, escapeChar);
+  if (words.length === 0) return [];
+  if (!words[0]!.includes("=")) {
+    const rest = instruction.args.trim().slice(words[0]!.length).trim();
+    return [{ key: unquote(words[0]!, escapeChar), value: unquote(rest, escapeChar) }];
+  }
+  return words.map((word) => {
+    const eq = equalsOutsideQuotes(word, escapeChar);
+    if (eq === -1) return { key: unquote(word, escapeChar), value: "" };
+    return { key: unquote(word.slice(0, eq), escapeChar), value: unquote(word.slice(eq + 1), escapeChar) };
+  });
+}
+
+/** Keys an ENV (or LABEL) sets. */
+export function envKeys(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
+  return keyValues(instruction, escapeChar).map((pair) => pair.key);
+}
+
+/** One name an ARG declares, with its default word as written (quotes kept), if any. */
+export interface ArgDeclaration {
+  name: string;
+  defaultWord: string | null;
+}
+
+/** `ARG a`, `ARG a=1 b="x y"`: what the ARG declares. */
+export function argDeclarations(instruction: Instruction, escapeChar: EscapeChar = "\\"): ArgDeclaration[] {
+  return splitWords(instruction.args, escapeChar).map((word) => {
+    const eq = word.indexOf("=");
+    return eq === -1
+      ? { name: unquote(word, escapeChar), defaultWord: null }
+      : { name: unquote(word.slice(0, eq), escapeChar), defaultWord: word.slice(eq + 1) };
+  });
+}
+
+/** Names an ARG declares. */
+export function argNames(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
+  return argDeclarations(instruction, escapeChar).map((arg) => arg.name);
+}
+
+function equalsOutsideQuotes(word: string, escapeChar: EscapeChar): number {
+  let quote: string | null = null;
+  for (let k = 0; k < word.length; k++) {
+    const c = word[k]!;
+    if (quote) {
+      if (c === escapeChar && quote === '"') k++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escapeChar) k++;
+    else if (c === "=") return k;
+  }
+  return -1;
+}
