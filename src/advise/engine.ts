@@ -229,7 +229,7 @@ function facts(detection: Detection, constraints: AdviseConstraints): Facts {
       ? `the start command needs a shell (${detection.start!.source.file})`
       : argv0 === "npm"
         ? `the start command is \`npm start\` (${detection.start!.source.file}), which needs npm and a shell`
-        : argv0 === "/app/bin/app"
+        : argv0.startsWith("/app/bin/")
           ? "the Gradle application start script is a shell script"
           : null;
   return { detection, line: detection.runtime.line, targets, native, muslProblem, needsGlibc, shellReason, runtimePackages };
@@ -461,6 +461,11 @@ function runtimeReasonsFor(
   return reasons;
 }
 
+/** The build image that goes with a runtime image (for generators that switch runtimes). */
+export function builderForRuntime(detection: Detection, runtime: CatalogImage, constraints: AdviseConstraints): CatalogImage {
+  return builderFor(detection, runtime, facts(detection, constraints)).builder;
+}
+
 function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { builder: CatalogImage; buildReasons: Reason[] } {
   const needsCompiler = f.native.some((n) => n.needsCompiler);
   const compiling = f.native.filter((n) => n.needsCompiler).map((n) => n.package);
@@ -549,7 +554,8 @@ function rankAlternatives(candidates: CatalogImage[], fits: Map<string, Fit>, ch
     // Larger images with nothing to gain (a glibc base for a static binary) are noise.
     if (labels.length === 0) continue;
     const tradeoffs = [image.note];
-    if (fitResult.alternativeOnly) tradeoffs.push(fitResult.alternativeOnly);
+    // The note of a latest-only image already says so.
+    if (fitResult.alternativeOnly && !(image.lines === "latest-only" && image.note.includes(":latest"))) tradeoffs.push(fitResult.alternativeOnly);
     if (image.libc === "musl" && !f.muslProblem) tradeoffs.push("musl: verify native code after every dependency change");
     if (image.sizeMB > chosen.sizeMB) tradeoffs.push(`~${image.sizeMB - chosen.sizeMB} MB larger`);
     result.push({ id: image.id, image: imageReference(image, f.line), labels, sizeMB: image.sizeMB, tradeoff: tradeoffs.join("; ") });

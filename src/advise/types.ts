@@ -105,6 +105,8 @@ export interface PythonApp {
   kind: "python";
   /** requirements files to install (pip), in order. */
   requirements: string[];
+  /** Those files plus the ones they include with `-r` (all must be copied). */
+  requirementFiles: string[];
   /** The project itself is a package to install (pyproject/setup.py with a build backend). */
   installsProject: boolean;
   /** pyproject `readme`/license files the build backend reads (must not be dockerignored). */
@@ -127,6 +129,10 @@ export interface NodeApp {
   extraManifests: string[];
   /** .yarnrc.yml / .yarn/releases and similar files the install needs. */
   installFiles: string[];
+  /** A public/ folder (Next.js serves it next to the standalone server). */
+  publicDir: boolean;
+  /** pnpm-lock.yaml `lockfileVersion` (decides the pnpm major when packageManager is absent). */
+  pnpmLockVersion?: string;
 }
 
 export interface GoApp {
@@ -151,6 +157,11 @@ export interface RustApp {
   hasLock: boolean;
   /** Links OpenSSL (openssl-sys): needs libssl at runtime. */
   openssl: boolean;
+  /**
+   * `cargo fetch` works with the manifests and a stub src/main.rs: no explicit target paths
+   * ([[bin]] path, [[example]], [[test]], [[bench]], [lib] path, package.build).
+   */
+  stubFetch: boolean;
 }
 
 export interface JavaApp {
@@ -166,6 +177,10 @@ export interface JavaApp {
   runnableJar: boolean;
   /** Gradle `application` plugin: `installDist` layout. */
   gradleApplication: boolean;
+  /** Project name (Gradle rootProject.name / Maven artifactId): names the installDist folder. */
+  name: string;
+  /** Multi-module builds: the module that produces the runnable jar. */
+  module?: string;
 }
 
 export interface DotnetApp {

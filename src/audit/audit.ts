@@ -262,7 +262,9 @@ export async function auditLayers(
       createdBy: h?.createdBy ?? l.ref.history?.created_by ?? "",
       ...(h?.keyword || instruction ? { keyword: instruction?.keyword ?? h?.keyword } : {}),
       body: h?.body ?? "",
-      ...(instruction ? { line: instruction.line, endLine: instruction.endLine, source: instruction.source } : {}),
+      ...(instruction
+        ? { line: instruction.line, endLine: instruction.endLine, source: instruction.source }
+        : {}),
     };
   });
 
@@ -299,7 +301,11 @@ export async function auditLayers(
       hiddenBytes: change.hiddenBytes,
       reclaimableBytes: reclaimedByLayer[i]!,
       base: i < base.layers,
-      ...(h ? { createdBy: h.createdBy } : l.ref.history?.created_by ? { createdBy: l.ref.history.created_by } : {}),
+      ...(h
+        ? { createdBy: h.createdBy }
+        : l.ref.history?.created_by
+          ? { createdBy: l.ref.history.created_by }
+          : {}),
       ...(l.ref.history?.created ? { created: l.ref.history.created } : {}),
       ...(h?.comment ? { comment: h.comment } : {}),
       ...(instruction ? { instruction } : {}),

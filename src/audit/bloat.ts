@@ -49,7 +49,17 @@ export interface BloatContext {
   limit: number;
 }
 
-const COMPILERS = ["gcc", "cc", "c++", "g++", "clang", "clang++", "tcc", "x86_64-linux-gnu-gcc", "aarch64-linux-gnu-gcc"];
+const COMPILERS = [
+  "gcc",
+  "cc",
+  "c++",
+  "g++",
+  "clang",
+  "clang++",
+  "tcc",
+  "x86_64-linux-gnu-gcc",
+  "aarch64-linux-gnu-gcc",
+];
 
 /** Whether the image meets a classifier's condition, with the reason when it does not. */
 function conditionHolds(
@@ -62,7 +72,8 @@ function conditionHolds(
     for (const dir of ["/usr/bin", "/usr/local/bin", "/bin"]) {
       for (const compiler of COMPILERS) {
         const slot = model.table.lookup(`${dir}/${compiler}`);
-        if (slot !== undefined && stack.visibleLayer[slot]! >= 0) return `a compiler is installed (${dir}/${compiler})`;
+        if (slot !== undefined && stack.visibleLayer[slot]! >= 0)
+          return `a compiler is installed (${dir}/${compiler})`;
       }
     }
     return undefined;
@@ -136,7 +147,8 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
     for (const w of dirs.wildcard) if (path.startsWith(w.prefix) && w.pattern.test(path)) return w.classifier;
     if (allUnderNames.has(name)) {
       for (const rule of underRules) {
-        if (rule.names.has(name) && underDirectory(table, slot, rule.under, rule.depth)) return rule.classifier;
+        if (rule.names.has(name) && underDirectory(table, slot, rule.under, rule.depth))
+          return rule.classifier;
       }
     }
     return -1;

@@ -97,31 +97,48 @@ const f2 = (value: number) => (Number.isNaN(value) ? "NaN" : value === Infinity 
 
 const BUILDERS: Record<CiRuleKey, (value: string) => Check> = {
   lowestEfficiency: (value) =>
-    ratioRule("lowestEfficiency", value, (t) => (input) =>
-      t > input.efficiency
-        ? `image efficiency is too low (efficiency=${f2(input.efficiency)} < threshold=${t})`
-        : undefined,
+    ratioRule(
+      "lowestEfficiency",
+      value,
+      (t) => (input) =>
+        t > input.efficiency
+          ? `image efficiency is too low (efficiency=${f2(input.efficiency)} < threshold=${t})`
+          : undefined,
     ),
   highestWastedBytes: (value) =>
-    bytesRule("highestWastedBytes", value, (t) => (input) =>
-      input.wastedBytes > t ? `too many bytes wasted (wasted-bytes=${input.wastedBytes} > threshold=${t})` : undefined,
+    bytesRule(
+      "highestWastedBytes",
+      value,
+      (t) => (input) =>
+        input.wastedBytes > t
+          ? `too many bytes wasted (wasted-bytes=${input.wastedBytes} > threshold=${t})`
+          : undefined,
     ),
   highestUserWastedPercent: (value) =>
-    ratioRule("highestUserWastedPercent", value, (t) => (input) =>
-      // NaN (no user bytes) never fails, +Inf always does: Go's float comparison.
-      input.userWastedPercent > t
-        ? `too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes=${f2(input.userWastedPercent)} > threshold=${t})`
-        : undefined,
+    ratioRule(
+      "highestUserWastedPercent",
+      value,
+      (t) => (input) =>
+        // NaN (no user bytes) never fails, +Inf always does: Go's float comparison.
+        input.userWastedPercent > t
+          ? `too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes=${f2(input.userWastedPercent)} > threshold=${t})`
+          : undefined,
     ),
   maxSize: (value) =>
-    bytesRule("maxSize", value, (t) => (input) =>
-      input.sizeBytes > t ? `image is too large (size=${input.sizeBytes} > threshold=${t})` : undefined,
+    bytesRule(
+      "maxSize",
+      value,
+      (t) => (input) =>
+        input.sizeBytes > t ? `image is too large (size=${input.sizeBytes} > threshold=${t})` : undefined,
     ),
   maxReclaimable: (value) =>
-    bytesRule("maxReclaimable", value, (t) => (input) =>
-      input.reclaimableBytes > t
-        ? `too many reclaimable bytes (reclaimable-bytes=${input.reclaimableBytes} > threshold=${t})`
-        : undefined,
+    bytesRule(
+      "maxReclaimable",
+      value,
+      (t) => (input) =>
+        input.reclaimableBytes > t
+          ? `too many reclaimable bytes (reclaimable-bytes=${input.reclaimableBytes} > threshold=${t})`
+          : undefined,
     ),
 };
 

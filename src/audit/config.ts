@@ -83,7 +83,9 @@ function validate<T extends z.ZodType>(schema: T, data: unknown, file: string): 
     const issue = result.error.issues[0]!;
     const at = issue.path.join(".");
     const message =
-      issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}` : issue.message;
+      issue.code === "unrecognized_keys"
+        ? `unknown key ${issue.keys.map((k) => `'${k}'`).join(", ")}`
+        : issue.message;
     throw new UsageError(`${file}: ${at ? `${at}: ` : ""}${message}`);
   }
   return result.data;

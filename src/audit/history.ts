@@ -94,7 +94,7 @@ export function parseCreatedBy(createdBy: string): Pick<HistoryStep, "builder" |
     return { builder: "buildkit", keyword: "RUN", body: runBody(text) };
   }
   const nop = text.indexOf(NOP);
-  if (nop >= 0 && nop < 80 && /sh -c $/.test(text.slice(0, nop).trimEnd() + " ")) {
+  if (nop >= 0 && nop < 80 && /^\S*sh\b.* -c$/.test(text.slice(0, nop).trimEnd())) {
     const rest = text.slice(nop + NOP.length).trim();
     const keyword = firstWord(rest);
     return { builder: "classic", keyword, body: rest.slice(keyword?.length ?? 0).trim() };
@@ -184,7 +184,8 @@ export function dockerfileSteps(chain: Stage[]): DockerfileStep[] {
       const body =
         keyword === "RUN" && instruction.json ? runBody(instruction.json.join(" ")) : instruction.args;
       const step: DockerfileStep = { instruction, keyword, body: normalizeText(body) };
-      if (keyword === "RUN" && instruction.heredocs.length > 0) step.script = normalizeText(runScript(instruction));
+      if (keyword === "RUN" && instruction.heredocs.length > 0)
+        step.script = normalizeText(runScript(instruction));
       if (keyword === "COPY" || keyword === "ADD") {
         const words = instruction.json ?? instruction.args.trim().split(/\s+/);
         step.dest = words[words.length - 1];
@@ -216,7 +217,11 @@ export function matchScore(history: HistoryStep, step: DockerfileStep): number {
     case "ADD": {
       const dest = /(?:^| )in (\S+)\s*$/.exec(body)?.[1] ?? body.split(" ").pop() ?? "";
       const want = step.dest ?? "";
-      if (dest && want && (trimSlash(dest) === trimSlash(want) || trimSlash(dest).endsWith(`/${trimSlash(want)}`)))
+      if (
+        dest &&
+        want &&
+        (trimSlash(dest) === trimSlash(want) || trimSlash(dest).endsWith(`/${trimSlash(want)}`))
+      )
         return 3;
       return 1;
     }

@@ -34,6 +34,8 @@ export interface LargestOptions {
   depth?: number;
   /** Children shown per directory (default 5). */
   width?: number;
+  /** Directories smaller than this share of the total are left out of the tree (default 0.01). */
+  minShare?: number;
 }
 
 /** Keeps the `limit` largest values seen (insertion into a small sorted array). */
@@ -81,12 +83,13 @@ function duTree(
 ): DuNode {
   const depth = options.depth ?? 3;
   const width = options.width ?? 5;
+  const floor = totals.bytes[0]! * (options.minShare ?? 0.01);
   const { table } = model;
   const build = (slot: number, level: number): DuNode => {
     const node: DuNode = { path: table.paths[slot]!, bytes: totals.bytes[slot]!, files: totals.files[slot]! };
     if (level >= depth) return node;
     const children = Array.from(table.children(slot))
-      .filter((c) => totals.bytes[c]! > 0 && table.hasChildren(c))
+      .filter((c) => totals.bytes[c]! > 0 && totals.bytes[c]! >= floor && table.hasChildren(c))
       .sort((a, b) => totals.bytes[b]! - totals.bytes[a]! || (table.paths[a]! < table.paths[b]! ? -1 : 1))
       .slice(0, width);
     if (children.length > 0) node.children = children.map((c) => build(c, level + 1));
@@ -96,7 +99,11 @@ function duTree(
 }
 
 /** Largest files and the du tree of the final filesystem. */
-export function largestSquashed(model: ImageModel, stack: StackResult, options: LargestOptions): LargestResult {
+export function largestSquashed(
+  model: ImageModel,
+  stack: StackResult,
+  options: LargestOptions,
+): LargestResult {
   const { indexes, table } = model;
   const top = new TopN<LargeFile>(options.top);
   const totals = duTotals(model, (add) => {

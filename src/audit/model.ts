@@ -59,7 +59,8 @@ export class PathTable {
     const cut = path.lastIndexOf("/");
     let parent: number;
     if (cut <= 0) parent = ROOT_SLOT;
-    else if (cut === this.lastParentPath.length && path.startsWith(this.lastParentPath)) parent = this.lastParentSlot;
+    else if (cut === this.lastParentPath.length && path.startsWith(this.lastParentPath))
+      parent = this.lastParentSlot;
     else {
       const parentPath = path.slice(0, cut);
       parent = this.intern(parentPath);

@@ -72,7 +72,11 @@ const KIND_OF_CAUSE: Record<LossCause, WasteKind> = {
   shadowed: "deleted",
 };
 
-export function correctedMetrics(model: ImageModel, stack: StackResult, baseLayers: number): CorrectedMetrics {
+export function correctedMetrics(
+  model: ImageModel,
+  stack: StackResult,
+  baseLayers: number,
+): CorrectedMetrics {
   const { lost } = stack;
   let reclaimableBytes = 0;
   let userReclaimableBytes = 0;
@@ -115,7 +119,7 @@ export function wasteGroups(model: ImageModel, stack: StackResult, limit: number
   const { table } = model;
   interface Acc {
     group: WasteGroup;
-    roots: Map<number, WastePath>;
+    roots: Map<number, WastePath & { first: number }>;
     causes: Set<LossCause>;
   }
   const groups = new Map<number, Acc>();
@@ -148,13 +152,23 @@ export function wasteGroups(model: ImageModel, stack: StackResult, limit: number
     acc.causes.add(cause);
     // Replaced files are grouped by their directory; deletions by what the layer deleted.
     const root = kind === "replaced" ? table.parent(lost.slot[i]!) : lost.root[i]!;
-    const path = acc.roots.get(root) ?? { path: table.paths[root]!, bytes: 0, files: 0 };
+    let path = acc.roots.get(root);
+    if (!path) {
+      path = { path: table.paths[root]!, bytes: 0, files: 0, first: lost.slot[i]! };
+      acc.roots.set(root, path);
+    }
     path.bytes += bytes;
     path.files++;
-    acc.roots.set(root, path);
   }
   const out = [...groups.values()].map(({ group, roots, causes }) => {
-    const paths = [...roots.values()].sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+    const listed =
+      group.kind === "replaced"
+        ? // A directory holding a single replaced file is shown as that file.
+          [...roots.values()].map(({ first, ...p }) =>
+            p.files === 1 ? { ...p, path: table.paths[first]! } : p,
+          )
+        : collapseSiblings(table, roots);
+    const paths = listed.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
     return {
       ...group,
       causes: LOSS_CAUSES.filter((c) => causes.has(c)),
@@ -163,6 +177,32 @@ export function wasteGroups(model: ImageModel, stack: StackResult, limit: number
     };
   });
   return out.sort((a, b) => b.bytes - a.bytes || a.layer - b.layer || a.by - b.by);
+}
+
+/** `rm -rf dir/*` whites out each child: deleted siblings are shown as `dir/*`. */
+function collapseSiblings(table: ImageModel["table"], roots: Map<number, WastePath>): WastePath[] {
+  const byParent = new Map<number, number[]>();
+  for (const slot of roots.keys()) {
+    const parent = table.parent(slot);
+    const siblings = byParent.get(parent);
+    if (siblings) siblings.push(slot);
+    else byParent.set(parent, [slot]);
+  }
+  const out: WastePath[] = [];
+  for (const [parent, slots] of byParent) {
+    if (slots.length === 1) {
+      const { path, bytes, files } = roots.get(slots[0]!)!;
+      out.push({ path, bytes, files });
+      continue;
+    }
+    const merged = { path: `${parent === 0 ? "" : table.paths[parent]}/*`, bytes: 0, files: 0 };
+    for (const s of slots) {
+      merged.bytes += roots.get(s)!.bytes;
+      merged.files += roots.get(s)!.files;
+    }
+    out.push(merged);
+  }
+  return out;
 }
 
 /** The paths with the most reclaimable bytes (dive's list, corrected), largest first. */

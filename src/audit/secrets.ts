@@ -28,7 +28,8 @@ interface SecretRule {
   advice: string;
 }
 
-const PRIVATE_KEY = /-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-/;
+const PRIVATE_KEY =
+  /-----BEGIN (?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-/;
 const TOKENS =
   /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bxox[baprs]-[0-9A-Za-z-]{10,}\b|\bnpm_[A-Za-z0-9]{36}\b/;
 const SECRET_ASSIGNMENT =
@@ -63,7 +64,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     content: PRIVATE_KEY,
     unconfirmed: "medium",
     confirmed: "medium",
-    advice: "generate host keys when the container starts (e.g. `ssh-keygen -A` in the entrypoint), not at build time",
+    advice:
+      "generate host keys when the container starts (e.g. `ssh-keygen -A` in the entrypoint), not at build time",
   },
   {
     id: "keystore",
@@ -76,7 +78,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: "dotenv",
     title: ".env file",
-    path: (name) => (name === ".env" || name.startsWith(".env.")) && !/\.(example|sample|template|dist|defaults?)$/.test(name),
+    path: (name) =>
+      (name === ".env" || name.startsWith(".env.")) &&
+      !/\.(example|sample|template|dist|defaults?)$/.test(name),
     content: SECRET_ASSIGNMENT,
     unconfirmed: "medium",
     confirmed: "high",
@@ -281,7 +285,11 @@ export function findSecrets(model: ImageModel, stack: StackResult): SecretFindin
       const visible = stack.visibleLayer[s] === layer && stack.visibleEntry[s] === entry;
       const finding: SecretFinding = { ...judged, path, layer, visible, advice: rule.advice };
       findings.push(finding);
-      if (!visible) hidden.set(s, [...(hidden.get(s) ?? []), finding]);
+      if (!visible) {
+        const list = hidden.get(s);
+        if (list) list.push(finding);
+        else hidden.set(s, [finding]);
+      }
     }
   }
   if (hidden.size > 0) {
@@ -292,7 +300,9 @@ export function findSecrets(model: ImageModel, stack: StackResult): SecretFindin
     }
   }
   const rank = { high: 0, medium: 1, low: 2 };
-  findings.sort((a, b) => rank[a.severity] - rank[b.severity] || a.path.localeCompare(b.path) || a.layer - b.layer);
+  findings.sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || a.path.localeCompare(b.path) || a.layer - b.layer,
+  );
   return findings;
 }
 
@@ -305,7 +315,9 @@ function judge(
   const text = content?.toString("latin1");
   if (rule.content && text !== undefined && rule.content.test(text)) {
     const what =
-      rule.id === "private-key" || rule.id === "ssh-host-key" ? "a private key header" : `the ${rule.id} pattern`;
+      rule.id === "private-key" || rule.id === "ssh-host-key"
+        ? "a private key header"
+        : `the ${rule.id} pattern`;
     return { ...base, severity: rule.confirmed, evidence: `content matches ${what}` };
   }
   if (text !== undefined && TOKENS.test(text)) {

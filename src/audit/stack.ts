@@ -7,7 +7,7 @@
  * dive #684 asks for: all copies minus the one kept, with deleted files and whole deleted or
  * opaqued directories counted in full.
  */
-import { IntColumn, type ImageModel } from "./model.ts";
+import { type ImageModel, IntColumn } from "./model.ts";
 
 /** Why a copy is no longer visible. */
 export const LOSS_CAUSES = ["overwritten", "deleted", "opaque", "shadowed", "duplicate"] as const;

@@ -225,17 +225,25 @@ function fromBloat(bloat: BloatClass, origins: LayerOrigin[]): Suggestion[] {
   return out;
 }
 
-export function suggestFixes(groups: WasteGroup[], bloat: BloatClass[], origins: LayerOrigin[]): Suggestion[] {
+export function suggestFixes(
+  groups: WasteGroup[],
+  bloat: BloatClass[],
+  origins: LayerOrigin[],
+): Suggestion[] {
   const out: Suggestion[] = [];
   for (const group of groups) {
     const suggestion = fromWaste(group, origins);
     if (suggestion) out.push(suggestion);
   }
   for (const item of bloat) out.push(...fromBloat(item, origins));
-  return out.sort((a, b) => b.bytes - a.bytes || (b.hiddenBytes ?? 0) - (a.hiddenBytes ?? 0) || a.layer - b.layer);
+  return out.sort(
+    (a, b) => b.bytes - a.bytes || (b.hiddenBytes ?? 0) - (a.hiddenBytes ?? 0) || a.layer - b.layer,
+  );
 }
 
 /** "saves 45.2 MB" or, for a change that saves nothing, the bytes left hidden. */
 export function savingText(s: Suggestion): string {
-  return s.bytes > 0 ? `saves ${humanBytes(s.bytes)}` : `saves nothing (${humanBytes(s.hiddenBytes ?? 0)} stay)`;
+  return s.bytes > 0
+    ? `saves ${humanBytes(s.bytes)}`
+    : `saves nothing (${humanBytes(s.hiddenBytes ?? 0)} stay)`;
 }

@@ -1,8 +1,12 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DrydockError, VERSION } from "../index.ts";
+import { registerAdvise } from "./commands/advise.ts";
 import { registerAudit } from "./commands/audit.ts";
+import { registerCheck } from "./commands/check.ts";
+import { registerInit } from "./commands/init.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLint } from "./commands/lint.ts";
+import { registerRules } from "./commands/rules.ts";
 import type { CliIO } from "./io.ts";
 
 export type { CliIO } from "./io.ts";
@@ -24,6 +28,10 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerLint(program, io, setExit);
   registerInspect(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerRules(program, io, setExit);
+  registerAdvise(program, io, setExit);
+  registerInit(program, io, setExit);
+  registerCheck(program, io, setExit);
 
   return program;
 }

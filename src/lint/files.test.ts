@@ -6,10 +6,17 @@ import { findDockerfiles, isDockerfileName } from "./files.ts";
 
 describe("isDockerfileName", () => {
   it("accepts the usual names", () => {
-    for (const name of ["Dockerfile", "Containerfile", "api.Dockerfile", "Dockerfile.dev", "web.dockerfile"]) {
+    for (const name of [
+      "Dockerfile",
+      "Containerfile",
+      "api.Dockerfile",
+      "Dockerfile.dev",
+      "web.dockerfile",
+    ]) {
       expect(isDockerfileName(name)).toBe(true);
     }
-    for (const name of ["dockerfile.md", "Makefile", "Dockerfile-notes.txt"]) expect(isDockerfileName(name)).toBe(false);
+    for (const name of ["dockerfile.md", "Makefile", "Dockerfile-notes.txt"])
+      expect(isDockerfileName(name)).toBe(false);
   });
 });
 

@@ -27,7 +27,12 @@ const FRAMEWORKS: [module: string, name: string][] = [
   ["github.com/gorilla/mux", "gorilla/mux"],
 ];
 
-const PORT_PATTERNS = [/["'`]:(\d{2,5})["'`]/, /PORT["'`]?\s*,\s*["'`](\d{2,5})/, /["'`]0\.0\.0\.0:(\d{2,5})["'`]/];
+const PORT_PATTERNS = [
+  /["'`]:(\d{2,5})["'`]/,
+  /PORT["'`]?\s*,\s*["'`](\d{2,5})/,
+  /["'`]0\.0\.0\.0:(\d{2,5})["'`]/,
+  /\b(?:port|addr)\s*:?=\s*["'`]:?(\d{2,5})["'`]/i,
+];
 
 export function detectGo(ctx: DetectContext): Detection | null {
   const { files } = ctx;

@@ -36,6 +36,11 @@ export function detectJava(ctx: DetectContext): Detection | null {
   const multiModule = tool === "maven" ? /<modules>/.test(pom ?? "") : /^\s*include\s*[("']/m.test(settings);
   const gradleApplication = /^\s*(?:id\s*\(?\s*["']application["']|application\b\s*$|`application`)/m.test(gradle);
   const runnableJar = springBoot || /maven-shade-plugin|maven-assembly-plugin|com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow/.test((pom ?? "") + gradle);
+  const name =
+    (tool === "gradle" ? /rootProject\.name\s*=\s*["']([^"']+)["']/.exec(settings)?.[1] : undefined) ??
+    /<\/parent>[\s\S]*?<artifactId>([^<]+)<\/artifactId>/.exec(pom ?? "")?.[1] ??
+    /<artifactId>([^<]+)<\/artifactId>/.exec(pom ?? "")?.[1] ??
+    "app";
   const app: JavaApp = {
     kind: "java",
     tool,
@@ -46,13 +51,19 @@ export function detectJava(ctx: DetectContext): Detection | null {
     kotlinDsl: gradleFile === "build.gradle.kts",
     runnableJar,
     gradleApplication,
+    name,
   };
+  if (multiModule) {
+    const module = runnableModule(files, tool, pom ?? "", settings);
+    if (module) app.module = module;
+    else notes.push("multi-module build without a Spring Boot or shaded module: set the module in the Dockerfile's build line");
+  }
   if (!wrapper) notes.push(`no ${tool === "maven" ? "mvnw" : "gradlew"}: the build uses the ${tool} image's own ${tool === "maven" ? "Maven" : "Gradle"} version`);
   if (packaging === "war") notes.push("WAR packaging: deploy to a servlet container (Tomcat/Jetty); the Dockerfile runs it with java -jar only if it is an executable WAR");
   if (!runnableJar && !gradleApplication && packaging === "jar") {
     notes.push("the jar is not runnable on its own (no Spring Boot, shade/assembly or application plugin): `java -jar` needs a Main-Class and its dependencies");
   }
-  if (multiModule) notes.push("multi-module build: the Dockerfile copies the whole project before resolving dependencies");
+  if (multiModule) notes.push("multi-module build: the build reads the whole project through a bind mount (no separate dependency layer)");
 
   const runtime = resolveRuntime("java", versionRequests(files, pom ?? "", gradle, gradleFile), { date: ctx.date });
   const port = springBoot ? (serverPort(files) ?? { value: 8080, source: { file: tool === "maven" ? "pom.xml" : gradleFile!, detail: "Spring Boot's default 8080" } }) : serverPort(files);
@@ -73,7 +84,7 @@ export function detectJava(ctx: DetectContext): Detection | null {
     },
     ...(springBoot ? { framework: { name: "Spring Boot", source: frameworkSource } } : {}),
     start: gradleApplication && !springBoot
-      ? { argv: ["/app/bin/app"], source: { file: gradleFile!, detail: "application plugin" } }
+      ? { argv: [`/app/bin/${name}`], source: { file: gradleFile!, detail: "application plugin" } }
       : { argv: ["java", "-jar", "/app/app.jar"], source: { file: tool === "maven" ? "pom.xml" : (gradleFile ?? settingsFile!), detail: `${packaging} from ${tool}` } },
     ...(port ? { port } : {}),
     native: [],
@@ -82,6 +93,21 @@ export function detectJava(ctx: DetectContext): Detection | null {
     backendScore: springBoot ? 2 : runnableJar || gradleApplication ? 1 : 0,
     notes,
   };
+}
+
+/** The module whose build file applies Spring Boot or a shading plugin. */
+function runnableModule(files: ProjectFiles, tool: "maven" | "gradle", pom: string, settings: string): string | undefined {
+  const modules =
+    tool === "maven"
+      ? [...pom.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((m) => m[1]!)
+      : [...settings.matchAll(/include\s*\(?\s*((?:["'][^"']+["']\s*,?\s*)+)\)?/g)].flatMap((m) =>
+          [...m[1]!.matchAll(/["']:?([^"']+)["']/g)].map((n) => n[1]!.replaceAll(":", "/")),
+        );
+  const runnable = /spring-boot-maven-plugin|org\.springframework\.boot|maven-shade-plugin|shadow/;
+  return modules.find((module) => {
+    const build = tool === "maven" ? [`${module}/pom.xml`] : [`${module}/build.gradle.kts`, `${module}/build.gradle`];
+    return build.some((file) => runnable.test(files.read(file) ?? ""));
+  });
 }
 
 function wrapperVersion(files: ProjectFiles, tool: "maven" | "gradle"): string | undefined {

@@ -98,7 +98,10 @@ export function detectNode(ctx: DetectContext): Detection | null {
     ...(buildScript ? { buildOutput: buildOutput(files, framework?.[1]) } : {}),
     extraManifests: [],
     installFiles: installFiles(files, manager),
+    publicDir: files.isDir("public"),
   };
+  const pnpmLock = manager.lockfile === "pnpm-lock.yaml" ? /^lockfileVersion:\s*'?([\d.]+)'?/m.exec(files.read("pnpm-lock.yaml") ?? "") : null;
+  if (pnpmLock) app.pnpmLockVersion = pnpmLock[1]!;
 
   const { start, port } = startCommand(ctx, { pkg, framework, frameworkEvidence, app, notes });
   const viteOnly = !framework && !start && all.includes("vite");

@@ -88,6 +88,7 @@ export function detectPython(ctx: DetectContext): Detection | null {
   const app: PythonApp = {
     kind: "python",
     requirements: requirements.filter((f) => f === "requirements.txt" || requirements.length === 1),
+    requirementFiles: [],
     installsProject,
     buildFiles: buildFiles(pyproject),
     servers: SERVERS.filter((s) => dependencyNames.includes(s) || (s === "uvicorn" && dependencyNames.includes("fastapi") && hasExtra(direct, "fastapi", "standard"))),
@@ -98,6 +99,10 @@ export function detectPython(ctx: DetectContext): Detection | null {
     app.requirements = [production];
     notes.push(`several requirements files; installing ${production} (${requirements.join(", ")})`);
   }
+
+  const included = new Set<string>();
+  for (const file of app.requirements) readRequirements(ctx, file, included);
+  app.requirementFiles = [...included];
 
   const framework = detectFramework(ctx, dependencyNames);
   const { start, port } = startCommand(ctx, { framework, app, pyproject, entryFiles, notes });
@@ -249,9 +254,9 @@ export function parseRequirement(text: string, source: Evidence): Requirement | 
   };
 }
 
-/** requirements.txt lines, following `-r other.txt` includes (once each). */
+/** requirements.txt lines, following `-r other.txt` includes (once each; `seen` collects the files). */
 function readRequirements(ctx: DetectContext, file: string, seen = new Set<string>()): Requirement[] {
-  if (seen.has(file)) return [];
+  if (seen.has(file) || !ctx.files.isFile(file)) return [];
   seen.add(file);
   const text = ctx.files.read(file);
   if (!text) return [];
@@ -259,9 +264,11 @@ function readRequirements(ctx: DetectContext, file: string, seen = new Set<strin
   text.split("\n").forEach((raw, index) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
-    const include = /^(?:-r|--requirement)\s*=?\s*(\S+)/.exec(line);
+    const include = /^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(line);
     if (include) {
-      result.push(...readRequirements(ctx, include[1]!, seen));
+      // Includes are relative to the including file.
+      const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
+      result.push(...readRequirements(ctx, `${dir}${include[1]!}`, seen));
       return;
     }
     if (line.startsWith("-") || line.includes("://") || line.startsWith(".")) return;

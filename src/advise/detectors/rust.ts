@@ -68,7 +68,9 @@ export function detectRust(ctx: DetectContext): Detection | null {
     workspace,
     hasLock,
     openssl: native.some((n) => n.package === "openssl-sys"),
+    stubFetch: !workspace && !explicitTargets(manifest ?? cargo),
   };
+  if (channel(files)?.startsWith("nightly")) notes.push("nightly toolchain: the rust image ships stable; add `rustup toolchain install` for nightly in the build stage");
   const deps = Object.keys(tomlTable(manifest ?? cargo ?? undefined, "dependencies") ?? {});
   const framework = FRAMEWORKS.find(([crate]) => deps.includes(crate) || crates.includes(crate));
   const mainFile = pkg && files.isFile(`${pkg}/src/main.rs`) ? `${pkg}/src/main.rs` : "src/main.rs";
@@ -125,18 +127,37 @@ function binaryName(manifest: TomlTable, packageName: string): string {
   return first ? String(first.name) : packageName;
 }
 
-function versionRequests(files: ProjectFiles, manifest: TomlTable | null): VersionRequest[] {
-  const requests: VersionRequest[] = [];
+/** Target tables with explicit paths make a stub main.rs insufficient for `cargo fetch`. */
+function explicitTargets(manifest: TomlTable | null): boolean {
+  if (!manifest) return false;
+  const withPath = (key: string) => tomlArray(manifest, key).some((t) => isTable(t) && typeof t.path === "string");
+  return (
+    withPath("bin") ||
+    tomlArray(manifest, "example").length > 0 ||
+    tomlArray(manifest, "test").length > 0 ||
+    tomlArray(manifest, "bench").length > 0 ||
+    typeof tomlTable(manifest, "lib")?.path === "string" ||
+    tomlString(manifest, "package", "build") !== undefined
+  );
+}
+
+function channel(files: ProjectFiles): string | undefined {
   const toolchainToml = files.toml("rust-toolchain.toml");
   const plain = files.read("rust-toolchain");
-  const channel =
+  return (
     tomlString(toolchainToml ?? undefined, "toolchain", "channel") ??
-    (plain && !plain.includes("[toolchain]") ? firstLine(plain)?.value : plain ? /channel\s*=\s*"([^"]+)"/.exec(plain)?.[1] : undefined);
-  if (channel) {
-    const file = toolchainToml ? "rust-toolchain.toml" : "rust-toolchain";
-    const source = { file, line: lineOf(files.read(file) ?? "", channel), detail: `channel = "${channel}"` };
-    if (/^\d+\.\d+/.test(channel)) requests.push({ requested: channel, kind: "pin", source });
-    else requests.push({ requested: channel, kind: "pin", line: "1", source });
+    (plain && !plain.includes("[toolchain]") ? firstLine(plain)?.value : plain ? /channel\s*=\s*"([^"]+)"/.exec(plain)?.[1] : undefined)
+  );
+}
+
+function versionRequests(files: ProjectFiles, manifest: TomlTable | null): VersionRequest[] {
+  const requests: VersionRequest[] = [];
+  const name = channel(files);
+  if (name) {
+    const file = files.isFile("rust-toolchain.toml") ? "rust-toolchain.toml" : "rust-toolchain";
+    const source = { file, line: lineOf(files.read(file) ?? "", name), detail: `channel = "${name}"` };
+    if (/^\d+\.\d+/.test(name)) requests.push({ requested: name, kind: "pin", source });
+    else requests.push({ requested: name, kind: "pin", line: "1", source });
   }
   requests.push(...toolVersionRequests(files, ["rust"]));
   const msrv = tomlString(manifest ?? undefined, "package", "rust-version");

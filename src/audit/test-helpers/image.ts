@@ -26,7 +26,10 @@ export interface FakeImageOptions {
 }
 
 /** An ImageHandle over crafted layers; `readLayers` honours capture rules like the real one. */
-export async function fakeImage(layers: FixtureEntry[][], options: FakeImageOptions = {}): Promise<ImageHandle> {
+export async function fakeImage(
+  layers: FixtureEntry[][],
+  options: FakeImageOptions = {},
+): Promise<ImageHandle> {
   const tars = await Promise.all(layers.map((entries) => makeTar(entries)));
   const diffIds = options.diffIds ?? tars.map((_, i) => `sha256:${String(i).padStart(64, "0")}`);
   const history =
@@ -58,7 +61,11 @@ export async function fakeImage(layers: FixtureEntry[][], options: FakeImageOpti
     platform: { os: "linux", architecture: "amd64" },
     layers: tars.map((tar, i) => ({
       index: i,
-      descriptor: { mediaType: "application/vnd.oci.image.layer.v1.tar", digest: diffIds[i]!, size: tar.length },
+      descriptor: {
+        mediaType: "application/vnd.oci.image.layer.v1.tar",
+        digest: diffIds[i]!,
+        size: tar.length,
+      },
       diffId: diffIds[i]!,
       ...(aligned ? { history: nonEmpty[i] } : {}),
     })),
@@ -68,7 +75,10 @@ export async function fakeImage(layers: FixtureEntry[][], options: FakeImageOpti
     readLayers: async (readOptions = {}) =>
       Promise.all(
         tars.map(async (tar, i): Promise<LayerData> => {
-          const index = await readLayerTar(streamOf(tar), { label: `layer ${i}`, capture: readOptions.capture });
+          const index = await readLayerTar(streamOf(tar), {
+            label: `layer ${i}`,
+            capture: readOptions.capture,
+          });
           return {
             ref: resolved.layers[i]!,
             index,

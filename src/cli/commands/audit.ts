@@ -24,7 +24,8 @@ const truthy = (value: string | undefined) => value === "true" || value === "1" 
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--top: '${value}' is not a positive whole number`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--top: '${value}' is not a positive whole number`);
   return n;
 }
 
@@ -77,15 +78,27 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: numbe
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image")
     .option("--base <image>", "the base image: its layers (same diffIDs) are not counted as yours")
-    .option("--dockerfile <path>", "Dockerfile the image was built from (default: ./Dockerfile when it matches)")
+    .option(
+      "--dockerfile <path>",
+      "Dockerfile the image was built from (default: ./Dockerfile when it matches)",
+    )
     .option("--target <stage>", "the Dockerfile stage the image was built from (default: the last)")
     .option("--top <n>", "rows in each list (default 10)")
     .option("--by-layer", "also list the largest files of each layer")
-    .option("--ci", "evaluate the CI rules and exit 1 when one fails (also when CI=true and stdout is not a terminal)")
+    .option(
+      "--ci",
+      "evaluate the CI rules and exit 1 when one fails (also when CI=true and stdout is not a terminal)",
+    )
     .option("--ci-config <file>", "dive CI rules file (default .dive-ci when present)")
     .option("--lowest-efficiency <ratio>", "CI: fail below this dive efficiency, 0-1 (default 0.9)")
-    .option("--highest-wasted-bytes <size>", "CI: fail above these dive wasted bytes, e.g. 20MB (default off)")
-    .option("--highest-user-wasted-percent <ratio>", "CI: fail above this dive user-wasted ratio, 0-1 (default 0.1)")
+    .option(
+      "--highest-wasted-bytes <size>",
+      "CI: fail above these dive wasted bytes, e.g. 20MB (default off)",
+    )
+    .option(
+      "--highest-user-wasted-percent <ratio>",
+      "CI: fail above this dive user-wasted ratio, 0-1 (default 0.1)",
+    )
     .option("--max-size <size>", "CI: fail when the image's file bytes exceed SIZE (default off)")
     .option("--max-reclaimable <size>", "CI: fail when the reclaimable bytes exceed SIZE (default off)")
     .addOption(new Option("--lowestEfficiency <ratio>").hideHelp())
@@ -123,7 +136,11 @@ then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
           maxReclaimable: opts.maxReclaimable,
         }).filter(([, v]) => v !== undefined),
       );
-      const thresholds: CiThresholds = { ...DEFAULT_CI_THRESHOLDS, ...settings.thresholds, ...flagThresholds };
+      const thresholds: CiThresholds = {
+        ...DEFAULT_CI_THRESHOLDS,
+        ...settings.thresholds,
+        ...flagThresholds,
+      };
       const ci = Boolean(opts.ci) || settings.ci === true || (truthy(io.env.CI) && !io.stdout.isTTY);
       const dockerfile = await findDockerfile(io, image, opts.dockerfile ?? settings.dockerfile, opts.target);
 
@@ -131,7 +148,8 @@ then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
       try {
         const result = await audit(handle, {
           base: opts.base ?? settings.base,
-          openBase: async (reference) => openImage(reference, { platform: (await handle.resolve()).platform }),
+          openBase: async (reference) =>
+            openImage(reference, { platform: (await handle.resolve()).platform }),
           ...(dockerfile ? { dockerfile } : {}),
           top,
           byLayer: Boolean(opts.byLayer),

@@ -71,7 +71,10 @@ export const HADOLINT_SUSPICIOUS_PARTS: readonly string[] = [
 /** hadolint DL3064's test: a known name, or a name containing a suspicious part. */
 export function hadolintSensitive(name: string): boolean {
   const lower = name.toLowerCase();
-  return HADOLINT_SENSITIVE_NAMES.has(name.toUpperCase()) || HADOLINT_SUSPICIOUS_PARTS.some((s) => lower.includes(s));
+  return (
+    HADOLINT_SENSITIVE_NAMES.has(name.toUpperCase()) ||
+    HADOLINT_SUSPICIOUS_PARTS.some((s) => lower.includes(s))
+  );
 }
 
 /**

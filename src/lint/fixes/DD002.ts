@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { adjacentRuns, mergeRuns, runAt } from "../support/apt-session.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DD002 (a cleanup in a later RUN than the command that left the files; reported at the

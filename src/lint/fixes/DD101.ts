@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { instructionAt, keywordSpan } from "../support/source-map.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DD101 (BuildKit ConsistentInstructionCasing): spell the keyword in the casing of the file's

@@ -1,5 +1,5 @@
-import type { Fixer, TextEdit } from "../types.ts";
 import { instructionAt, mapArgs, sourceSpan } from "../support/source-map.ts";
+import type { Fixer, TextEdit } from "../types.ts";
 
 /** DD104 (BuildKit ExposeProtoCasing): `EXPOSE 80/TCP` → `EXPOSE 80/tcp`. */
 export const fixer: Fixer = {

@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { instructionAt, mapArgs, sourceSpan } from "../support/source-map.ts";
+import type { Fixer } from "../types.ts";
 
 /** DD105 (BuildKit FromAsCasing): `FROM image as name` → `FROM image AS name` (and `from … as`). */
 export const fixer: Fixer = {

@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { hasInnerComments, instructionAt, mapArgs, sourceSpan } from "../support/source-map.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DD109 (BuildKit LegacyKeyValueFormat): `ENV key value` → `ENV key=value`, and

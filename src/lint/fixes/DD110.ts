@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { instructionAt, lineStarts } from "../support/source-map.ts";
+import type { Fixer } from "../types.ts";
 
 /** DD110 (BuildKit NoEmptyContinuation): delete the empty lines inside a continuation. */
 export const fixer: Fixer = {

@@ -1,6 +1,6 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
-import type { Fixer, TextEdit } from "../types.ts";
 import { instructionAt, mapArgs, sourceSpan } from "../support/source-map.ts";
+import type { Fixer, TextEdit } from "../types.ts";
 
 /**
  * DD112 (BuildKit StageNameCasing): `FROM x AS Build` → `FROM x AS build`, and the later

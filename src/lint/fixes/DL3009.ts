@@ -1,6 +1,6 @@
-import type { Fixer } from "../types.ts";
 import { runInstallsWithApt } from "../support/apt.ts";
 import { adjacentRuns, mergeSessionAround, runAt } from "../support/apt-session.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL3009 (reported at the RUN with `apt-get update`): end the RUN that installs with

@@ -1,7 +1,7 @@
 import { rule } from "../rules/DL3014.ts";
-import type { Fixer } from "../types.ts";
 import { installWord } from "../support/apt.ts";
 import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /** DL3014: `apt-get install x` → `apt-get install -y x`. */
 export const fixer: Fixer = {

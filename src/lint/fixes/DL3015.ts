@@ -1,7 +1,7 @@
 import { rule } from "../rules/DL3015.ts";
-import type { Fixer } from "../types.ts";
 import { installWord, isPromptFlag } from "../support/apt.ts";
 import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL3015: `apt-get install -y x` → `apt-get install -y --no-install-recommends x`. The flag

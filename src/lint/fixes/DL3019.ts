@@ -1,7 +1,7 @@
 import { rule } from "../rules/DL3019.ts";
-import type { Fixer } from "../types.ts";
 import { apkAddIndex } from "../support/apk.ts";
 import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL3019: `apk add x` → `apk add --no-cache x`. With `--no-cache` apk fetches the index into

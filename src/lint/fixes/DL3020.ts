@@ -1,7 +1,7 @@
-import type { ContextAccess, Fixer } from "../types.ts";
 import { copyOperands, isArchive } from "../support/copy-args.ts";
 import { inCasingOf, instructionAt, keywordSpan } from "../support/source-map.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { ContextAccess, Fixer } from "../types.ts";
 
 /** Flags COPY accepts as ADD does (https://docs.docker.com/reference/dockerfile/#copy). */
 const COPY_FLAGS = new Set(["chown", "chmod", "link", "exclude"]);

@@ -1,7 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import type { Fixer, RuleContext } from "../types.ts";
 import { isPlainWord } from "../support/shell-words.ts";
 import { argsSourceSpan, hasInnerComments, instructionAt, sourceSpan } from "../support/source-map.ts";
+import type { Fixer, RuleContext } from "../types.ts";
 
 /**
  * Words that are shell syntax or builtins: in exec form there is no shell to run them.

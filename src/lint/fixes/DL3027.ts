@@ -1,9 +1,9 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { rule } from "../rules/DL3027.ts";
 import { APT_VALUE_FLAGS } from "../data/package-managers.ts";
-import type { Fixer } from "../types.ts";
+import { rule } from "../rules/DL3027.ts";
 import { subcommandIndex } from "../support/commands.ts";
 import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * apt subcommands and the apt-get spelling that does the same (apt(8), apt-get(8)):

@@ -1,7 +1,7 @@
 import { basename } from "../../dockerfile/shell.ts";
 import { rule } from "../rules/DL3042.ts";
-import type { Fixer } from "../types.ts";
 import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL3042: `pip install x` → `pip install --no-cache-dir x` (also `python -m pip install`).

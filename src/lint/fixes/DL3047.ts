@@ -1,7 +1,7 @@
 import { rule } from "../rules/DL3047.ts";
-import type { Fixer } from "../types.ts";
 import { stageUserland } from "../support/image-facts.ts";
 import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL3047: `wget URL` → `wget --progress=dot:giga URL`. GNU wget only: BusyBox wget (Alpine,

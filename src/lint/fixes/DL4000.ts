@@ -1,5 +1,5 @@
-import type { Fixer } from "../types.ts";
 import { inCasingOf, instructionAt } from "../support/source-map.ts";
+import type { Fixer } from "../types.ts";
 
 /**
  * DL4000: `MAINTAINER Jane <jane@example.com>` → `LABEL maintainer="Jane <jane@example.com>"`

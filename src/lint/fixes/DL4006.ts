@@ -1,9 +1,9 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
 import { rule } from "../rules/DL4006.ts";
-import type { Fix, Fixer, RuleContext } from "../types.ts";
 import { stageIsAlpine, stageUserland } from "../support/image-facts.ts";
 import { argsSourceSpan, inCasingOf, insertionPointBefore, instructionAt } from "../support/source-map.ts";
 import { parentStages } from "../support/stages.ts";
+import type { Fix, Fixer, RuleContext } from "../types.ts";
 
 /** Shells that understand `-o pipefail` (bash, zsh, BusyBox ash, ksh). */
 const PIPEFAIL_SHELLS = /^(bash|zsh|ash|ksh|mksh)$/;
@@ -57,7 +57,11 @@ function addPipefail(ctx: RuleContext, shell: Instruction): Fix | null {
 
 function insertShell(ctx: RuleContext, stage: number): Fix | null {
   const df = ctx.dockerfile;
-  const program = stageIsAlpine(df, stage) ? "/bin/ash" : stageUserland(df, stage) === "gnu" ? "/bin/bash" : null;
+  const program = stageIsAlpine(df, stage)
+    ? "/bin/ash"
+    : stageUserland(df, stage) === "gnu"
+      ? "/bin/bash"
+      : null;
   if (!program) return null;
   // The first RUN of the stage the rule reports: the SHELL must come before it.
   const lines = new Set(rule.check(ctx).map((h) => h.line));

@@ -1,10 +1,21 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { DEPENDENCY_INSTALLS, type DependencyInstall, LOCAL_PROJECT_MANIFESTS } from "../data/dependency-installs.ts";
+import {
+  DEPENDENCY_INSTALLS,
+  type DependencyInstall,
+  LOCAL_PROJECT_MANIFESTS,
+} from "../data/dependency-installs.ts";
 import { PIP_VALUE_FLAGS } from "../data/package-managers.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
-import { describeCommand, flagValues, hasAnyFlag, invocation, matchSubcommand, readCliArgs } from "../support/commands.ts";
+import {
+  describeCommand,
+  flagValues,
+  hasAnyFlag,
+  invocation,
+  matchSubcommand,
+  readCliArgs,
+} from "../support/commands.ts";
 import { isWholeContextCopy } from "../support/copy-args.ts";
 import { stageRuns } from "../support/stages.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /**
  * DD001: the whole build context is copied before a dependency install in the same stage, so

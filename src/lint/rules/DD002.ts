@@ -8,10 +8,10 @@ import {
   CURL_VALUE_FLAGS,
   WGET_VALUE_FLAGS,
 } from "../data/caches.ts";
-import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
 import { type Invocation, invocation, matchSubcommand, readCliArgs } from "../support/commands.ts";
 import { cacheTargets, isWithin } from "../support/run-mounts.ts";
 import { stageRuns, variableAt } from "../support/stages.ts";
+import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
 
 /**
  * DD002: a cleanup runs in a later RUN than the install that created the files, so they stay in

@@ -1,7 +1,7 @@
 import { basename, dirname, isAbsolute, relative, sep } from "node:path";
-import type { Rule, RuleContext, RuleHit } from "../types.ts";
 import { isWholeContextCopy } from "../support/copy-args.ts";
 import { excludesGitDir } from "../support/dockerignore.ts";
+import type { Rule, RuleContext, RuleHit } from "../types.ts";
 
 /**
  * DD003: the whole build context is copied but no `.dockerignore` keeps `.git` out of it

@@ -1,7 +1,7 @@
 import { BUILTIN_USERS, NON_ROOT_BASES, WINDOWS_BASES } from "../data/base-images.ts";
-import type { Rule } from "../types.ts";
 import { displayImage, imageMatches, matchesAny } from "../support/images.ts";
 import { finalStage, rootBase, stageChain } from "../support/stages.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * DD004: the final stage sets no USER (nor does a stage it is built FROM) and its base image is

@@ -9,11 +9,11 @@ import {
   normalizePackageName,
 } from "../data/python-native.ts";
 import { bareName } from "../data/toolchain.ts";
-import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
 import { flagValues, type Invocation, invocation, matchSubcommand } from "../support/commands.ts";
 import { copyPaths } from "../support/copy-args.ts";
 import { displayImage, type ImageRef, matchesAny } from "../support/images.ts";
 import { rootBase, stageChain, stageRuns, workdirAt } from "../support/stages.ts";
+import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
 
 /**
  * DD005: an Alpine (musl) stage installs Python packages that have no musllinux wheel, or

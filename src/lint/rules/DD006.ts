@@ -5,9 +5,9 @@ import {
   PACKAGE_REMOVALS,
   type PackageCommand,
 } from "../data/toolchain.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { flagValues, type Invocation, invocation, matchSubcommand } from "../support/commands.ts";
 import { finalStage, stageChain, stageRuns } from "../support/stages.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /**
  * DD006: a compiler toolchain or development headers are installed in the image that ships:

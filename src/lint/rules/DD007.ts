@@ -1,7 +1,7 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { stageChain } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * DD007: a shell heredoc RUN body with several commands and no errexit. The body runs like a

@@ -1,11 +1,19 @@
 import { posix } from "node:path";
 import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
 import { DISTRO_BASES, GO_BUILDERS, RUST_BUILDERS, STATIC_RUNTIME_SUGGESTION } from "../data/base-images.ts";
-import type { Rule, RuleContext } from "../types.ts";
 import { invocation, readCliArgs } from "../support/commands.ts";
 import { copyPaths } from "../support/copy-args.ts";
 import { displayImage, imageMatches, matchesAny } from "../support/images.ts";
-import { finalStage, rootBase, stageChain, stageFromReference, stageRuns, variableAt, workdirAt } from "../support/stages.ts";
+import {
+  finalStage,
+  rootBase,
+  stageChain,
+  stageFromReference,
+  stageRuns,
+  variableAt,
+  workdirAt,
+} from "../support/stages.ts";
+import type { Rule, RuleContext } from "../types.ts";
 
 /**
  * DD008: the final stage only runs a static Go/Rust binary built in another stage, but sits on

@@ -1,5 +1,5 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { copyPaths } from "../support/copy-args.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * DD009: `ADD` of a remote URL without `--checksum` (docs/rules/DD009.md). `ADD --checksum`

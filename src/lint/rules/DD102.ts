@@ -1,8 +1,8 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { cleanContextPath, readIgnoreFile } from "../support/dockerignore.ts";
 import { literalWord } from "../support/expand.ts";
 import { splitWords } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's CopyIgnoredFile (https://docs.docker.com/reference/build-checks/copy-ignored-file/):

@@ -1,6 +1,6 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { literalWord } from "../support/expand.ts";
 import { splitWords } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's ExposeInvalidFormat (https://docs.docker.com/reference/build-checks/expose-invalid-format/):

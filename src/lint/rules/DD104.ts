@@ -1,6 +1,6 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { literalWord } from "../support/expand.ts";
 import { splitWords } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
 

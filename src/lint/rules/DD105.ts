@@ -1,5 +1,5 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { fromWords } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's FromAsCasing (https://docs.docker.com/reference/build-checks/from-as-casing/):

@@ -1,9 +1,14 @@
 import { flagValue, type Instruction } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { expandWord } from "../support/expand.ts";
 import { knownImagePlatform } from "../support/image-facts.ts";
-import { formatPlatform, parsePlatform, type Platform, platformsConflict } from "../support/platforms.ts";
-import { baseStageIndexes, defaultMetaArgs, expandedBaseName, PREDEFINED_PLATFORM_ARGS } from "../support/stages.ts";
+import { formatPlatform, type Platform, parsePlatform, platformsConflict } from "../support/platforms.ts";
+import {
+  baseStageIndexes,
+  defaultMetaArgs,
+  expandedBaseName,
+  PREDEFINED_PLATFORM_ARGS,
+} from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's InvalidBaseImagePlatform (https://docs.docker.com/reference/build-checks/): the

@@ -1,6 +1,6 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { isValidImageReference } from "../support/images.ts";
 import { defaultMetaArgs, expandedBaseName, fromWords } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's InvalidDefaultArgInFrom (https://docs.docker.com/reference/build-checks/invalid-default-arg-in-from/):

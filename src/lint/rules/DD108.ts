@@ -1,7 +1,7 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { fromWords } from "../support/stages.ts";
 import { argDeclarations } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /** Comments that are tool directives, never descriptions. */
 const PRAGMA = /^(?:(?:hadolint|drydock)\s|check\s*=)/;

@@ -1,5 +1,5 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { splitWords } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's LegacyKeyValueFormat (https://docs.docker.com/reference/build-checks/legacy-key-value-format/):

@@ -1,7 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
 import { buildkitSensitive, hadolintSensitive } from "../data/secrets.ts";
+import { argNames, type EscapeChar, envKeys } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
-import { argNames, envKeys, type EscapeChar } from "../support/words.ts";
 
 /**
  * BuildKit's SecretsUsedInArgOrEnv (https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/):

@@ -1,7 +1,7 @@
 import { flagValue } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { expandWord, suggestName } from "../support/expand.ts";
 import { fromWords, globalArgNames, PREDEFINED_PLATFORM_ARGS } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * BuildKit's UndefinedArgInFrom (https://docs.docker.com/reference/build-checks/undefined-arg-in-from/):

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { undefinedVariables } from "../support/undefined-vars.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * BuildKit's UndefinedVar (https://docs.docker.com/reference/build-checks/undefined-var/): a

@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * Interactive or host-management commands make no sense in a build (hadolint DL3001).

@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `cd` in RUN instead of WORKDIR (hadolint DL3003). We also check ONBUILD RUN, which

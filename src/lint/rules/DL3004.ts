@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /** `sudo` anywhere in a RUN or ONBUILD RUN command list (hadolint DL3004). */
 export const rule: Rule = {

@@ -1,5 +1,5 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { stageBases } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * FROM an image without tag or digest (hadolint DL3006). Earlier stages and `scratch` need

@@ -1,5 +1,5 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { stageBases } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * FROM `image:latest` without a digest (hadolint DL3007); `latest@sha256:...` is pinned.

@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { aptGetInstall, aptGetPackages } from "../support/apt.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `apt-get install` of a package without `=version` (hadolint DL3008). Accepted as pinned,

@@ -1,7 +1,7 @@
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { runRemovesAptLists, runUpdatesApt } from "../support/apt.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
-import { stageBases } from "../support/stages.ts";
+import { runShips, stagesUsedAsBase } from "../support/stages.ts";
+import type { Rule, RunInfo } from "../types.ts";
 
 /** `apt-get update` (or apt/aptitude) without removing the lists in the same RUN. */
 function leavesAptLists(run: RunInfo): boolean {
@@ -28,16 +28,9 @@ export const rule: Rule = {
   severity: "info",
   message: "Delete the apt lists (/var/lib/apt/lists) after installing something",
   check({ dockerfile, runs }) {
-    const lastStage = dockerfile.stages.length - 1;
-    const basesOfLaterStages = new Set<number>();
-    for (const base of stageBases(dockerfile)) if (base.kind === "stage") basesOfLaterStages.add(base.stage.index);
-    const hits: RuleHit[] = [];
-    for (const run of runs) {
-      if (!leavesAptLists(run) || mountsAptLists(run)) continue;
-      const stage = run.outer.stage;
-      const ships = run.outer !== run.instruction || stage === lastStage || basesOfLaterStages.has(stage);
-      if (ships) hits.push({ line: run.outer.line });
-    }
-    return hits;
+    const usedAsBase = stagesUsedAsBase(dockerfile, "expanded");
+    return runs
+      .filter((run) => leavesAptLists(run) && !mountsAptLists(run) && runShips(dockerfile, run, usedAsBase))
+      .map((run) => ({ line: run.outer.line }));
   },
 };

@@ -1,7 +1,7 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { readCliArgs } from "../support/commands.ts";
 import { copyOperands, isArchive, pathBasename } from "../support/copy-args.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 const DECOMPRESSORS = new Set([
   "unzip",

@@ -1,5 +1,5 @@
+import { type EscapeChar, splitWords, unquote } from "../support/words.ts";
 import type { Rule } from "../types.ts";
-import { splitWords, unquote } from "../support/words.ts";
 
 const MAX_PORT = 65535;
 
@@ -7,8 +7,8 @@ const MAX_PORT = 65535;
  * A port number out of range in EXPOSE (hadolint DL3011): `port[/proto]` or
  * `low-high[/proto]`. Ports written with variables are known only at build time and skipped.
  */
-function hasInvalidPort(spec: string): boolean {
-  const ports = unquote(spec)
+function hasInvalidPort(spec: string, escapeChar: EscapeChar): boolean {
+  const ports = unquote(spec, escapeChar)
     .replace(/\/[A-Za-z]*$/, "")
     .split("-");
   return ports.some((port) => /^\d+$/.test(port) && Number(port) > MAX_PORT);
@@ -19,8 +19,9 @@ export const rule: Rule = {
   severity: "error",
   message: "Valid UNIX ports range from 0 to 65535",
   check({ dockerfile }) {
+    const invalid = (spec: string) => hasInvalidPort(spec, dockerfile.escape);
     return dockerfile.instructions
-      .filter((i) => i.keyword === "EXPOSE" && splitWords(i.args).some(hasInvalidPort))
+      .filter((i) => i.keyword === "EXPOSE" && splitWords(i.args, dockerfile.escape).some(invalid))
       .map((i) => ({ line: i.line }));
   },
 };

@@ -1,7 +1,7 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import { PIP_VALUE_FLAGS } from "../data/package-managers.ts";
-import type { Rule } from "../types.ts";
 import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 const VERSION_OPERATORS = ["==", ">=", "<=", ">", "<", "!=", "~=", "==="];
 const VCS_URL = /^(git|hg|svn|bzr)(\+[a-z-]+)?:\/\//;

@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
 import { countFlag, hasAnyFlag, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `apt-get install` that may stop for a confirmation (hadolint DL3014). Answered by

@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
 import { hasAnyFlag, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `apt-get install` that also pulls recommended packages (hadolint DL3015): needs

@@ -1,6 +1,6 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /** npm options whose value is the next word: the value is not a package. */
 const NPM_VALUE_FLAGS = [

@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { apkAdd } from "../support/apk.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /** `pkg=1.2`, `pkg~1.2`, `pkg>=1.2`, `pkg<2`, or a local `.apk` file. */
 function isPinned(pkg: string): boolean {

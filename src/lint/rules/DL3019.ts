@@ -1,7 +1,7 @@
-import type { Rule } from "../types.ts";
 import { apkAdd } from "../support/apk.ts";
 import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `apk add` without `--no-cache` (hadolint DL3019), unless the RUN mounts a cache or tmpfs

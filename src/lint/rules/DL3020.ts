@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { copyOperands, isArchive } from "../support/copy-args.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule } from "../types.ts";
 
 /** Remote sources ADD fetches: http(s) URLs and git repositories (`git@host:repo.git`). */
 function isRemote(source: string): boolean {

@@ -1,6 +1,6 @@
-import type { Rule } from "../types.ts";
 import { copyOperands } from "../support/copy-args.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * COPY of several sources into a destination that is not a directory (hadolint DL3021):

@@ -1,6 +1,6 @@
 import { flagValue } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * An external image reference rather than a stage: hadolint accepts one with a `:` tag; we

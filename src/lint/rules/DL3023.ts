@@ -1,6 +1,6 @@
 import { flagValue } from "../../dockerfile/parse.ts";
-import type { Rule } from "../types.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule } from "../types.ts";
 
 /** `COPY --from=<name>` naming the stage it is in (hadolint DL3023); names are case-insensitive. */
 export const rule: Rule = {

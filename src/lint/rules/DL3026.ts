@@ -1,9 +1,9 @@
 import { flagValue, type Instruction } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { parseImageRef } from "../support/images.ts";
 import { runMounts } from "../support/run-mounts.ts";
 import { expandKnown, globalArgDefaults, stageBases } from "../support/stages.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /** Names under which Docker Hub is reached; a reference without a registry means Docker Hub. */
 const DOCKER_HUB = ["docker.io", "hub.docker.com", "index.docker.io", "registry-1.docker.io"];

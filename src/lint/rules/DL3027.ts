@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /** `apt` in RUN (hadolint DL3027): its interface is for humans and not stable for scripts. */
 export const rule: Rule = {

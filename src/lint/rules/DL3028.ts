@@ -1,6 +1,6 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * gem install options that take no value (gem help install). hadolint assumes every option

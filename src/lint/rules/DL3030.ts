@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `yum install` without `-y` waits for an answer that never comes (hadolint DL3030,

@@ -1,7 +1,7 @@
-import type { Rule } from "../types.ts";
 import { invokes } from "../support/commands.ts";
 import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `yum install` without `yum clean all` (or removing /var/cache/yum) afterwards leaves the

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { unpinnedRpmRuns } from "../support/rpm.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `yum install <package>` without `-<version>` (hadolint DL3033): a version may come from an

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * zypper commands that ask for confirmation need a non-interactive switch (hadolint DL3034,

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { invokes, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /** `zypper dist-upgrade` in a build (hadolint DL3035). ONBUILD RUN included. */
 export const rule: Rule = {

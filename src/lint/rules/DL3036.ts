@@ -1,7 +1,7 @@
-import type { Rule } from "../types.ts";
 import { invokes } from "../support/commands.ts";
 import { installWithoutCleanup } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * zypper install without `zypper clean` afterwards leaves its cache in the layer (hadolint

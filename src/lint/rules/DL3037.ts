@@ -1,6 +1,6 @@
 import { ZYPPER_VALUE_FLAGS } from "../data/package-managers.ts";
-import type { Rule } from "../types.ts";
 import { invokes, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `zypper install` of a package without a version (hadolint DL3037): pinned means

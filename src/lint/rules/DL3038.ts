@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `dnf install` / `microdnf install` without `-y` waits for an answer (hadolint DL3038,

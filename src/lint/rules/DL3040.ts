@@ -1,7 +1,7 @@
-import type { Rule } from "../types.ts";
 import { invokes } from "../support/commands.ts";
 import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
+import type { Rule } from "../types.ts";
 
 const INSTALLS = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
 const DNF_TOOLS = ["dnf", "microdnf"];
@@ -19,7 +19,13 @@ export const rule: Rule = {
     return runs
       .filter(
         (run) =>
-          !hasCacheMount(run.instruction, "/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf", "/var/cache/yum"),
+          !hasCacheMount(
+            run.instruction,
+            "/var/cache/libdnf5",
+            ".cache/libdnf5",
+            "/var/cache/dnf",
+            "/var/cache/yum",
+          ),
       )
       .filter((run) =>
         DNF_TOOLS.some((tool) =>

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { unpinnedRpmRuns } from "../support/rpm.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `dnf install <package>` without `-<version>` (hadolint DL3041); `dnf group install` is not

@@ -1,9 +1,9 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { passes } from "../support/passes.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import { parentStages } from "../support/stages.ts";
 import { keyValues } from "../support/words.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /** Values pip reads as true for PIP_NO_CACHE_DIR (hadolint's list). */
 const TRUTHY = ["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"];
@@ -58,7 +58,9 @@ export const rule: Rule = {
             parent !== null && parent !== undefined && noCacheByStage.get(parent) === true,
           );
         } else if (instruction.keyword === "ENV") {
-          const pair = keyValues(instruction).findLast((p) => p.key === "PIP_NO_CACHE_DIR");
+          const pair = keyValues(instruction, ctx.dockerfile.escape).findLast(
+            (p) => p.key === "PIP_NO_CACHE_DIR",
+          );
           if (pair) noCacheByStage.set(stage, TRUTHY.includes(pair.value));
         } else if (run && noCacheByStage.get(stage) !== true && leavesPipCache(run)) {
           hits.push({ line });

@@ -1,6 +1,6 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { referencesVariable } from "../support/expand.ts";
 import { argNames, keyValues } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * An ENV that uses, in one pair, a variable another pair of the same ENV defines: the
@@ -17,9 +17,10 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     const defined = new Set<string>();
     for (const instruction of dockerfile.instructions) {
-      if (instruction.keyword === "ARG") for (const name of argNames(instruction)) defined.add(name);
+      if (instruction.keyword === "ARG")
+        for (const name of argNames(instruction, dockerfile.escape)) defined.add(name);
       if (instruction.keyword !== "ENV") continue;
-      const pairs = keyValues(instruction);
+      const pairs = keyValues(instruction, dockerfile.escape);
       const refersToNew = pairs.some(
         ({ key }, k) =>
           !defined.has(key) && pairs.some((other, j) => j !== k && referencesVariable(other.value, key)),

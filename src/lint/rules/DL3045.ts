@@ -1,7 +1,7 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { copyOperands } from "../support/copy-args.ts";
 import { parentStages } from "../support/stages.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * COPY to a relative destination before any WORKDIR in the stage (or in the stage it builds

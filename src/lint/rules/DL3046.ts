@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `useradd -u <high uid>` without `-l`: the lastlog/faillog files are sparse files sized by

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { labels } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * Label keys: lower-case alphanumerics with `.`, `-`, `_`, `/` inside, starting with a letter,

@@ -1,6 +1,6 @@
 import { type Dockerfile, flagValue } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { keyValues } from "../support/words.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * A label of the schema missing from a stage (hadolint DL3049), reported at the stage's FROM.
@@ -33,7 +33,10 @@ function missingLabel(df: Dockerfile, label: string): RuleHit[] {
     } else if (instruction.keyword === "COPY") {
       const source = flagValue(instruction, "from");
       if (source) silenceNamed(source.toLowerCase());
-    } else if (instruction.keyword === "LABEL" && keyValues(instruction).some((p) => p.key === label)) {
+    } else if (
+      instruction.keyword === "LABEL" &&
+      keyValues(instruction, df.escape).some((p) => p.key === label)
+    ) {
       silenceNamed(stage.name ?? stage.image.toLowerCase());
       bad.delete(stage.index);
       good.add(stage.index);

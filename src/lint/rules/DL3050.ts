@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { labels } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** With `strict-labels`, a LABEL outside the label schema (hadolint DL3050). */
 export const rule: Rule = {

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { badLabelValues } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** A label of the schema set to an empty value (hadolint DL3051; message as hadolint's). */
 export const rule: Rule = {

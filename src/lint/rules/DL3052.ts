@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** A `url` label of the schema that is not an absolute URI (hadolint DL3052). */
 export const rule: Rule = {

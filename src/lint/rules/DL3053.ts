@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** An `rfc3339` label of the schema that is not an RFC 3339 date-time (hadolint DL3053). */
 export const rule: Rule = {

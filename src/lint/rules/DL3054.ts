@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** An `spdx` label of the schema that is not an SPDX license expression (hadolint DL3054). */
 export const rule: Rule = {

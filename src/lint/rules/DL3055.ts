@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** A `hash` label of the schema that is not a git commit id (hadolint DL3055). */
 export const rule: Rule = {

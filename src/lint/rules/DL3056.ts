@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** A `semver` label of the schema that is not a semantic version (hadolint DL3056). */
 export const rule: Rule = {

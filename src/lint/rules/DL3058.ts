@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { formatViolations } from "../support/labels.ts";
+import type { Rule } from "../types.ts";
 
 /** An `email` label of the schema that is not an RFC 5322 address (hadolint DL3058). */
 export const rule: Rule = {

@@ -1,6 +1,6 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { topLevelSteps } from "../support/passes.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /**
  * Consecutive RUNs that could be one layer (hadolint DL3059). Comments between them do not

@@ -1,8 +1,8 @@
 import type { ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { invokes } from "../support/commands.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
-import { stagesUsedAsBase } from "../support/stages.ts";
+import { runShips, stagesUsedAsBase } from "../support/stages.ts";
+import type { Rule, RunInfo } from "../types.ts";
 
 const isInstall = (cmd: ShellCommand) => invokes(cmd, "yarn", ["install"]);
 const isCacheClean = (cmd: ShellCommand) => invokes(cmd, "yarn", ["cache"]) && cmd.args.includes("clean");
@@ -26,15 +26,9 @@ export const rule: Rule = {
   severity: "info",
   message: "`yarn cache clean` missing after `yarn install` was run.",
   check({ dockerfile, runs }) {
-    const lastStage = dockerfile.stages.length - 1;
     const usedAsBase = stagesUsedAsBase(dockerfile);
-    const hits: RuleHit[] = [];
-    for (const run of runs) {
-      if (!leavesCache(run)) continue;
-      const onbuild = run.outer !== run.instruction;
-      const stage = run.outer.stage;
-      if (onbuild || stage === lastStage || usedAsBase.has(stage)) hits.push({ line: run.outer.line });
-    }
-    return hits;
+    return runs
+      .filter((run) => leavesCache(run) && runShips(dockerfile, run, usedAsBase))
+      .map((run) => ({ line: run.outer.line }));
   },
 };

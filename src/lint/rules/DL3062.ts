@@ -1,6 +1,6 @@
 import type { ShellCommand } from "../../dockerfile/shell.ts";
-import type { Rule } from "../types.ts";
 import { invokes, readCliArgs, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `go install` / `go get` / `go run` of a remote package without `@version` (or with `@latest`

@@ -1,7 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
-import type { Rule } from "../types.ts";
 import { hadolintSensitive } from "../data/secrets.ts";
 import { argNames, type EscapeChar, keyValues } from "../support/words.ts";
+import type { Rule } from "../types.ts";
 
 function declaredNames(instruction: Instruction, escapeChar: EscapeChar): string[] {
   if (instruction.keyword === "ARG") return argNames(instruction, escapeChar);

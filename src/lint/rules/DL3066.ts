@@ -1,7 +1,7 @@
-import type { Rule, RuleHit } from "../types.ts";
 import { referencesVariable } from "../support/expand.ts";
 import { DefinedVariables, topLevelSteps } from "../support/passes.ts";
 import { parentStages } from "../support/stages.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * `USER name`: a name must be resolved through the image's /etc/passwd, which the host (and
@@ -14,7 +14,7 @@ export const rule: Rule = {
   message: "Non-numeric user-id may not be resolvable by host system",
   check(ctx) {
     const hits: RuleHit[] = [];
-    const variables = new DefinedVariables(parentStages(ctx.dockerfile));
+    const variables = new DefinedVariables(parentStages(ctx.dockerfile), ctx.dockerfile.escape);
     for (const step of topLevelSteps(ctx)) {
       variables.step(step);
       if (step.instruction.keyword !== "USER") continue;

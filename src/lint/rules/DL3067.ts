@@ -1,7 +1,7 @@
 import { flagValue } from "../../dockerfile/parse.ts";
-import type { Rule } from "../types.ts";
 import { copyOperands } from "../support/copy-args.ts";
 import { dropQuotes } from "../support/words.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * `COPY --from=<stage> / /` copies a whole filesystem over the current one (hadolint DL3067).

@@ -1,6 +1,6 @@
 import { basename } from "../../dockerfile/shell.ts";
-import type { Rule, RuleHit } from "../types.ts";
 import { passes } from "../support/passes.ts";
+import type { Rule, RuleHit } from "../types.ts";
 
 /**
  * wget and curl both in one stage: one download tool is enough (hadolint DL4001). Reported on

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { onlyLastTakesEffect } from "../support/passes.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * More than one ENTRYPOINT in a stage: only the last one takes effect

@@ -1,5 +1,5 @@
-import type { Rule } from "../types.ts";
 import { invokes, runsWhere } from "../support/commands.ts";
+import type { Rule } from "../types.ts";
 
 /**
  * Relinking /bin/sh to change the shell; the SHELL instruction does that

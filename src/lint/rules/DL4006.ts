@@ -1,10 +1,10 @@
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
 import { readPragmas } from "../pragmas.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
 import { hasAnyFlag, readCliArgs } from "../support/commands.ts";
 import { topLevelSteps } from "../support/passes.ts";
 import { parentStages } from "../support/stages.ts";
 import { splitWords } from "../support/words.ts";
+import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /** Shells whose `-o pipefail` hadolint trusts (ksh and mksh have it as well). */
 const PIPEFAIL_SHELLS = ["bash", "zsh", "ash", "ksh", "mksh"];

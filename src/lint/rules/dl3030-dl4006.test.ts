@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../engine.ts";
 import { defaultLintSettings, type LintSettings } from "../settings.ts";
-import { isEmail, isGitHash, isRfc3339, isSemver, isSpdxExpression, isUrl } from "../support/label-formats.ts";
+import {
+  isEmail,
+  isGitHash,
+  isRfc3339,
+  isSemver,
+  isSpdxExpression,
+  isUrl,
+} from "../support/label-formats.ts";
 
 /** Lines where `code` fires (raw hits, before severity filtering). */
 function linesOf(code: string, dockerfile: string, settings: Partial<LintSettings> = {}): number[] {

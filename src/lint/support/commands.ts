@@ -61,7 +61,12 @@ export function readCliArgs(args: readonly string[], valueFlags: readonly string
 }
 
 /** Reads the letters of `args[k]` (`-abc`); returns the index of the last word it used. */
-function readShortFlags(args: readonly string[], k: number, takesValue: Set<string>, flags: CliFlag[]): number {
+function readShortFlags(
+  args: readonly string[],
+  k: number,
+  takesValue: Set<string>,
+  flags: CliFlag[],
+): number {
   const letters = args[k]!.slice(1);
   for (let j = 0; j < letters.length; j++) {
     const name = letters[j]!;

@@ -26,7 +26,10 @@ export function copyPaths(instruction: Instruction, escapeChar: EscapeChar = "\\
   if (instruction.heredocs.length > 0) return null;
   const operands = copyOperands(instruction, escapeChar);
   if (!operands || instruction.json) return operands;
-  return { sources: operands.sources.map((s) => unquote(s, escapeChar)), dest: unquote(operands.dest, escapeChar) };
+  return {
+    sources: operands.sources.map((s) => unquote(s, escapeChar)),
+    dest: unquote(operands.dest, escapeChar),
+  };
 }
 
 /** Sources that mean "everything in the build context". */

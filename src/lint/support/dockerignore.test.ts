@@ -42,3 +42,17 @@ describe(".dockerignore", () => {
     expect(readIgnoreFile("# nothing\n")).toBeNull();
   });
 });
+
+describe(".dockerignore edge cases", () => {
+  it("treats an unbalanced [ as matching nothing instead of failing", () => {
+    expect(new DockerIgnore("[\na[").excludes("a[")).toBe(false);
+    expect(readIgnoreFile("[")!.excludes("src/app.js")).toBe(false);
+  });
+
+  it("cleans the path asked about like the patterns", () => {
+    const ignore = new DockerIgnore("dist\n");
+    expect(ignore.excludes("./dist/")).toBe(true);
+    expect(ignore.excludes("src/../dist/a.js")).toBe(true);
+    expect(ignore.excludes("./")).toBe(false);
+  });
+});

@@ -56,3 +56,16 @@ describe("word helpers", () => {
     expect(suggestName("XYZW", ["PATH"])).toBeUndefined();
   });
 });
+
+describe("patterns BuildKit accepts and JavaScript would not compile as written", () => {
+  it("trims with a `-` in the pattern and refuses a reversed range without throwing", () => {
+    const tags = (name: string) => (name === "TAG" ? "3.12-slim" : undefined);
+    expect(expandWord("${TAG%-*}", tags).result).toBe("3.12");
+    expect(expandWord("${TAG/-/_}", tags).result).toBe("3.12_slim");
+    expect(expandWord("${TAG%[z-a]}", tags).error).toBeDefined();
+  });
+
+  it("records variables whose empty value went into the result", () => {
+    expect([...expandWord("${A}${B:-x}${C:+y}$D${E%x}", lookup).missing]).toEqual(["D", "E"]);
+  });
+});

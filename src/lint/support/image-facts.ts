@@ -4,6 +4,8 @@
  * userland is GNU or BusyBox (fixers that pick a shell or a wget flag). The lists are in
  * ../data/base-images.ts.
  */
+
+import type { Dockerfile } from "../../dockerfile/parse.ts";
 import {
   AMD64_ONLY_HUB_IMAGES,
   BUSYBOX_IMAGES,
@@ -14,7 +16,6 @@ import {
   PATH_ONLY_HUB_IMAGES,
   WINDOWS_TAG,
 } from "../data/base-images.ts";
-import type { Dockerfile } from "../../dockerfile/parse.ts";
 import { type ImageRef, imageName } from "./images.ts";
 import type { Platform } from "./platforms.ts";
 import { stageImage } from "./stages.ts";

@@ -1,3 +1,7 @@
+/**
+ * Value checks for the label-schema types of hadolint's label rules (DL3052–DL3058): URL,
+ * RFC 3339 date-time, SPDX expression, git hash, semver, e-mail.
+ */
 import deprecatedLicenseIds from "spdx-license-ids/deprecated.json" with { type: "json" };
 import licenseIds from "spdx-license-ids/index.json" with { type: "json" };
 import type { LabelType } from "../types.ts";

@@ -1,3 +1,7 @@
+/**
+ * LABEL instructions and the label-schema checks built on them (hadolint DL3048–DL3058;
+ * https://docs.docker.com/reference/dockerfile/#label).
+ */
 import type { Instruction } from "../../dockerfile/parse.ts";
 import type { LabelType, RuleContext, RuleHit } from "../types.ts";
 import { labelValueValid } from "./label-formats.ts";

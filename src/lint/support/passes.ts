@@ -1,3 +1,7 @@
+/**
+ * How hadolint's stateful rules walk a Dockerfile: the top-level instructions, then the
+ * ONBUILD triggers as a pass of their own; and the variables defined so far in a pass.
+ */
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { argNames, type EscapeChar, keyValues } from "./words.ts";

@@ -78,4 +78,3 @@ export function platformsConflict(a: Platform, b: Platform): boolean {
   if (a.os && b.os && a.os !== b.os) return true;
   return !!(a.arch && b.arch && a.arch !== b.arch);
 }
-

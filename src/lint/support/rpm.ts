@@ -85,7 +85,7 @@ export function unpinnedRpmRuns(
   const hits: RuleHit[] = [];
   const parents = parentStages(ctx.dockerfile);
   for (const pass of passes(ctx)) {
-    const variables = new DefinedVariables(parents);
+    const variables = new DefinedVariables(parents, ctx.dockerfile.escape);
     for (const step of pass.steps) {
       variables.step(step);
       if (step.run?.commands.some((cmd) => installsUnpinned(cmd, tools, skipped, variables))) {

@@ -61,12 +61,29 @@ export function defaultMetaArgs(
   df: Dockerfile,
   predefined: ReadonlyMap<string, string> = PREDEFINED_PLATFORM_ARGS,
 ): Map<string, string> {
+  return evaluateGlobalArgs(df, predefined, false);
+}
+
+/**
+ * The global ARG defaults a rule can know without a build: platform ARGs are left out (they
+ * depend on the builder), and so is a default that uses a variable without a value.
+ */
+export function globalArgDefaults(df: Dockerfile): Map<string, string> {
+  return evaluateGlobalArgs(df, new Map(), true);
+}
+
+function evaluateGlobalArgs(
+  df: Dockerfile,
+  predefined: ReadonlyMap<string, string>,
+  knownOnly: boolean,
+): Map<string, string> {
   const values = new Map(predefined);
   for (const instruction of globalArgInstructions(df)) {
     for (const arg of argDeclarations(instruction, df.escape)) {
       if (arg.defaultWord === null) continue;
-      const expansion = expandWord(arg.defaultWord, (n) => values.get(n), { escape: df.escape });
-      values.set(arg.name, expansion.result);
+      const expansion = expandWord(arg.defaultWord, lookupIn(values), { escape: df.escape });
+      if (knownOnly && (expansion.error || expansion.missing.size > 0)) values.delete(arg.name);
+      else values.set(arg.name, expansion.result);
     }
   }
   return values;
@@ -105,9 +122,29 @@ export function parentStages(df: Dockerfile): (number | null)[] {
   return df.stages.map((stage) => earlierStageNamed(df, stage.image, stage.index)?.index ?? null);
 }
 
-/** Stage indexes whose name a later stage uses, as written, as its base image. */
-export function stagesUsedAsBase(df: Dockerfile): Set<number> {
-  return new Set(parentStages(df).filter((p): p is number => p !== null));
+/**
+ * Stage indexes a later stage builds on: by the FROM word as written (hadolint), or once the
+ * global ARG defaults are substituted (stageBases).
+ */
+export function stagesUsedAsBase(
+  df: Dockerfile,
+  reading: "as-written" | "expanded" = "as-written",
+): Set<number> {
+  const parents =
+    reading === "as-written"
+      ? parentStages(df)
+      : stageBases(df).map((base) => (base.kind === "stage" ? base.stage.index : null));
+  return new Set(parents.filter((p): p is number => p !== null));
+}
+
+/**
+ * Does the layer of this RUN end up in an image (hadolint DL3009, DL3060)? Yes in the last
+ * stage and in a stage a later FROM builds on (`usedAsBase`); an ONBUILD RUN always does (it
+ * runs in some later image); a stage only copied from with `COPY --from` does not.
+ */
+export function runShips(df: Dockerfile, run: RunInfo, usedAsBase: ReadonlySet<number>): boolean {
+  const stage = run.outer.stage;
+  return run.outer !== run.instruction || stage === df.stages.length - 1 || usedAsBase.has(stage);
 }
 
 /** For each stage, the index of the earlier stage its FROM names once BuildKit expands it, or null. */
@@ -141,11 +178,6 @@ export function stageBases(df: Dockerfile): StageBase[] {
     basesCache.set(df, bases);
   }
   return bases;
-}
-
-/** The global ARG defaults alone: what a rule can know of FROM's variables without a build. */
-export function globalArgDefaults(df: Dockerfile): Map<string, string> {
-  return defaultMetaArgs(df, new Map());
 }
 
 /**

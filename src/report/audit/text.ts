@@ -54,7 +54,10 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
     "Size",
     `${humanBytes(t.sizeBytes)} in ${t.layers} layer${t.layers === 1 ? "" : "s"} (${humanBytes(t.compressedSize)} stored); a container sees ${humanBytes(t.finalBytes)} in ${num(t.files)} entries`,
   );
-  field("Base", `${result.base.layers} layer${result.base.layers === 1 ? "" : "s"}, by ${result.base.method}: ${result.base.detail}`);
+  field(
+    "Base",
+    `${result.base.layers} layer${result.base.layers === 1 ? "" : "s"}, by ${result.base.method}: ${result.base.detail}`,
+  );
   for (const note of result.base.notes) out.push(`${" ".repeat(11)}${c.dim(note)}`);
   if (result.dockerfile) {
     const d = result.dockerfile;
@@ -76,9 +79,13 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
     l.reclaimableBytes ? humanBytes(l.reclaimableBytes) : "",
     `${l.base ? c.dim("[base] ") : ""}${oneLine(createdBy(l), 70)}`,
   ]);
-  out.push(indent(table(rows, ["#", "stored", "size", "added", "changed", "removed", "wasted", "created by"])));
+  out.push(
+    indent(table(rows, ["#", "stored", "size", "added", "changed", "removed", "wasted", "created by"])),
+  );
   const biggest = result.largest.layers.slice(0, 3).map((l) => `${l.index + 1} (${humanBytes(l.sizeBytes)})`);
-  out.push(c.dim(`  biggest layers: ${biggest.join(", ")}; "wasted" = bytes of the layer that later layers hide`));
+  out.push(
+    c.dim(`  biggest layers: ${biggest.join(", ")}; "wasted" = bytes of the layer that later layers hide`),
+  );
 
   // dive --------------------------------------------------------------------------------
   const dive = result.dive;
@@ -96,7 +103,11 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
     ),
   );
   if (dive.abortedLayers.length > 0) {
-    out.push(c.dim(`  dive stops reading layer ${dive.abortedLayers.map((l) => l + 1).join(", ")} at a whiteout of a missing path`));
+    out.push(
+      c.dim(
+        `  dive stops reading layer ${dive.abortedLayers.map((l) => l + 1).join(", ")} at a whiteout of a missing path`,
+      ),
+    );
   }
 
   // Corrected ----------------------------------------------------------------------------
@@ -105,13 +116,21 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
   out.push(
     indent(
       table([
-        ["reclaimable", humanBytes(k.reclaimableBytes), "copies no container sees (deleted, replaced, hidden by opaque dirs)"],
+        [
+          "reclaimable",
+          humanBytes(k.reclaimableBytes),
+          "copies no container sees (deleted, replaced, hidden by opaque dirs)",
+        ],
         [
           "user",
           humanBytes(k.userReclaimableBytes),
           `${pct(k.userWastedPercent)} of the ${humanBytes(k.userSizeBytes)} that layers above the base add`,
         ],
-        ["base hidden", humanBytes(k.baseHiddenBytes), "base files deleted or replaced by user layers (still shipped)"],
+        [
+          "base hidden",
+          humanBytes(k.baseHiddenBytes),
+          "base files deleted or replaced by user layers (still shipped)",
+        ],
         ["visible", pct(k.efficiency), "share of the image's bytes a container can see"],
       ]),
     ),
@@ -124,7 +143,10 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
       num(w.files),
       `${layerLabel(result, w.layer)} → ${layerLabel(result, w.by)}`,
       w.kind,
-      `${w.paths.slice(0, 3).map((p) => p.path).join(", ")}${w.morePaths > 0 || w.paths.length > 3 ? ", …" : ""}`,
+      `${w.paths
+        .slice(0, 3)
+        .map((p) => p.path)
+        .join(", ")}${w.morePaths > 0 || w.paths.length > 3 ? ", …" : ""}`,
     ]);
     out.push(indent(table(wasteRows, ["bytes", "files", "layer → hidden by", "how", "paths"])));
     if (result.waste.length > top) out.push(c.dim(`  … ${result.waste.length - top} more`));
@@ -150,7 +172,10 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
       num(b.files),
       b.layers.map((l) => layerLabel(result, l.layer)).join(","),
       b.title,
-      `${b.paths.slice(0, 2).map((p) => p.path).join(", ")}${b.morePaths > 0 || b.paths.length > 2 ? ", …" : ""}`,
+      `${b.paths
+        .slice(0, 2)
+        .map((p) => p.path)
+        .join(", ")}${b.morePaths > 0 || b.paths.length > 2 ? ", …" : ""}`,
     ]);
     out.push(indent(table(bloatRows, ["bytes", "files", "layers", "what", "where"])));
   }
@@ -159,7 +184,8 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
   if (result.secrets.length > 0) {
     heading(c.red(`Secrets (${result.secrets.length})`));
     for (const s of result.secrets.slice(0, top * 2)) {
-      const level = s.severity === "high" ? c.red("HIGH  ") : s.severity === "medium" ? c.yellow("MEDIUM") : "LOW   ";
+      const level =
+        s.severity === "high" ? c.red("HIGH  ") : s.severity === "medium" ? c.yellow("MEDIUM") : "LOW   ";
       const where = s.visible
         ? `layer ${layerLabel(result, s.layer)}`
         : `layer ${layerLabel(result, s.layer)}, hidden${s.hiddenBy !== undefined ? ` by layer ${s.hiddenBy + 1}` : ""} but still extractable`;
@@ -170,7 +196,11 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
 
   // Largest ---------------------------------------------------------------------------------
   heading("Largest files");
-  const fileRows = result.largest.files.map((f) => [humanBytes(f.bytes), f.path, `layer ${layerLabel(result, f.layer)}`]);
+  const fileRows = result.largest.files.map((f) => [
+    humanBytes(f.bytes),
+    f.path,
+    `layer ${layerLabel(result, f.layer)}`,
+  ]);
   out.push(fileRows.length > 0 ? indent(table(fileRows)) : "  (none)");
   heading("Largest directories (du)");
   const treeRows: string[][] = [];
@@ -193,13 +223,15 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
     const saving = s.bytes > 0 ? c.green(savingText(s)) : c.dim(savingText(s));
     out.push(`  ${i + 1}. ${s.message}: ${saving}`);
   });
-  if (result.suggestions.length > top) out.push(c.dim(`  … ${result.suggestions.length - top} more (--top, or --format json)`));
+  if (result.suggestions.length > top)
+    out.push(c.dim(`  … ${result.suggestions.length - top} more (--top, or --format json)`));
 
   // CI -------------------------------------------------------------------------------------------
   if (result.ci) {
     heading("CI evaluation");
     for (const r of result.ci.rules) {
-      const status = r.status === "PASS" ? c.green("PASS") : r.status === "FAIL" ? c.bold(c.red("FAIL")) : c.dim("SKIP");
+      const status =
+        r.status === "PASS" ? c.green("PASS") : r.status === "FAIL" ? c.bold(c.red("FAIL")) : c.dim("SKIP");
       const text = `${r.rule} (${r.message})`;
       out.push(`  ${status}  ${r.status === "SKIP" ? c.dim(text) : text}`);
     }

@@ -6,8 +6,8 @@
  *
  * Spec: https://maven.apache.org/pom.html#version-order-specification
  * Reference implementation: maven-artifact's ComparableVersion.java at tag maven-3.9.9,
- * https://github.com/apache/maven (Maven 4 changed the ordering of qualifiers followed by digits;
- * Maven 3 is what resolves the dependencies of most projects today).
+ * https://github.com/apache/maven (Maven 4's ComparableVersion adds qualifier+number combination
+ * items and orders some of those differently; Maven 3 resolves most projects' dependencies today).
  *
  * Digits are ASCII digits only (Java's Character.isDigit also takes other Unicode digits).
  *
