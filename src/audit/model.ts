@@ -169,41 +169,33 @@ export function buildModel(indexes: readonly LayerIndex[]): ImageModel {
   const occEntry = new IntColumn();
   const occNext = new IntColumn();
   let head: Int32Array = new Int32Array(1024).fill(-1);
-  /** Last (layer, entry) that wrote each slot, to find duplicates within one tar. */
-  let stampLayer: Int32Array = new Int32Array(1024).fill(-1);
-  let stampEntry: Int32Array = new Int32Array(1024);
 
-  indexes.forEach((index, layer) => {
-    const entries = new Int32Array(index.count);
+  for (let layer = 0; layer < indexes.length; layer++) {
+    const index = indexes[layer]!;
+    const paths = index.paths;
+    const count = index.count;
+    const entries = new Int32Array(count);
     const superseded = new Set<number>();
-    for (let i = 0; i < index.count; i++) {
-      const slot = table.intern(index.paths[i]!);
+    for (let i = 0; i < count; i++) {
+      const slot = table.intern(paths[i]!);
       entries[i] = slot;
-      if (slot >= head.length) {
-        const grow = Math.max(head.length * 2, slot + 1);
-        head = grown(head, grow, -1);
-        stampLayer = grown(stampLayer, grow, -1);
-        stampEntry = grown(stampEntry, grow, 0);
-      }
-      if (stampLayer[slot] === layer) {
+      if (slot >= head.length) head = grown(head, Math.max(head.length * 2, slot + 1), -1);
+      const top = head[slot]!;
+      if (top >= 0 && occLayer.data[top] === layer) {
         // The same path twice in one tar: extraction keeps the last; drop the earlier occurrence.
-        superseded.add(stampEntry[slot]!);
-        const id = head[slot]!;
-        occEntry.data[id] = i;
-        stampEntry[slot] = i;
+        superseded.add(occEntry.data[top]!);
+        occEntry.data[top] = i;
         continue;
       }
-      stampLayer[slot] = layer;
-      stampEntry[slot] = i;
       const id = occLayer.push(layer);
       occEntry.push(i);
-      occNext.push(head[slot]!);
+      occNext.push(top);
       head[slot] = id;
     }
     const whiteouts = Int32Array.from(index.whiteouts, (p) => table.intern(p));
     const opaque = Int32Array.from(index.opaqueDirs, (p) => table.intern(p));
     layers.push({ entries, whiteouts, opaque, superseded });
-  });
+  }
 
   if (head.length < table.size) head = grown(head, table.size, -1);
   return {

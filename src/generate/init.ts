@@ -44,7 +44,8 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const appDir = resolve(cwd, options.dir ?? ".", report.path);
   const file = (name: string, content: string): InitFile => {
     const absolute = join(appDir, name);
-    return { file: relative(cwd, absolute) || name, absolute, content, exists: existsSync(absolute) };
+    const shown = relative(resolve(cwd), absolute);
+    return { file: !shown || shown.startsWith("..") ? absolute : shown, absolute, content, exists: existsSync(absolute) };
   };
   const result: InitResult = {
     report,

@@ -86,6 +86,8 @@ export class LayerIndex {
   fileBytes = 0;
   /** Content of the files an analysis asked for, by path. */
   readonly captured = new Map<string, Buffer>();
+  /** What `CaptureRule.extract` functions returned, by path. */
+  readonly extracted = new Map<string, unknown>();
 
   get count(): number {
     return this.paths.length;
@@ -128,11 +130,25 @@ export class LayerIndex {
   }
 }
 
+/** What a capture rule may look at besides the path (regular files only). */
+export interface CaptureEntryInfo {
+  size: number;
+  mode: number;
+}
+
 /** Which files' content to keep while streaming (e.g. package databases), and how much. */
 export interface CaptureRule {
-  matches(path: string): boolean;
+  matches(path: string, entry?: CaptureEntryInfo): boolean;
   /** Largest content kept, in bytes; larger files are skipped (recorded, not captured). */
   maxBytes: number;
+  /**
+   * Instead of keeping the bytes, hand the content stream to this function and keep only what
+   * it returns (in `LayerIndex.extracted`; `undefined` keeps nothing). For large files whose
+   * useful part is small (a Go binary's build info, a jar's manifests): memory stays bounded
+   * by what the function buffers, not by the file. The function may stop reading early; the
+   * rest of the entry is drained for it.
+   */
+  extract?: (path: string, content: Readable, size: number) => Promise<unknown>;
 }
 
 /**
@@ -216,8 +232,15 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
         return;
       }
       const path = index.paths[index.count - 1];
-      const rule = header.type === "file" && path ? capture.find((r) => r.matches(path)) : undefined;
-      if (rule && (header.size ?? 0) <= rule.maxBytes) {
+      const info = { size: header.size ?? 0, mode: header.mode ?? 0 };
+      const isFile = header.type === "file" || header.type === "contiguous-file";
+      const rule = isFile && path ? capture.find((r) => r.matches(path, info)) : undefined;
+      if (rule?.extract && info.size <= rule.maxBytes) {
+        extractEntry(rule.extract, path!, stream, info.size).then((result) => {
+          if (result !== undefined) index.extracted.set(path!, result);
+          next();
+        }, fail);
+      } else if (rule && (header.size ?? 0) <= rule.maxBytes) {
         const chunks: Buffer[] = [];
         stream.on("data", (c: unknown) => {
           chunks.push(c as Buffer);
@@ -238,6 +261,28 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
     parser.on("error", fail);
     tar.on("error", fail);
     tar.pipe(parser);
+  });
+}
+
+/** Runs an extract function over an entry's stream and drains whatever it left unread. */
+function extractEntry(
+  extract: NonNullable<CaptureRule["extract"]>,
+  path: string,
+  stream: Readable,
+  size: number,
+): Promise<unknown> {
+  let ended = false;
+  const endedPromise = new Promise<void>((resolve, reject) => {
+    stream.on("end", () => {
+      ended = true;
+      resolve();
+    });
+    stream.on("error", reject);
+  });
+  return extract(path, stream, size).then(async (result) => {
+    if (!ended) stream.resume();
+    await endedPromise;
+    return result;
   });
 }
 

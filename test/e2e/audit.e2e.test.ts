@@ -40,6 +40,9 @@ const WASTE_DOCKERFILE = [
   "RUN mkdir -p /opt/tree/sub && head -c 50000 /dev/urandom > /opt/tree/a && head -c 7000 /dev/urandom > /opt/tree/sub/b", // 6
   "RUN rm -rf /opt/tree && mkdir -p /opt/tree && echo new > /opt/tree/c", // 7: opaque directory
   "RUN mkdir -p /root/.cache/pip/http && head -c 200000 /dev/urandom > /root/.cache/pip/http/wheel", // 8: cache left
+  // 9-10: a (fake) private key written, then deleted: still in layer 8.
+  "RUN mkdir -p /root/.ssh && printf -- '-----BEGIN %s PRIVATE KEY-----\\nAAAA\\n-----END %s PRIVATE KEY-----\\n' OPENSSH OPENSSH > /root/.ssh/id_ed25519",
+  "RUN rm /root/.ssh/id_ed25519",
   "",
 ].join("\n");
 
@@ -385,6 +388,20 @@ describe("drydock audit on real images", () => {
       (s: { kind: string; line?: number }) => s.kind === "remove-bloat" && s.line === 8,
     );
     expect(pipFix.message).toContain("--no-cache-dir");
+
+    // The key deleted by layer 9 (line 10) is still in layer 8 (line 9).
+    expect(layers[9]!.some((e) => e.path === "/root/.ssh/.wh.id_ed25519")).toBe(true);
+    expect(json.secrets).toEqual([
+      expect.objectContaining({
+        rule: "private-key",
+        severity: "high",
+        path: "/root/.ssh/id_ed25519",
+        layer: 8,
+        bytes: size(8, "/root/.ssh/id_ed25519"),
+        visible: false,
+        hiddenBy: 9,
+      }),
+    ]);
   });
 
   test("the CI gate reads .dive-ci, prints PASS/FAIL per rule and sets the exit code", () => {

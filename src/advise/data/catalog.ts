@@ -16,7 +16,9 @@
  * - the seed's quick-start table (shared/seed/container-base-images-street-ops.txt)
  * Sizes are approximate compressed linux/amd64 pull sizes; most are [memory] estimates in the
  * reference and should be re-measured (`docker buildx imagetools inspect`). `sizeVerified`
- * marks the ones read from a cited source.
+ * marks the ones read from a cited source. UBI tags: `9.7` for ubi-minimal/ubi-micro (Red Hat
+ * publishes `9.7-<build>` and the floating `9.7`), `1` for the s2i language images (their
+ * image-stream major, as in `ubi9/python-312:1-25`) [third-party usage, re-check].
  */
 import type { Arch, StackId } from "../types.ts";
 
@@ -208,7 +210,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-python",
-    reference: "registry.access.redhat.com/ubi9/python-{v}",
+    reference: "registry.access.redhat.com/ubi9/python-{v}:1",
     stacks: ["python"],
     roles: ["build", "runtime"],
     family: "ubi",
@@ -307,7 +309,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-nodejs",
-    reference: "registry.access.redhat.com/ubi9/nodejs-{version}-minimal",
+    reference: "registry.access.redhat.com/ubi9/nodejs-{version}-minimal:1",
     stacks: ["node"],
     roles: ["build", "runtime"],
     family: "ubi",
@@ -364,7 +366,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-go-toolset",
-    reference: "registry.access.redhat.com/ubi9/go-toolset",
+    reference: "registry.access.redhat.com/ubi9/go-toolset:1",
     stacks: ["go"],
     roles: ["build"],
     family: "ubi",
@@ -575,7 +577,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-minimal",
-    reference: "registry.access.redhat.com/ubi9/ubi-minimal",
+    reference: "registry.access.redhat.com/ubi9/ubi-minimal:9.7",
     stacks: ["go", "rust"],
     roles: ["runtime"],
     family: "ubi",
@@ -593,7 +595,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-micro",
-    reference: "registry.access.redhat.com/ubi9/ubi-micro",
+    reference: "registry.access.redhat.com/ubi9/ubi-micro:9.7",
     stacks: ["go", "rust"],
     roles: ["runtime"],
     family: "ubi",
@@ -908,7 +910,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-dotnet-runtime",
-    reference: "registry.access.redhat.com/ubi9/dotnet-{v}-runtime",
+    reference: "registry.access.redhat.com/ubi9/dotnet-{v}-runtime:1",
     stacks: ["dotnet"],
     roles: ["runtime"],
     family: "ubi",
@@ -1000,7 +1002,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-ruby",
-    reference: "registry.access.redhat.com/ubi9/ruby-{v}",
+    reference: "registry.access.redhat.com/ubi9/ruby-{v}:1",
     stacks: ["ruby"],
     roles: ["build", "runtime"],
     family: "ubi",
@@ -1094,7 +1096,7 @@ export const CATALOG: readonly CatalogImage[] = [
   },
   {
     id: "ubi9-php",
-    reference: "registry.access.redhat.com/ubi9/php-{v}",
+    reference: "registry.access.redhat.com/ubi9/php-{v}:1",
     stacks: ["php"],
     roles: ["runtime"],
     family: "ubi",

@@ -2,52 +2,63 @@ import { writeFile } from "node:fs/promises";
 import { type Command, Option } from "@commander-js/extra-typings";
 import {
   inspectImage,
+  listRegistryPlatforms,
   openImage,
-  type Platform,
-  parsePlatform,
+  parseImageSpec,
+  parseReference,
+  platformString,
   renderInspectText,
   UsageError,
 } from "../../index.ts";
+import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
 
 export function registerInspect(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
+  const command = program
     .command("inspect")
     .description(
       "Show an image's reference, digests, platform, config and layers (with file counts), read from a docker-archive, an OCI layout, a registry or the Docker daemon.",
     )
     .argument(
       "<image>",
-      "image: docker-archive:PATH[:REF], oci:DIR[:TAG], oci-archive:PATH[:TAG], registry:REF, docker-daemon:REF, a path, or a reference",
+      "docker-archive:PATH[:REF], oci:DIR[:TAG], oci-archive:PATH[:TAG], registry:REF, docker-daemon:REF, a path, or a reference",
     )
     .addOption(
-      new Option("--format <format>", "output format")
-        .choices(["text", "json"] as const)
-        .default("text" as const),
+      new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text" as const),
     )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
-    .option(
-      "--platform <os/arch[/variant]>",
-      "platform to pick from a multi-platform image (default: this machine's)",
-    )
-    .option("--no-color", "disable colours (also NO_COLOR)")
+    .option("--platforms", "list the platforms of a multi-platform image in a registry, then stop")
+    .option("--no-color", "disable colours (also NO_COLOR)");
+  addImageOptions(command)
     .addHelpText(
       "after",
       `
 Examples:
-  drydock inspect docker-archive:app.tar          output of docker save
+  drydock inspect docker-archive:app.tar          output of docker save (any Docker version)
   drydock inspect oci:./layout:1.0 --format json  an OCI image layout
   drydock inspect registry:127.0.0.1:5000/app:1   a registry (Distribution API v2)
-  drydock inspect docker-daemon:app:latest        the local Docker engine, no docker CLI needed`,
+  drydock inspect docker-daemon:app:latest        the local Docker engine (DOCKER_HOST), no docker CLI
+  drydock inspect --platforms registry:ghcr.io/org/app:1`,
     )
     .action(async (image, opts) => {
-      let platform: Platform | undefined;
-      try {
-        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      } catch (error) {
-        throw new UsageError((error as Error).message);
+      const setup = await imageSourceSetup(opts as ImageCliOptions, io);
+      if (opts.platforms) {
+        const spec = parseImageSpec(image);
+        if (spec.transport !== "registry" && spec.transport !== "auto") {
+          throw new UsageError("--platforms lists the platforms of a registry image (registry:REF)");
+        }
+        const listed = await listRegistryPlatforms(parseReference(spec.reference!), setup.registry);
+        const text =
+          opts.format === "json"
+            ? `${JSON.stringify(listed, null, 2)}\n`
+            : `${listed.reference}  ${listed.digest}\n${listed.manifests
+                .map((m) => `  ${platformString(m.platform).padEnd(20)} ${m.digest}`)
+                .join("\n")}\n`;
+        io.stdout.write(text);
+        setExit(0);
+        return;
       }
-      const handle = await openImage(image, { platform });
+      const handle = await openImage(image, { platform: setup.platform, providers: setup.providers });
       try {
         const result = await inspectImage(handle);
         const text =

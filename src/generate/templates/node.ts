@@ -150,7 +150,8 @@ export function nodeDockerfile(plan: Plan, options: GenerateOptions): string {
       : ["WORKDIR /app", "COPY --from=build /app ./"];
   } else {
     stages.push(install(true, "deps", "installs the production dependencies"));
-    files = ["WORKDIR /app", "COPY --from=deps /app/node_modules ./node_modules", "COPY . ."];
+    // /app, not /app/node_modules: with no dependencies npm creates no node_modules folder.
+    files = ["WORKDIR /app", "COPY --from=deps /app ./", "COPY . ."];
   }
   const env = ["NODE_ENV=production", ...(app.nextStandalone ? ["HOSTNAME=0.0.0.0", `PORT=${plan.port ?? 3000}`] : [])];
   const sections = { env, packages: plan.advice.runtimePackages, files };

@@ -104,6 +104,39 @@ describe("anonymous registry", () => {
     expect(blob.code).toBe("REGISTRY_NOT_FOUND");
   });
 
+  it("tells a server that is not a registry, or wants an unknown auth scheme", async () => {
+    const registry = await startRegistry();
+    let answer = 404;
+    registry.intercept = (req, res) => {
+      if (req.url !== "/v2/") return false;
+      if (answer === 401) res.setHeader("www-authenticate", 'Negotiate realm="corp"');
+      json(res, answer, {});
+      return true;
+    };
+    const notRegistry = await failure(client(registry).ping());
+    expect(notRegistry.code).toBe("REGISTRY_BAD_RESPONSE");
+    expect(notRegistry.message).toMatch(/not a registry/);
+    answer = 401;
+    const negotiate = await failure(client(registry).getManifest(REPO, "1"));
+    expect(negotiate.code).toBe("REGISTRY_UNAUTHORIZED");
+    expect(negotiate.message).toBe(
+      `${registry.host}: asks for an unsupported authentication scheme (Negotiate realm="corp")`,
+    );
+  });
+
+  it("speaks HTTPS only to other hosts, unless they are listed as insecure", async () => {
+    const registry = await startRegistry();
+    await registry.putImage(REPO, "1", PLATFORM);
+    // The same server, named by an address that is not a loopback name.
+    const host = `[::ffff:127.0.0.1]:${registry.host.split(":")[1]}`;
+    const refused = await failure(client(host, { retries: 0 }).ping());
+    expect(refused.code).toBe("REGISTRY_HANDSHAKE");
+    expect(refused.hint).toMatch(/--insecure-registry/);
+    const listed = client(host, { insecureRegistries: [host] });
+    expect((await listed.ping()).url).toBe(`http://${host}`);
+    expect((await listed.getManifest(REPO, "1")).mediaType).toBe(MEDIA_TYPES.ociManifest);
+  });
+
   it("says plain HTTP is for loopback only", () => {
     expect(isLoopback("127.0.0.1:5000")).toBe(true);
     expect(isLoopback("localhost")).toBe(true);
@@ -132,6 +165,8 @@ describe("Basic auth", () => {
     const anonymous = await failure(client(registry).getManifest(REPO, "1"));
     expect(anonymous.code).toBe("REGISTRY_UNAUTHORIZED");
     expect(anonymous.message).toMatch(/authentication required/);
+    // No credentials to send: the refusal is final at once, with no pointless second try.
+    expect(registry.requests.filter((r) => r.path.includes("/manifests/"))).toHaveLength(1);
     const wrong = await failure(
       client(registry, { username: "alice", password: "wrong-password" }).getManifest(REPO, "1"),
     );

@@ -113,6 +113,16 @@ export function apiHost(registry: string): string {
   return registry === DEFAULT_REGISTRY || registry === "index.docker.io" ? DOCKER_HUB_API_HOST : registry;
 }
 
+/** `host[:port]` as URLs spell it (lower case, IPv6 compressed), from a host or a URL. */
+function normalizeHost(text: string): string {
+  const bare = text.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
+  try {
+    return new URL(`https://${bare}`).host;
+  } catch {
+    return bare.toLowerCase();
+  }
+}
+
 function hostname(host: string): string {
   if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
   return host.split(":")[0]!.toLowerCase();
@@ -148,14 +158,7 @@ export class RegistryClient {
     this.options = options;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = Math.max(0, options.retries ?? 4);
-    this.insecure = new Set(
-      (options.insecureRegistries ?? []).map((h) =>
-        h
-          .replace(/^[a-z]+:\/\//i, "")
-          .replace(/\/.*$/, "")
-          .toLowerCase(),
-      ),
-    );
+    this.insecure = new Set((options.insecureRegistries ?? []).map(normalizeHost));
     if (options.password) this.secrets.add(options.password);
   }
 
@@ -372,6 +375,12 @@ export class RegistryClient {
       }
       return { url: this.base, auth: this.challenge.scheme as "basic" | "bearer" };
     }
+    if (response!.status === 404) {
+      throw new DrydockError(
+        "REGISTRY_BAD_RESPONSE",
+        `${this.host}: GET /v2/ answered 404: not a registry (Distribution API v2)`,
+      );
+    }
     throw await this.statusError(response!, `${this.host}: ping (GET /v2/)`);
   }
 
@@ -396,7 +405,8 @@ export class RegistryClient {
         response = await this.fetchFollowingRedirects(url, options, authorization);
         if (response.status === 401 && options.scope !== undefined && !renewed) {
           const challenge = this.pickChallenge(response);
-          if (challenge) {
+          // A new token may help; sending the same Basic credentials again would not.
+          if (challenge && (challenge.scheme === "bearer" || challenge.scheme !== this.challenge?.scheme)) {
             await discard(response);
             this.challenge = challenge;
             this.forgetTokens(options.scope);
@@ -443,7 +453,7 @@ export class RegistryClient {
       };
       if (auth) headers.authorization = auth;
       const dispatcher =
-        this.insecure.has(target.host.toLowerCase()) && agents.insecure ? agents.insecure : agents.secure;
+        this.insecure.has(normalizeHost(target.host)) && agents.insecure ? agents.insecure : agents.secure;
       // `dispatcher` is undici's extension of RequestInit (Node's fetch is undici's).
       const init = {
         method,
@@ -499,7 +509,7 @@ export class RegistryClient {
   }
 
   private allowsPlainHttp(host: string): boolean {
-    return isLoopback(host) || this.insecure.has(host.toLowerCase());
+    return isLoopback(host) || this.insecure.has(normalizeHost(host));
   }
 
   private retryBase(): number {

@@ -3,7 +3,7 @@
  * timeouts) for Node's own `fetch`, capped body reads, retry delays (RFC 9110 §10.2.3
  * Retry-After) and one-line errors for network failures.
  */
-import { rootCertificates } from "node:tls";
+import * as tls from "node:tls";
 import { Agent } from "undici";
 import { DrydockError } from "../../errors.ts";
 
@@ -20,7 +20,7 @@ export interface AgentOptions {
  * between body chunks (`bodyTimeout` is an idle timeout, so a stalled body aborts).
  */
 export function createAgent(options: AgentOptions): Agent {
-  const ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
+  const ca = options.extraCa ? [...defaultCertificates(), options.extraCa] : undefined;
   return new Agent({
     connect: {
       timeout: options.timeoutMs,
@@ -30,6 +30,23 @@ export function createAgent(options: AgentOptions): Agent {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+}
+
+/**
+ * The CAs Node trusts by default, which a `ca` option would otherwise replace: Node >= 22.15
+ * lists them (bundled roots, NODE_EXTRA_CA_CERTS, and the OS store when enabled) with
+ * `getCACertificates`; Node 20 has the bundled roots only.
+ */
+function defaultCertificates(): string[] {
+  const list = (tls as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
+  if (!list) return [...tls.rootCertificates];
+  const certificates = new Set(list("default"));
+  try {
+    for (const certificate of list("system")) certificates.add(certificate);
+  } catch {
+    // no OS store on this platform
+  }
+  return [...certificates];
 }
 
 const TIMEOUT_CODES = new Set([

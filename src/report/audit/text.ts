@@ -187,9 +187,9 @@ export function renderAuditText(result: AuditResult, options: AuditRenderOptions
       const level =
         s.severity === "high" ? c.red("HIGH  ") : s.severity === "medium" ? c.yellow("MEDIUM") : "LOW   ";
       const where = s.visible
-        ? `layer ${layerLabel(result, s.layer)}`
-        : `layer ${layerLabel(result, s.layer)}, hidden${s.hiddenBy !== undefined ? ` by layer ${s.hiddenBy + 1}` : ""} but still extractable`;
-      out.push(`  ${level}  ${s.path}  (${where}): ${s.title}; ${s.evidence}`);
+        ? `in layer ${layerLabel(result, s.layer)}`
+        : `in layer ${layerLabel(result, s.layer)}; ${s.hiddenBy !== undefined ? `layer ${layerLabel(result, s.hiddenBy)}` : "a later layer"} hides it, but it can still be extracted`;
+      out.push(`  ${level}  ${s.path}: ${s.title}, ${where}; ${s.evidence}`);
     }
     out.push(c.dim(`  ${result.secrets[0]!.advice}`));
   }
