@@ -33,11 +33,22 @@ export interface AdviceReport {
 
 /** Parses `amd64,arm64` (also `linux/arm64`, `x86_64`, `aarch64`). */
 export function parseArches(text: string): Arch[] {
-  const aliases: Record<string, Arch> = { x86_64: "amd64", aarch64: "arm64", armv7: "arm", "arm/v7": "arm", i386: "386", x86: "386" };
+  const aliases: Record<string, Arch> = {
+    x86_64: "amd64",
+    aarch64: "arm64",
+    armv7: "arm",
+    "arm/v7": "arm",
+    i386: "386",
+    x86: "386",
+  };
   const result: Arch[] = [];
-  for (const raw of text.split(",").map((s) => s.trim().replace(/^linux\//, "")).filter(Boolean)) {
+  for (const raw of text
+    .split(",")
+    .map((s) => s.trim().replace(/^linux\//, ""))
+    .filter(Boolean)) {
     const arch = (aliases[raw] ?? raw) as Arch;
-    if (!ARCHES.includes(arch)) throw new UsageError(`unknown architecture '${raw}' (use ${ARCHES.join(", ")})`);
+    if (!ARCHES.includes(arch))
+      throw new UsageError(`unknown architecture '${raw}' (use ${ARCHES.join(", ")})`);
     if (!result.includes(arch)) result.push(arch);
   }
   if (result.length === 0) throw new UsageError("--arch needs at least one architecture");
@@ -47,7 +58,12 @@ export function parseArches(text: string): Arch[] {
 /** Detection with the monorepo/no-project cases turned into one-line usage errors. */
 export function detectOrFail(options: AdviseOptions): { project: ProjectDetection; detection: Detection } {
   const dir = options.dir ?? ".";
-  const project = detectProject({ dir, ...(options.path ? { path: options.path } : {}), ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.date ? { date: options.date } : {}) });
+  const project = detectProject({
+    dir,
+    ...(options.path ? { path: options.path } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.date ? { date: options.date } : {}),
+  });
   if (!project.primary) {
     if (project.monorepo && project.monorepo.candidates.length > 0) {
       throw new UsageError(

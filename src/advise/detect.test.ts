@@ -17,7 +17,11 @@ describe("Python detection", () => {
     const d = detect("python-uv");
     expect(d.stack).toBe("python");
     expect(d.runtime.line).toBe("3.12");
-    expect(d.runtime.from).toMatchObject({ requested: ">=3.10,<3.13", kind: "range", source: { file: "pyproject.toml", line: 6 } });
+    expect(d.runtime.from).toMatchObject({
+      requested: ">=3.10,<3.13",
+      kind: "range",
+      source: { file: "pyproject.toml", line: 6 },
+    });
     expect(d.packageManager).toMatchObject({ name: "uv", lockfile: "uv.lock" });
     expect(d.framework?.name).toBe("FastAPI");
     expect(d.start?.argv).toEqual(["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]);
@@ -35,24 +39,41 @@ describe("Python detection", () => {
 
   it("pip: .python-version pin, Flask + gunicorn, known sdist-only package", () => {
     const d = detect("python-pip");
-    expect(d.runtime).toMatchObject({ line: "3.12", from: { requested: "3.12.4", kind: "pin", source: { file: ".python-version" } } });
+    expect(d.runtime).toMatchObject({
+      line: "3.12",
+      from: { requested: "3.12.4", kind: "pin", source: { file: ".python-version" } },
+    });
     expect(d.packageManager).toMatchObject({ name: "pip", source: { file: "requirements.txt" } });
     expect(d.packageManager.lockfile).toBeUndefined();
     expect(d.framework).toMatchObject({ name: "Flask", source: { file: "app.py", line: 5 } });
     expect(d.start?.argv).toEqual(["gunicorn", "app:app", "--bind", "0.0.0.0:8000"]);
     expect(d.native).toEqual([
-      expect.objectContaining({ package: "psycopg2", kind: "known-native", needsCompiler: true, buildPackages: ["libpq-dev"], runtimePackages: ["libpq5"] }),
+      expect.objectContaining({
+        package: "psycopg2",
+        kind: "known-native",
+        needsCompiler: true,
+        buildPackages: ["libpq-dev"],
+        runtimePackages: ["libpq5"],
+      }),
     ]);
   });
 
   it("Poetry: caret range, Django WSGI target, sdist-only dependency in poetry.lock", () => {
     const d = detect("python-poetry");
     expect(d.runtime.line).toBe("3.13");
-    expect(d.runtime.from?.source).toMatchObject({ file: "pyproject.toml", detail: "[tool.poetry.dependencies] python" });
+    expect(d.runtime.from?.source).toMatchObject({
+      file: "pyproject.toml",
+      detail: "[tool.poetry.dependencies] python",
+    });
     expect(d.packageManager).toMatchObject({ name: "poetry", lockfile: "poetry.lock" });
     expect(d.framework).toMatchObject({ name: "Django", source: { file: "mysite/settings.py" } });
     expect(d.start?.argv).toEqual(["gunicorn", "mysite.wsgi:application", "--bind", "0.0.0.0:8000"]);
-    expect(d.native[0]).toMatchObject({ package: "mysqlclient", kind: "sdist-only", needsCompiler: true, runtimePackages: ["libmariadb3"] });
+    expect(d.native[0]).toMatchObject({
+      package: "mysqlclient",
+      kind: "sdist-only",
+      needsCompiler: true,
+      runtimePackages: ["libmariadb3"],
+    });
   });
 
   it("Pipenv and PDM", () => {
@@ -63,7 +84,10 @@ describe("Python detection", () => {
     });
     const pdm = detect("python-pdm");
     expect(pdm.packageManager).toMatchObject({ name: "pdm", lockfile: "pdm.lock" });
-    expect(pdm.native[0]).toMatchObject({ package: "orjson", prebuilt: { musl: { amd64: true, arm64: true } } });
+    expect(pdm.native[0]).toMatchObject({
+      package: "orjson",
+      prebuilt: { musl: { amd64: true, arm64: true } },
+    });
   });
 
   it("missing lockfile: pyproject dependencies install with the project, and says so", () => {
@@ -77,14 +101,19 @@ describe("Python detection", () => {
   it("version range below the newest lines picks the newest supported match", () => {
     const d = detect("version-ranges");
     expect(d.runtime.line).toBe("3.11");
-    expect(d.runtime.reason).toMatch(/requires-python in pyproject.toml:4 allows 3\.10–3\.11 among supported lines/);
+    expect(d.runtime.reason).toMatch(
+      /requires-python in pyproject.toml:4 allows 3\.10–3\.11 among supported lines/,
+    );
   });
 });
 
 describe("Node detection", () => {
   it("npm: engines range, Express, port from code", () => {
     const d = detect("node-npm");
-    expect(d.runtime).toMatchObject({ line: "22", from: { requested: ">=18 <23", source: { file: "package.json", detail: "engines.node" } } });
+    expect(d.runtime).toMatchObject({
+      line: "22",
+      from: { requested: ">=18 <23", source: { file: "package.json", detail: "engines.node" } },
+    });
     expect(d.packageManager).toMatchObject({ name: "npm", lockfile: "package-lock.json" });
     expect(d.framework?.name).toBe("Express");
     expect(d.start?.argv).toEqual(["node", "server.js"]);
@@ -104,7 +133,11 @@ describe("Node detection", () => {
 
   it("Next.js with an nvm alias and standalone output", () => {
     const d = detect("node-next");
-    expect(d.runtime).toMatchObject({ line: "20", from: { requested: "lts/iron", source: { file: ".nvmrc" } }, endOfLife: true });
+    expect(d.runtime).toMatchObject({
+      line: "20",
+      from: { requested: "lts/iron", source: { file: ".nvmrc" } },
+      endOfLife: true,
+    });
     expect(d.app).toMatchObject({ kind: "node", buildScript: "next build", nextStandalone: true });
     expect(d.start?.argv).toEqual(["node", "server.js"]);
   });
@@ -119,8 +152,15 @@ describe("Node detection", () => {
       packageManager: { name: "yarn", variant: "berry", version: "4.3.1" },
       app: { installFiles: [".yarnrc.yml", ".yarn/releases"] },
     });
-    expect(detect("node-yarn-classic").packageManager).toMatchObject({ name: "yarn", variant: "classic", lockfile: "yarn.lock" });
-    expect(detect("node-bun")).toMatchObject({ packageManager: { name: "bun", lockfile: "bun.lock" }, start: { argv: ["bun", "run", "index.js"] } });
+    expect(detect("node-yarn-classic").packageManager).toMatchObject({
+      name: "yarn",
+      variant: "classic",
+      lockfile: "yarn.lock",
+    });
+    expect(detect("node-bun")).toMatchObject({
+      packageManager: { name: "bun", lockfile: "bun.lock" },
+      start: { argv: ["bun", "run", "index.js"] },
+    });
   });
 
   it("missing lockfile: npm install instead of npm ci, noted", () => {
@@ -133,16 +173,30 @@ describe("Node detection", () => {
 describe("compiled languages", () => {
   it("Go: toolchain line over the go line, chi, port", () => {
     const d = detect("go-basic");
-    expect(d.runtime).toMatchObject({ line: "1.23", from: { kind: "pin", source: { file: "go.mod", line: 5 } } });
+    expect(d.runtime).toMatchObject({
+      line: "1.23",
+      from: { kind: "pin", source: { file: "go.mod", line: 5 } },
+    });
     expect(d.runtime.others[0]).toMatchObject({ requested: "1.22.3", kind: "minimum" });
-    expect(d.app).toMatchObject({ kind: "go", mainPackage: ".", binary: "hello", cgo: false, hasGoSum: true });
+    expect(d.app).toMatchObject({
+      kind: "go",
+      mainPackage: ".",
+      binary: "hello",
+      cgo: false,
+      hasGoSum: true,
+    });
     expect(d.port?.value).toBe(9000);
   });
 
   it("Go: cmd/* main packages and cgo through go-sqlite3", () => {
     const d = detect("go-cmd");
     expect(d.runtime.line).toBe("1.26");
-    expect(d.app).toMatchObject({ mainPackage: "./cmd/api", otherMains: ["./cmd/migrate"], binary: "api", cgo: true });
+    expect(d.app).toMatchObject({
+      mainPackage: "./cmd/api",
+      otherMains: ["./cmd/migrate"],
+      binary: "api",
+      cgo: true,
+    });
     expect(d.native[0]).toMatchObject({ kind: "cgo", package: "github.com/mattn/go-sqlite3" });
   });
 
@@ -185,7 +239,10 @@ describe("compiled languages", () => {
       framework: { name: "Rails" },
       port: { value: 3000 },
     });
-    expect(ruby.native.find((n) => n.package === "pg")).toMatchObject({ runtimePackages: ["libpq5"], needsCompiler: true });
+    expect(ruby.native.find((n) => n.package === "pg")).toMatchObject({
+      runtimePackages: ["libpq5"],
+      needsCompiler: true,
+    });
     const php = detect("php-laravel");
     expect(php).toMatchObject({
       runtime: { line: "8.4", from: { requested: "^8.2", source: { file: "composer.json" } } },
@@ -200,7 +257,9 @@ describe("polyglot and monorepo projects", () => {
     const project = detectProject({ dir: join(FIXTURES, "polyglot-django-vite"), date: DATE });
     expect(project.detections.map((d) => d.stack).sort()).toEqual(["node", "python"]);
     expect(project.primary?.stack).toBe("python");
-    expect(project.polyglot?.reason).toMatch(/Node\.js .* looks like front-end or build tooling .* a backend wins over front-end tooling/);
+    expect(project.polyglot?.reason).toMatch(
+      /Node\.js .* looks like front-end or build tooling .* a backend wins over front-end tooling/,
+    );
     expect(project.primary?.notes.join("\n")).toMatch(/package.json has a build script \(vite build\)/);
   });
 
@@ -219,6 +278,8 @@ describe("polyglot and monorepo projects", () => {
   });
 
   it("rejects a --path that does not exist", () => {
-    expect(() => detectProject({ dir: join(FIXTURES, "monorepo"), path: "nope", date: DATE })).toThrow(/--path nope: no such folder/);
+    expect(() => detectProject({ dir: join(FIXTURES, "monorepo"), path: "nope", date: DATE })).toThrow(
+      /--path nope: no such folder/,
+    );
   });
 });

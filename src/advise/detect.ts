@@ -19,10 +19,26 @@ import { detectPython } from "./detectors/python.ts";
 import { detectRuby } from "./detectors/ruby.ts";
 import { detectRust } from "./detectors/rust.ts";
 import { ProjectFiles, SKIPPED_DIRS } from "./project-files.ts";
-import { type AppCandidate, type Detection, type Evidence, type ProjectDetection, STACK_NAMES, type StackId } from "./types.ts";
+import {
+  type AppCandidate,
+  type Detection,
+  type Evidence,
+  type ProjectDetection,
+  STACK_NAMES,
+  type StackId,
+} from "./types.ts";
 
 /** Backend-first order for ties (Railpack's provider order, Node last). */
-export const STACK_ORDER: readonly StackId[] = ["php", "go", "java", "rust", "ruby", "python", "dotnet", "node"];
+export const STACK_ORDER: readonly StackId[] = [
+  "php",
+  "go",
+  "java",
+  "rust",
+  "ruby",
+  "python",
+  "dotnet",
+  "node",
+];
 
 const DETECTORS: Record<StackId, (ctx: DetectContext) => Detection | null> = {
   php: detectPhp,
@@ -63,11 +79,13 @@ export function today(): string {
 
 export function detectProject(options: DetectOptions): ProjectDetection {
   const root = resolve(options.cwd ?? ".", options.dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${options.dir} is not a folder`);
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new UsageError(`${options.dir} is not a folder`);
   const date = options.date ?? today();
   let path = normalisePath(options.path ?? ".");
   let dir = join(root, path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--path ${options.path}: no such folder in ${options.dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`--path ${options.path}: no such folder in ${options.dir}`);
 
   let files = new ProjectFiles(dir);
   let detections = detectAll(files, date);
@@ -76,7 +94,9 @@ export function detectProject(options: DetectOptions): ProjectDetection {
   const chosenNotes: string[] = [];
   if (path === ".") {
     const workspace = workspaceOf(rootFiles);
-    const rootIsApp = detections.some((d) => d.backendScore > 0) && !(workspace && !detections.some((d) => d.backendScore >= 2));
+    const rootIsApp =
+      detections.some((d) => d.backendScore > 0) &&
+      !(workspace && !detections.some((d) => d.backendScore >= 2));
     if (!rootIsApp) {
       const candidates = findCandidates(rootFiles, workspace?.globs, date);
       if (candidates.length > 0) {
@@ -107,7 +127,10 @@ export function detectProject(options: DetectOptions): ProjectDetection {
 }
 
 function normalisePath(path: string): string {
-  const cleaned = path.replaceAll("\\", "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const cleaned = path
+    .replaceAll("\\", "/")
+    .replace(/^\.\/+/, "")
+    .replace(/\/+$/, "");
   return cleaned === "" ? "." : cleaned;
 }
 
@@ -120,7 +143,8 @@ function detectAll(files: ProjectFiles, date: string): Detection[] {
   }
   for (const problem of files.parseErrors) {
     for (const d of detections) {
-      if (d.markers.some((m) => m.file === problem.file)) d.notes.push(`could not parse ${problem.file}: ${problem.message}`);
+      if (d.markers.some((m) => m.file === problem.file))
+        d.notes.push(`could not parse ${problem.file}: ${problem.message}`);
     }
   }
   return detections;
@@ -130,7 +154,10 @@ function detectAll(files: ProjectFiles, date: string): Detection[] {
  * The stack to build: the highest backend score wins; ties go to the backend-first order, so
  * a package.json with build tooling never beats a Python, Ruby or PHP app.
  */
-export function choosePrimary(detections: Detection[]): { primary?: Detection; polyglot?: ProjectDetection["polyglot"] } {
+export function choosePrimary(detections: Detection[]): {
+  primary?: Detection;
+  polyglot?: ProjectDetection["polyglot"];
+} {
   if (detections.length === 0) return {};
   const sorted = [...detections].sort(
     (a, b) => b.backendScore - a.backendScore || STACK_ORDER.indexOf(a.stack) - STACK_ORDER.indexOf(b.stack),
@@ -159,7 +186,10 @@ export function choosePrimary(detections: Detection[]): { primary?: Detection; p
       `package.json has a build script (${node.app.buildScript}); the Dockerfile does not run it: add a Node build stage if the ${STACK_NAMES[primary.stack]} app serves its output`,
     );
   }
-  return { primary, polyglot: { chosen: primary.stack, others: others.map((o) => o.stack), reason: `${parts.join("; ")}.` } };
+  return {
+    primary,
+    polyglot: { chosen: primary.stack, others: others.map((o) => o.stack), reason: `${parts.join("; ")}.` },
+  };
 }
 
 interface Workspace {
@@ -172,12 +202,19 @@ interface Workspace {
 function workspaceOf(files: ProjectFiles): Workspace | undefined {
   const pkg = readPackageJson(files);
   const workspaces = Array.isArray(pkg?.workspaces) ? pkg.workspaces : (pkg?.workspaces?.packages ?? []);
-  if (workspaces.length > 0) return { tool: "package.json workspaces", source: { file: "package.json", detail: "workspaces" }, globs: workspaces };
+  if (workspaces.length > 0)
+    return {
+      tool: "package.json workspaces",
+      source: { file: "package.json", detail: "workspaces" },
+      globs: workspaces,
+    };
   const pnpm = files.read("pnpm-workspace.yaml");
   if (pnpm !== null) {
     let globs: string[] = [];
     try {
-      globs = ((parseYaml(pnpm) as { packages?: string[] } | null)?.packages ?? []).filter((g) => !g.startsWith("!"));
+      globs = ((parseYaml(pnpm) as { packages?: string[] } | null)?.packages ?? []).filter(
+        (g) => !g.startsWith("!"),
+      );
     } catch {
       globs = [];
     }
@@ -185,7 +222,9 @@ function workspaceOf(files: ProjectFiles): Workspace | undefined {
   }
   const goWork = files.read("go.work");
   if (goWork !== null) {
-    const uses = [...goWork.matchAll(/^\s*(?:use\s+)?(\.\/?[\w./-]*)\s*$/gm)].map((m) => m[1]!.replace(/^\.\/?/, "")).filter(Boolean);
+    const uses = [...goWork.matchAll(/^\s*(?:use\s+)?(\.\/?[\w./-]*)\s*$/gm)]
+      .map((m) => m[1]!.replace(/^\.\/?/, ""))
+      .filter(Boolean);
     return { tool: "go.work", source: { file: "go.work" }, globs: uses };
   }
   for (const [file, tool] of [
@@ -215,7 +254,8 @@ function findCandidates(files: ProjectFiles, globs: string[] | undefined, date: 
     for (const name of files.list(dir)) {
       const rel = dir === "." ? name : `${dir}/${name}`;
       if (SKIPPED_DIRS.has(name) || name.startsWith(".") || !files.isDir(rel)) continue;
-      if (files.list(rel).some((entry) => APP_MARKERS.some(([pattern]) => pattern.test(entry)))) folders.add(rel);
+      if (files.list(rel).some((entry) => APP_MARKERS.some(([pattern]) => pattern.test(entry))))
+        folders.add(rel);
       if (depth > 1) visit(rel, depth - 1);
     }
   };
@@ -231,7 +271,13 @@ function findCandidates(files: ProjectFiles, globs: string[] | undefined, date: 
   }
   // Drop folders nested in another candidate of the same stack (a package inside an app).
   return candidates.filter(
-    (c) => !candidates.some((other) => other !== c && c.path.startsWith(`${other.path}/`) && other.stacks.some((s) => c.stacks.includes(s))),
+    (c) =>
+      !candidates.some(
+        (other) =>
+          other !== c &&
+          c.path.startsWith(`${other.path}/`) &&
+          other.stacks.some((s) => c.stacks.includes(s)),
+      ),
   );
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { advise } from "./advise.ts";
 import type { AdviseOptions } from "./advise.ts";
+import { advise } from "./advise.ts";
 
 const FIXTURES = join(import.meta.dirname, "__fixtures__");
 const DATE = "2026-08-22";
@@ -38,7 +38,9 @@ describe("advice", () => {
     expect(native.advice.rejected.find((r) => r.id === "node-alpine")?.why).toMatch(/^musl: bcrypt/);
     const nolock = await run("node-missing-lock");
     expect(nolock.advice.runtime.image).toBe("node:24-slim");
-    expect(nolock.advice.runtime.reasons.map((r) => r.text).join("\n")).toMatch(/no lockfile: native modules cannot be ruled out/);
+    expect(nolock.advice.runtime.reasons.map((r) => r.text).join("\n")).toMatch(
+      /no lockfile: native modules cannot be ruled out/,
+    );
   });
 
   it("--arch drops images that lack an architecture", async () => {
@@ -50,18 +52,30 @@ describe("advice", () => {
   });
 
   it("--security max picks hardened runtimes where the version allows", async () => {
-    expect((await run("node-npm", { security: "max" })).advice.runtime.image).toBe("gcr.io/distroless/nodejs22-debian13:nonroot");
-    expect((await run("java-maven", { security: "max" })).advice.runtime.image).toBe("gcr.io/distroless/java17-debian13:nonroot");
-    expect((await run("dotnet-web", { security: "max" })).advice.runtime.image).toBe("mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled");
+    expect((await run("node-npm", { security: "max" })).advice.runtime.image).toBe(
+      "gcr.io/distroless/nodejs22-debian13:nonroot",
+    );
+    expect((await run("java-maven", { security: "max" })).advice.runtime.image).toBe(
+      "gcr.io/distroless/java17-debian13:nonroot",
+    );
+    expect((await run("dotnet-web", { security: "max" })).advice.runtime.image).toBe(
+      "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled",
+    );
     const py = await run("python-uv", { security: "max" });
     expect(py.advice.runtime.image).toBe("python:3.12-slim-trixie");
     expect(py.advice.warnings.join("\n")).toMatch(/no hardened runtime fits Python 3\.12/);
   });
 
   it("--enterprise picks UBI; --shell keeps a shell", async () => {
-    expect((await run("go-basic", { enterprise: true })).advice.runtime.image).toBe("registry.access.redhat.com/ubi9/ubi-micro:9.7");
-    expect((await run("java-maven", { enterprise: true })).advice.runtime.image).toBe("eclipse-temurin:17-jre-ubi9-minimal");
-    expect((await run("go-basic", { shell: true })).advice.runtime.image).toBe("gcr.io/distroless/static-debian13:debug-nonroot");
+    expect((await run("go-basic", { enterprise: true })).advice.runtime.image).toBe(
+      "registry.access.redhat.com/ubi9/ubi-micro:9.7",
+    );
+    expect((await run("java-maven", { enterprise: true })).advice.runtime.image).toBe(
+      "eclipse-temurin:17-jre-ubi9-minimal",
+    );
+    expect((await run("go-basic", { shell: true })).advice.runtime.image).toBe(
+      "gcr.io/distroless/static-debian13:debug-nonroot",
+    );
   });
 
   it("Go and Rust: static vs glibc runtimes", async () => {
@@ -82,8 +96,14 @@ describe("advice", () => {
       builder: { image: "eclipse-temurin:21-jdk" },
     });
     expect((await run("dotnet-web")).advice.runtime.image).toBe("mcr.microsoft.com/dotnet/aspnet:8.0-alpine");
-    expect((await run("ruby-rails")).advice).toMatchObject({ runtime: { image: "ruby:3.3-slim" }, builder: { image: "ruby:3.3" } });
-    expect((await run("php-laravel")).advice).toMatchObject({ runtime: { image: "php:8.4-apache" }, builder: { image: "composer:2" } });
+    expect((await run("ruby-rails")).advice).toMatchObject({
+      runtime: { image: "ruby:3.3-slim" },
+      builder: { image: "ruby:3.3" },
+    });
+    expect((await run("php-laravel")).advice).toMatchObject({
+      runtime: { image: "php:8.4-apache" },
+      builder: { image: "composer:2" },
+    });
   });
 
   it("alternatives are ranked and labelled; end-of-life images are never offered", async () => {
@@ -92,12 +112,20 @@ describe("advice", () => {
     expect(advice.alternatives.find((a) => a.id === "distroless-nodejs")?.labels).toContain("hardened");
     const py = await run("python-poetry");
     expect(py.advice.alternatives.some((a) => a.id === "distroless-python3-debian12")).toBe(false);
-    expect(py.advice.rejected.find((r) => r.id === "distroless-python3-debian12")?.why).toMatch(/end-of-life/);
+    expect(py.advice.rejected.find((r) => r.id === "distroless-python3-debian12")?.why).toMatch(
+      /end-of-life/,
+    );
   });
 
   it("monorepo roots need --path; unknown folders are usage errors", async () => {
-    await expect(run("monorepo")).rejects.toThrow(/holds 3 apps \(package\.json workspaces\): apps\/api \(Node\.js\), apps\/web \(Node\.js\), services\/worker \(Go\)/);
-    await expect(advise({ dir: join(FIXTURES, "monorepo", "packages"), date: DATE })).rejects.toThrow(/no project found/);
-    expect((await run("monorepo", { path: "services/worker" })).advice.runtime.image).toBe("gcr.io/distroless/static-debian13:nonroot");
+    await expect(run("monorepo")).rejects.toThrow(
+      /holds 3 apps \(package\.json workspaces\): apps\/api \(Node\.js\), apps\/web \(Node\.js\), services\/worker \(Go\)/,
+    );
+    await expect(advise({ dir: join(FIXTURES, "monorepo", "packages"), date: DATE })).rejects.toThrow(
+      /no project found/,
+    );
+    expect((await run("monorepo", { path: "services/worker" })).advice.runtime.image).toBe(
+      "gcr.io/distroless/static-debian13:nonroot",
+    );
   });
 });

@@ -107,9 +107,15 @@ function preferences(detection: Detection): Preferences {
   const app = detection.app;
   switch (detection.stack) {
     case "python":
-      return { balanced: ["python-slim"], max: ["distroless-python3", "python-slim"], enterprise: ["ubi9-python"], shell: ["python-slim"] };
+      return {
+        balanced: ["python-slim"],
+        max: ["distroless-python3", "python-slim"],
+        enterprise: ["ubi9-python"],
+        shell: ["python-slim"],
+      };
     case "node":
-      if (detection.start?.argv[0] === "bun") return { balanced: ["bun-slim"], max: ["bun-slim"], enterprise: ["bun-slim"], shell: ["bun-slim"] };
+      if (detection.start?.argv[0] === "bun")
+        return { balanced: ["bun-slim"], max: ["bun-slim"], enterprise: ["bun-slim"], shell: ["bun-slim"] };
       return {
         balanced: ["node-alpine", "node-slim"],
         max: ["distroless-nodejs", "node-slim"],
@@ -139,10 +145,20 @@ function preferences(detection: Detection): Preferences {
       };
     case "dotnet": {
       if (app.kind === "dotnet" && app.publishAot) {
-        return { balanced: ["dotnet-runtime-deps-aot"], max: ["dotnet-runtime-deps-aot"], enterprise: ["ubi9-minimal"], shell: ["debian-slim"] };
+        return {
+          balanced: ["dotnet-runtime-deps-aot"],
+          max: ["dotnet-runtime-deps-aot"],
+          enterprise: ["ubi9-minimal"],
+          shell: ["debian-slim"],
+        };
       }
       if (app.kind === "dotnet" && !app.web) {
-        return { balanced: ["dotnet-runtime"], max: ["dotnet-runtime-chiseled", "dotnet-runtime"], enterprise: ["ubi9-dotnet-runtime"], shell: ["dotnet-runtime"] };
+        return {
+          balanced: ["dotnet-runtime"],
+          max: ["dotnet-runtime-chiseled", "dotnet-runtime"],
+          enterprise: ["ubi9-dotnet-runtime"],
+          shell: ["dotnet-runtime"],
+        };
       }
       return {
         balanced: ["dotnet-aspnet-alpine", "dotnet-aspnet"],
@@ -154,7 +170,12 @@ function preferences(detection: Detection): Preferences {
     case "ruby":
       return { balanced: ["ruby-slim"], max: ["ruby-slim"], enterprise: ["ubi9-ruby"], shell: ["ruby-slim"] };
     case "php":
-      return { balanced: ["php-apache"], max: ["php-apache"], enterprise: ["ubi9-php"], shell: ["php-apache"] };
+      return {
+        balanced: ["php-apache"],
+        max: ["php-apache"],
+        enterprise: ["ubi9-php"],
+        shell: ["php-apache"],
+      };
   }
 }
 
@@ -194,12 +215,18 @@ function facts(detection: Detection, constraints: AdviseConstraints): Facts {
     if (finding.kind === "cgo" || finding.kind === "sys-crate" || finding.kind === "php-extension") continue;
     const missing = targets.filter((arch) => {
       if (arch !== "amd64" && arch !== "arm64") return true;
-      return !finding.prebuilt || !finding.prebuilt.musl[arch];
+      return !finding.prebuilt?.musl[arch];
     });
     if (finding.needsCompiler || missing.length > 0) {
       const prebuild = detection.stack === "python" ? "musllinux wheel" : "musl prebuild";
-      const name = finding.source.detail && !finding.source.detail.includes(":") ? finding.source.detail : finding.package;
-      const where = finding.source.file.endsWith(".lock") || finding.source.file.includes("lock") ? ` in ${finding.source.file}` : "";
+      const name =
+        finding.source.detail && !finding.source.detail.includes(":")
+          ? finding.source.detail
+          : finding.package;
+      const where =
+        finding.source.file.endsWith(".lock") || finding.source.file.includes("lock")
+          ? ` in ${finding.source.file}`
+          : "";
       const what = finding.needsCompiler
         ? `is built from source (${finding.note})`
         : finding.prebuilt
@@ -213,12 +240,19 @@ function facts(detection: Detection, constraints: AdviseConstraints): Facts {
     muslProblem = { text: `musl prebuilds are only checked for amd64 and arm64, not ${exotic.join(", ")}` };
   }
   if (!muslProblem && detection.stack === "node" && !detection.packageManager.lockfile) {
-    muslProblem = { text: "no lockfile: native modules cannot be ruled out", evidence: { file: "package.json" } };
+    muslProblem = {
+      text: "no lockfile: native modules cannot be ruled out",
+      evidence: { file: "package.json" },
+    };
   }
   if (!muslProblem && detection.stack === "node" && detection.packageManager.lockfile === "yarn.lock") {
     // Yarn's lockfile lists no install scripts or platforms; only the known list was checked.
     const unknown = detection.dependencies.length > 0 && detection.packageManager.variant === "classic";
-    if (unknown) muslProblem = { text: "yarn.lock (classic) does not record install scripts: native modules cannot be ruled out", evidence: { file: "yarn.lock" } };
+    if (unknown)
+      muslProblem = {
+        text: "yarn.lock (classic) does not record install scripts: native modules cannot be ruled out",
+        evidence: { file: "yarn.lock" },
+      };
   }
   const glibcNative = native.some((n) => n.kind === "cgo" || n.kind === "sys-crate");
   const needsGlibc = detection.stack === "rust" || (detection.stack === "go" && glibcNative);
@@ -232,11 +266,23 @@ function facts(detection: Detection, constraints: AdviseConstraints): Facts {
         : argv0.startsWith("/app/bin/")
           ? "the Gradle application start script is a shell script"
           : null;
-  return { detection, line: detection.runtime.line, targets, native, muslProblem, needsGlibc, shellReason, runtimePackages };
+  return {
+    detection,
+    line: detection.runtime.line,
+    targets,
+    native,
+    muslProblem,
+    needsGlibc,
+    shellReason,
+    runtimePackages,
+  };
 }
 
 function archWord(stack: StackId): (arch: Arch) => string {
-  return (arch) => (stack === "python" ? ({ amd64: "x86_64", arm64: "aarch64" } as Record<string, string>)[arch] ?? arch : arch);
+  return (arch) =>
+    stack === "python"
+      ? (({ amd64: "x86_64", arm64: "aarch64" } as Record<string, string>)[arch] ?? arch)
+      : arch;
 }
 
 interface Fit {
@@ -247,49 +293,95 @@ interface Fit {
   alternativeOnly?: string;
 }
 
-function fit(image: CatalogImage, f: Facts): Fit {
+function fitOf(image: CatalogImage, f: Facts): Fit {
   const { detection, line } = f;
   const app = detection.app;
   if (image.status === "end-of-life") return { ok: false, why: image.note };
   if (Array.isArray(image.lines) && !image.lines.includes(line)) {
-    return { ok: false, why: `published only for ${detection.language} ${image.lines.join(", ")}; the project uses ${line}` };
+    return {
+      ok: false,
+      why: `published only for ${detection.language} ${image.lines.join(", ")}; the project uses ${line}`,
+    };
   }
   const arches = imageArches(image, line);
   const missing = f.targets.filter((a) => !arches.includes(a));
-  if (missing.length > 0) return { ok: false, why: `no ${missing.join(", ")} image (has ${arches.join(", ")})` };
+  if (missing.length > 0)
+    return { ok: false, why: `no ${missing.join(", ")} image (has ${arches.join(", ")})` };
   if (image.libc === "musl" && f.muslProblem) {
-    return { ok: false, why: `musl: ${f.muslProblem.text}`, ...(f.muslProblem.evidence ? { evidence: [f.muslProblem.evidence] } : {}) };
+    return {
+      ok: false,
+      why: `musl: ${f.muslProblem.text}`,
+      ...(f.muslProblem.evidence ? { evidence: [f.muslProblem.evidence] } : {}),
+    };
   }
   if (f.needsGlibc && image.libc !== "glibc") {
-    const cause = detection.stack === "rust" ? "the Rust binary is built against glibc" : "the cgo binary links glibc";
-    return { ok: false, why: `${image.libc === "none" ? "no libc" : "musl"}: ${cause}`, evidence: f.native.filter((n) => n.kind === "cgo").slice(0, 1).map((n) => n.source) };
+    const cause =
+      detection.stack === "rust" ? "the Rust binary is built against glibc" : "the cgo binary links glibc";
+    return {
+      ok: false,
+      why: `${image.libc === "none" ? "no libc" : "musl"}: ${cause}`,
+      evidence: f.native
+        .filter((n) => n.kind === "cgo")
+        .slice(0, 1)
+        .map((n) => n.source),
+    };
   }
-  if (detection.stack === "rust" && image.id === "distroless-base") return { ok: false, why: "Rust binaries need libgcc_s (use the cc image)" };
+  if (detection.stack === "rust" && image.id === "distroless-base")
+    return { ok: false, why: "Rust binaries need libgcc_s (use the cc image)" };
   if (f.shellReason && image.shell === "none") return { ok: false, why: `no shell, and ${f.shellReason}` };
   const missingPackages = f.runtimePackages.filter((p) => !image.provides?.includes(p));
   if (missingPackages.length > 0 && image.packages === "none") {
     return {
       ok: false,
       why: `no package manager to add ${missingPackages.join(", ")}`,
-      evidence: f.native.filter((n) => n.runtimePackages?.some((p) => missingPackages.includes(p))).map((n) => n.source),
+      evidence: f.native
+        .filter((n) => n.runtimePackages?.some((p) => missingPackages.includes(p)))
+        .map((n) => n.source),
     };
   }
   const bun = detection.start?.argv[0] === "bun";
   if (image.id === "bun-slim" && !bun) return { ok: false, why: "for apps that run with bun" };
   if (detection.stack === "node" && image.id !== "bun-slim" && bun) {
-    return { ok: false, why: `the start command runs bun (${detection.start!.source.file})`, evidence: [detection.start!.source] };
+    return {
+      ok: false,
+      why: `the start command runs bun (${detection.start!.source.file})`,
+      evidence: [detection.start!.source],
+    };
   }
-  if (detection.stack === "node" && image.family !== "official" && image.family !== "ubi" && detection.start?.argv[0] !== "node") {
+  if (
+    detection.stack === "node" &&
+    image.family !== "official" &&
+    image.family !== "ubi" &&
+    detection.start?.argv[0] !== "node"
+  ) {
     return { ok: false, why: "the start command is not `node <file>` and the image has only node" };
   }
   if (app.kind === "dotnet") {
     const invariant = app.invariantGlobalization;
-    const kind = image.id.startsWith("dotnet-runtime-deps") ? "aot" : image.id.startsWith("dotnet-runtime") ? "console" : image.id.startsWith("dotnet-aspnet") ? "web" : "any";
+    const kind = image.id.startsWith("dotnet-runtime-deps")
+      ? "aot"
+      : image.id.startsWith("dotnet-runtime")
+        ? "console"
+        : image.id.startsWith("dotnet-aspnet")
+          ? "web"
+          : "any";
     const wanted = app.publishAot ? "aot" : app.web ? "web" : "console";
     if (kind !== "any" && kind !== wanted) {
-      return { ok: false, why: { aot: "for PublishAot native executables", console: "no ASP.NET Core (console and worker apps)", web: "ASP.NET Core image: for web projects" }[kind] };
+      return {
+        ok: false,
+        why: {
+          aot: "for PublishAot native executables",
+          console: "no ASP.NET Core (console and worker apps)",
+          web: "ASP.NET Core image: for web projects",
+        }[kind],
+      };
     }
-    if ((image.id === "dotnet-aspnet-alpine" || image.id === "dotnet-aspnet-chiseled" || image.id === "dotnet-runtime-chiseled") && !invariant) {
+    if (
+      (image.id === "dotnet-aspnet-alpine" ||
+        image.id === "dotnet-aspnet-chiseled" ||
+        image.id === "dotnet-runtime-chiseled") &&
+      !invariant
+    ) {
       return {
         ok: false,
         why: `no ICU (culture data): ${app.project} does not set <InvariantGlobalization>true</InvariantGlobalization>`,
@@ -297,7 +389,11 @@ function fit(image: CatalogImage, f: Facts): Fit {
       };
     }
   }
-  if (image.lines === "latest-only") return { ok: true, alternativeOnly: `only :latest is free (the newest ${detection.language}, maybe not ${line}); pin by digest` };
+  if (image.lines === "latest-only")
+    return {
+      ok: true,
+      alternativeOnly: `only :latest is free (the newest ${detection.language}, maybe not ${line}); pin by digest`,
+    };
   if (image.access) return { ok: true, alternativeOnly: `needs \`${image.access}\`` };
   return { ok: true };
 }
@@ -307,8 +403,10 @@ function candidatesFor(stack: StackId): CatalogImage[] {
 }
 
 function userText(image: CatalogImage): string {
-  if (image.user.default === "non-root") return `runs as ${image.user.name ?? "non-root"}${image.user.uid !== undefined ? ` (uid ${image.user.uid})` : ""}`;
-  if (image.builtinUser) return `root by default; switches to its ${image.builtinUser.name} user (uid ${image.builtinUser.uid})`;
+  if (image.user.default === "non-root")
+    return `runs as ${image.user.name ?? "non-root"}${image.user.uid !== undefined ? ` (uid ${image.user.uid})` : ""}`;
+  if (image.builtinUser)
+    return `root by default; switches to its ${image.builtinUser.name} user (uid ${image.builtinUser.uid})`;
   return "root by default; the Dockerfile adds a non-root user (uid 10001)";
 }
 
@@ -339,22 +437,30 @@ export function adviseStack(detection: Detection, constraints: AdviseConstraints
     ...prefs.shell,
   ];
   const candidates = candidatesFor(detection.stack);
-  const fits = new Map(candidates.map((c) => [c.id, fit(c, f)]));
+  const fits = new Map(candidates.map((c) => [c.id, fitOf(c, f)]));
   const warnings: string[] = [];
 
-  let runtimeImage = order.map((id) => catalogImage(id)).find((c) => fits.get(c.id)?.ok && !fits.get(c.id)?.alternativeOnly);
+  let runtimeImage = order
+    .map((id) => catalogImage(id))
+    .find((c) => fits.get(c.id)?.ok && !fits.get(c.id)?.alternativeOnly);
   if (!runtimeImage) {
-    runtimeImage = candidates.find((c) => fits.get(c.id)?.ok) ?? catalogImage(prefs.balanced[prefs.balanced.length - 1]!);
+    runtimeImage =
+      candidates.find((c) => fits.get(c.id)?.ok) ?? catalogImage(prefs.balanced[prefs.balanced.length - 1]!);
     warnings.push(`no runtime image fits every constraint; using ${imageReference(runtimeImage, f.line)}`);
   }
   if (constraints.enterprise && !runtimeImage.enterprise) {
-    warnings.push(`no UBI image fits (${prefs.enterprise.map((id) => `${id}: ${fits.get(id)?.why ?? "n/a"}`).join("; ")})`);
+    warnings.push(
+      `no UBI image fits (${prefs.enterprise.map((id) => `${id}: ${fits.get(id)?.why ?? "n/a"}`).join("; ")})`,
+    );
   }
   if (constraints.security === "max" && !runtimeImage.hardened) {
     warnings.push(
       `no hardened runtime fits ${detection.language} ${f.line} here (${prefs.max
         .filter((id) => catalogImage(id).hardened)
-        .map((id) => `${imageReference(catalogImage(id), f.line)}: ${fits.get(id)?.why ?? fits.get(id)?.alternativeOnly ?? "n/a"}`)
+        .map(
+          (id) =>
+            `${imageReference(catalogImage(id), f.line)}: ${fits.get(id)?.why ?? fits.get(id)?.alternativeOnly ?? "n/a"}`,
+        )
         .join("; ")})`,
     );
   }
@@ -362,9 +468,12 @@ export function adviseStack(detection: Detection, constraints: AdviseConstraints
   const reasons: Reason[] = [];
   const runtime = detection.runtime;
   reasons.push({ text: runtime.reason, ...(runtime.from ? { evidence: [runtime.from.source] } : {}) });
-  if (runtime.endOfLife) warnings.push(`${detection.language} ${runtime.line} reached end of life on ${runtime.eol}: upgrade`);
-  for (const finding of f.native.slice(0, 6)) reasons.push({ text: finding.note, evidence: [finding.source] });
-  if (f.native.length > 6) reasons.push({ text: `and ${f.native.length - 6} more packages with compiled code` });
+  if (runtime.endOfLife)
+    warnings.push(`${detection.language} ${runtime.line} reached end of life on ${runtime.eol}: upgrade`);
+  for (const finding of f.native.slice(0, 6))
+    reasons.push({ text: finding.note, evidence: [finding.source] });
+  if (f.native.length > 6)
+    reasons.push({ text: `and ${f.native.length - 6} more packages with compiled code` });
 
   const runtimeReasons = runtimeReasonsFor(runtimeImage, order, candidates, fits, f, constraints);
   const runtimeChoice = choice(runtimeImage, f.line, runtimeReasons);
@@ -372,7 +481,9 @@ export function adviseStack(detection: Detection, constraints: AdviseConstraints
   const { builder, buildReasons } = builderFor(detection, runtimeImage, f);
   const debugImage = debugFor(detection, runtimeImage);
   const debug = choice(debugImage, f.line, [
-    { text: `debug target: ${debugImage.id === runtimeImage.id ? "the runtime image" : debugImage.reference.split(":")[0]} plus a shell, curl and strace (docker build --target debug)` },
+    {
+      text: `debug target: ${debugImage.id === runtimeImage.id ? "the runtime image" : debugImage.reference.split(":")[0]} plus a shell, curl and strace (docker build --target debug)`,
+    },
   ]);
 
   const alternatives = rankAlternatives(candidates, fits, runtimeImage, f);
@@ -380,7 +491,12 @@ export function adviseStack(detection: Detection, constraints: AdviseConstraints
     .filter((c) => c.id !== runtimeImage!.id && !fits.get(c.id)!.ok)
     .map((c) => {
       const fitResult = fits.get(c.id)!;
-      return { id: c.id, image: imageReference(c, f.line), why: fitResult.why!, ...(fitResult.evidence?.length ? { evidence: fitResult.evidence } : {}) };
+      return {
+        id: c.id,
+        image: imageReference(c, f.line),
+        why: fitResult.why!,
+        ...(fitResult.evidence?.length ? { evidence: fitResult.evidence } : {}),
+      };
     });
 
   for (const note of detection.notes) warnings.push(note);
@@ -415,9 +531,15 @@ function runtimeReasonsFor(
 ): Reason[] {
   const { detection } = f;
   const ref = (image: CatalogImage) => imageReference(image, f.line);
-  const mode = [constraints.enterprise ? "--enterprise" : "", constraints.security === "max" ? "--security max" : "", constraints.shell ? "--shell" : ""].filter(Boolean);
+  const mode = [
+    constraints.enterprise ? "--enterprise" : "",
+    constraints.security === "max" ? "--security max" : "",
+    constraints.shell ? "--shell" : "",
+  ].filter(Boolean);
   const reasons: Reason[] = [
-    { text: `seed quick-start: "${SEED_LINES[detection.stack]}"${mode.length > 0 ? `; constraints: ${mode.join(", ")}` : ""}` },
+    {
+      text: `seed quick-start: "${SEED_LINES[detection.stack]}"${mode.length > 0 ? `; constraints: ${mode.join(", ")}` : ""}`,
+    },
   ];
   // Images preferred over the choice that did not fit, each with its reason.
   const before = order.slice(0, order.indexOf(runtimeImage.id)).filter((id, k, all) => all.indexOf(id) === k);
@@ -430,11 +552,20 @@ function runtimeReasonsFor(
     });
   }
   // The musl sibling of a glibc choice (python:X-alpine for python:X-slim): why not, or that it would fit.
-  const musl = candidates.find((c) => c.family === runtimeImage.family && c.libc === "musl" && c.id !== runtimeImage.id && !before.includes(c.id));
+  const musl = candidates.find(
+    (c) =>
+      c.family === runtimeImage.family &&
+      c.libc === "musl" &&
+      c.id !== runtimeImage.id &&
+      !before.includes(c.id),
+  );
   if (runtimeImage.libc === "glibc" && musl) {
     const fitResult = fits.get(musl.id)!;
     if (!fitResult.ok && fitResult.why?.startsWith("musl")) {
-      reasons.push({ text: `${ref(runtimeImage)}, not ${ref(musl)}: ${fitResult.why}`, ...(fitResult.evidence?.length ? { evidence: fitResult.evidence } : {}) });
+      reasons.push({
+        text: `${ref(runtimeImage)}, not ${ref(musl)}: ${fitResult.why}`,
+        ...(fitResult.evidence?.length ? { evidence: fitResult.evidence } : {}),
+      });
     } else if (fitResult.ok) {
       const lock = detection.packageManager.lockfile;
       reasons.push({
@@ -452,21 +583,34 @@ function runtimeReasonsFor(
       ...(lock ? { evidence: [{ file: lock }] } : {}),
     });
   }
-  if (f.shellReason && runtimeImage.shell !== "none") reasons.push({ text: `keeps a shell: ${f.shellReason}` });
+  if (f.shellReason && runtimeImage.shell !== "none")
+    reasons.push({ text: `keeps a shell: ${f.shellReason}` });
   const provided = f.runtimePackages.filter((p) => runtimeImage.provides?.includes(p));
   if (provided.length > 0) reasons.push({ text: `already contains ${provided.join(", ")}` });
   const missing = f.runtimePackages.filter((p) => !runtimeImage.provides?.includes(p));
-  if (missing.length > 0) reasons.push({ text: `the final stage installs ${missing.join(", ")}`, evidence: f.native.filter((n) => n.runtimePackages?.length).map((n) => n.source) });
+  if (missing.length > 0)
+    reasons.push({
+      text: `the final stage installs ${missing.join(", ")}`,
+      evidence: f.native.filter((n) => n.runtimePackages?.length).map((n) => n.source),
+    });
   reasons.push({ text: `${userText(runtimeImage)}; ${runtimeImage.note}` });
   return reasons;
 }
 
 /** The build image that goes with a runtime image (for generators that switch runtimes). */
-export function builderForRuntime(detection: Detection, runtime: CatalogImage, constraints: AdviseConstraints): CatalogImage {
+export function builderForRuntime(
+  detection: Detection,
+  runtime: CatalogImage,
+  constraints: AdviseConstraints,
+): CatalogImage {
   return builderFor(detection, runtime, facts(detection, constraints)).builder;
 }
 
-function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { builder: CatalogImage; buildReasons: Reason[] } {
+function builderFor(
+  detection: Detection,
+  runtime: CatalogImage,
+  f: Facts,
+): { builder: CatalogImage; buildReasons: Reason[] } {
   const needsCompiler = f.native.some((n) => n.needsCompiler);
   const compiling = f.native.filter((n) => n.needsCompiler).map((n) => n.package);
   const app = detection.app;
@@ -477,7 +621,10 @@ function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { bu
   switch (detection.stack) {
     case "python":
       if (runtime.id === "distroless-python3") {
-        return pick("debian-slim", "Debian 13's python3 builds the venv, so its interpreter path matches distroless python3-debian13 (distroless examples/python3-requirements)");
+        return pick(
+          "debian-slim",
+          "Debian 13's python3 builds the venv, so its interpreter path matches distroless python3-debian13 (distroless examples/python3-requirements)",
+        );
       }
       if (runtime.id === "ubi9-python") return pick("ubi9-python", "the same UBI image builds the venv");
       if (needsCompiler) {
@@ -487,10 +634,17 @@ function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { bu
           f.native.filter((n) => n.needsCompiler).map((n) => n.source),
         );
       }
-      return pick(runtime.libc === "musl" ? "python-alpine" : "python-slim", "no compiler needed: every package installs from wheels");
+      return pick(
+        runtime.libc === "musl" ? "python-alpine" : "python-slim",
+        "no compiler needed: every package installs from wheels",
+      );
     case "node":
-      if (runtime.id === "ubi9-nodejs") return pick("ubi9-nodejs", "the same UBI image installs node_modules");
-      if (runtime.id === "node-alpine") return pick("node-alpine", "node_modules are installed on the same libc (musl) as the runtime");
+      if (runtime.id === "bun-slim")
+        return pick("bun-slim", "Bun's image installs the dependencies the app runs with");
+      if (runtime.id === "ubi9-nodejs")
+        return pick("ubi9-nodejs", "the same UBI image installs node_modules");
+      if (runtime.id === "node-alpine")
+        return pick("node-alpine", "node_modules are installed on the same libc (musl) as the runtime");
       return pick(
         "node-slim",
         needsCompiler
@@ -498,12 +652,24 @@ function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { bu
           : "node_modules are installed on the same libc (glibc) as the runtime",
       );
     case "go":
-      return pick("golang", app.kind === "go" && app.cgo ? "cgo: built with gcc against glibc (CGO_ENABLED=1)" : "CGO_ENABLED=0: a static binary, cross-compiled with GOARCH=$TARGETARCH");
+      return pick(
+        "golang",
+        app.kind === "go" && app.cgo
+          ? "cgo: built with gcc against glibc (CGO_ENABLED=1)"
+          : "CGO_ENABLED=0: a static binary, cross-compiled with GOARCH=$TARGETARCH",
+      );
     case "rust":
       return pick("rust-slim", "built against glibc on Debian 13, the same release as the runtime");
     case "java":
-      if (app.kind === "java" && app.wrapper) return pick("temurin-jdk", `the ${app.tool === "maven" ? "Maven" : "Gradle"} wrapper runs on the JDK`);
-      return pick(app.kind === "java" && app.tool === "gradle" ? "gradle" : "maven", `no wrapper: the ${app.kind === "java" ? app.tool : "build"} image brings the build tool`);
+      if (app.kind === "java" && app.wrapper)
+        return pick(
+          "temurin-jdk",
+          `the ${app.tool === "maven" ? "Maven" : "Gradle"} wrapper runs on the JDK`,
+        );
+      return pick(
+        app.kind === "java" && app.tool === "gradle" ? "gradle" : "maven",
+        `no wrapper: the ${app.kind === "java" ? app.tool : "build"} image brings the build tool`,
+      );
     case "dotnet":
       return pick("dotnet-sdk", "the SDK restores and publishes; the runtime image has only the runtime");
     case "ruby":
@@ -515,7 +681,10 @@ function builderFor(detection: Detection, runtime: CatalogImage, f: Facts): { bu
         f.native.filter((n) => n.needsCompiler).map((n) => n.source),
       );
     case "php":
-      return pick("composer", "Composer installs vendor/ without dev packages; the runtime image gets only the result");
+      return pick(
+        "composer",
+        "Composer installs vendor/ without dev packages; the runtime image gets only the result",
+      );
   }
 }
 
@@ -529,7 +698,9 @@ function debugFor(detection: Detection, runtime: CatalogImage): CatalogImage {
     case "java":
       return catalogImage("temurin-jre");
     case "dotnet":
-      return catalogImage(detection.app.kind === "dotnet" && !detection.app.web ? "dotnet-runtime" : "dotnet-aspnet");
+      return catalogImage(
+        detection.app.kind === "dotnet" && !detection.app.web ? "dotnet-runtime" : "dotnet-aspnet",
+      );
     case "ruby":
       return catalogImage("ruby-slim");
     case "php":
@@ -539,7 +710,12 @@ function debugFor(detection: Detection, runtime: CatalogImage): CatalogImage {
   }
 }
 
-function rankAlternatives(candidates: CatalogImage[], fits: Map<string, Fit>, chosen: CatalogImage, f: Facts): Alternative[] {
+function rankAlternatives(
+  candidates: CatalogImage[],
+  fits: Map<string, Fit>,
+  chosen: CatalogImage,
+  f: Facts,
+): Alternative[] {
   const result: Omit<Alternative, "rank">[] = [];
   for (const image of candidates) {
     if (image.id === chosen.id) continue;
@@ -555,12 +731,30 @@ function rankAlternatives(candidates: CatalogImage[], fits: Map<string, Fit>, ch
     if (labels.length === 0) continue;
     const tradeoffs = [image.note];
     // The note of a latest-only image already says so.
-    if (fitResult.alternativeOnly && !(image.lines === "latest-only" && image.note.includes(":latest"))) tradeoffs.push(fitResult.alternativeOnly);
-    if (image.libc === "musl" && !f.muslProblem) tradeoffs.push("musl: verify native code after every dependency change");
+    const saysLatest = image.lines === "latest-only" && image.note.includes(":latest");
+    if (fitResult.alternativeOnly && !saysLatest) tradeoffs.push(fitResult.alternativeOnly);
+    if (image.libc === "musl" && !f.muslProblem)
+      tradeoffs.push("musl: verify native code after every dependency change");
     if (image.sizeMB > chosen.sizeMB) tradeoffs.push(`~${image.sizeMB - chosen.sizeMB} MB larger`);
-    result.push({ id: image.id, image: imageReference(image, f.line), labels, sizeMB: image.sizeMB, tradeoff: tradeoffs.join("; ") });
+    result.push({
+      id: image.id,
+      image: imageReference(image, f.line),
+      labels,
+      sizeMB: image.sizeMB,
+      tradeoff: tradeoffs.join("; "),
+    });
   }
   const weight = (a: Omit<Alternative, "rank">) =>
-    (a.labels.includes("smaller") ? 0 : a.labels.includes("hardened") ? 1 : a.labels.includes("enterprise") ? 2 : a.labels.includes("debuggable") ? 3 : 4) * 10_000 + a.sizeMB;
+    (a.labels.includes("smaller")
+      ? 0
+      : a.labels.includes("hardened")
+        ? 1
+        : a.labels.includes("enterprise")
+          ? 2
+          : a.labels.includes("debuggable")
+            ? 3
+            : 4) *
+      10_000 +
+    a.sizeMB;
   return result.sort((a, b) => weight(a) - weight(b)).map((a, index) => ({ rank: index + 1, ...a }));
 }

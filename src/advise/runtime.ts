@@ -6,7 +6,15 @@
  */
 import { RUNTIME_LINES, releaseLine, supportedLines } from "./data/runtimes.ts";
 import type { RuntimeRequest, RuntimeVersion, StackId } from "./types.ts";
-import { compareVersions, type Dialect, lineOf, lineSatisfies, parseRange, parseVersion, pickLine } from "./versions.ts";
+import {
+  compareVersions,
+  type Dialect,
+  lineOf,
+  lineSatisfies,
+  parseRange,
+  parseVersion,
+  pickLine,
+} from "./versions.ts";
 
 export interface VersionRequest extends RuntimeRequest {
   dialect?: Dialect;
@@ -27,7 +35,11 @@ function where(request: RuntimeRequest): string {
   return `${detail ? `${detail} in ` : ""}${file}${line ? `:${line}` : ""}`;
 }
 
-export function resolveRuntime(stack: StackId, requests: VersionRequest[], options: ResolveOptions): RuntimeVersion {
+export function resolveRuntime(
+  stack: StackId,
+  requests: VersionRequest[],
+  options: ResolveOptions,
+): RuntimeVersion {
   const data = RUNTIME_LINES[stack];
   const preferred = options.preferred ?? data.preferred;
   const preferredWhy = options.preferredWhy ?? data.preferredWhy;
@@ -42,10 +54,14 @@ export function resolveRuntime(stack: StackId, requests: VersionRequest[], optio
       chosen = { line, request, reason: `${stackLabel(stack)} ${line} from ${where(request)}` };
       break;
     }
-    const range = parseRange(request.kind === "minimum" ? `>=${request.requested}` : request.requested, request.dialect ?? "npm");
+    const range = parseRange(
+      request.kind === "minimum" ? `>=${request.requested}` : request.requested,
+      request.dialect ?? "npm",
+    );
     if (!range) continue;
     const fromSupported = pickLine(supported, range, preferred);
-    const pick = fromSupported ?? pickLine(allLines, range, preferred) ?? newerThanKnown(request, data.components);
+    const pick =
+      fromSupported ?? pickLine(allLines, range, preferred) ?? newerThanKnown(request, data.components);
     if (!pick) continue;
     const among = fromSupported ? " among supported lines" : "";
     const allowed =
@@ -60,7 +76,10 @@ export function resolveRuntime(stack: StackId, requests: VersionRequest[], optio
     break;
   }
   if (!chosen) {
-    chosen = { line: preferred, reason: `no version requested in the project; using ${preferred}: ${preferredWhy}` };
+    chosen = {
+      line: preferred,
+      reason: `no version requested in the project; using ${preferred}: ${preferredWhy}`,
+    };
   }
 
   const others = requests.filter((r) => r !== chosen.request).map(strip);
@@ -79,18 +98,33 @@ export function resolveRuntime(stack: StackId, requests: VersionRequest[], optio
 }
 
 /** A minimum above every known line ("go 1.27"): build with exactly that line. */
-function newerThanKnown(request: VersionRequest, components: number): { line: string; matching: string[] } | null {
+function newerThanKnown(
+  request: VersionRequest,
+  components: number,
+): { line: string; matching: string[] } | null {
   if (request.kind !== "minimum") return null;
   const line = lineOf(request.requested, components);
   return line ? { line, matching: [line] } : null;
 }
 
 function stackLabel(stack: StackId): string {
-  return { go: "Go", rust: "Rust", python: "Python", node: "Node.js", java: "Java", dotnet: ".NET", ruby: "Ruby", php: "PHP" }[stack];
+  return {
+    go: "Go",
+    rust: "Rust",
+    python: "Python",
+    node: "Node.js",
+    java: "Java",
+    dotnet: ".NET",
+    ruby: "Ruby",
+    php: "PHP",
+  }[stack];
 }
 
 /** Requests (other than the chosen one) that the chosen line does not satisfy. */
-export function conflictingRequests(runtime: RuntimeVersion, dialectOf: (r: RuntimeRequest) => Dialect): RuntimeRequest[] {
+export function conflictingRequests(
+  runtime: RuntimeVersion,
+  dialectOf: (r: RuntimeRequest) => Dialect,
+): RuntimeRequest[] {
   return runtime.others.filter((other) => {
     if (other.kind === "pin") {
       const parts = parseVersion(other.requested);
@@ -98,7 +132,10 @@ export function conflictingRequests(runtime: RuntimeVersion, dialectOf: (r: Runt
       if (!parts || !line) return false;
       return compareVersions(parts.slice(0, line.length), line) !== 0;
     }
-    const range = parseRange(other.kind === "minimum" ? `>=${other.requested}` : other.requested, dialectOf(other));
+    const range = parseRange(
+      other.kind === "minimum" ? `>=${other.requested}` : other.requested,
+      dialectOf(other),
+    );
     return range !== null && !lineSatisfies(runtime.line, range);
   });
 }

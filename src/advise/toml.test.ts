@@ -32,7 +32,10 @@ sdist = { url = "https://x/b-1.0.tar.gz", size = 12_345 }
     expect(tomlString(doc, "project", "requires-python")).toBe(">=3.10,<3.13");
     expect(tomlArray(doc, "project", "dependencies")).toEqual(["flask>=3", "gunicorn"]);
     expect(tomlString(doc, "project", "urls", "home")).toBe("https://example.com");
-    expect(tomlTable(doc, "tool", "poetry", "dependencies")?.psycopg).toEqual({ version: "^3.1", extras: ["binary"] });
+    expect(tomlTable(doc, "tool", "poetry", "dependencies")?.psycopg).toEqual({
+      version: "^3.1",
+      extras: ["binary"],
+    });
     const packages = tomlArray(doc, "package");
     expect(packages).toHaveLength(2);
     expect(packages[1]).toEqual({ name: "b", sdist: { url: "https://x/b-1.0.tar.gz", size: 12345 } });
@@ -44,7 +47,7 @@ sdist = { url = "https://x/b-1.0.tar.gz", size = 12_345 }
         'basic = "tab\\tquote\\" \\u00e9"',
         "literal = 'C:\\path'",
         'multi = """',
-        'one \\',
+        "one \\",
         '   two"""',
         "raw = '''",
         "line",

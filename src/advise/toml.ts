@@ -189,7 +189,8 @@ class TomlReader {
   private value(): TomlValue {
     const c = this.text[this.pos];
     if (c === '"') return this.text.startsWith('"""', this.pos) ? this.multilineBasic() : this.basicString();
-    if (c === "'") return this.text.startsWith("'''", this.pos) ? this.multilineLiteral() : this.literalString();
+    if (c === "'")
+      return this.text.startsWith("'''", this.pos) ? this.multilineLiteral() : this.literalString();
     if (c === "[") return this.array();
     if (c === "{") return this.inlineTable();
     if (this.text.startsWith("true", this.pos)) {
@@ -214,7 +215,8 @@ class TomlReader {
     if (/^0x[0-9a-fA-F]+$/.test(plain)) return Number.parseInt(plain.slice(2), 16);
     if (/^0o[0-7]+$/.test(plain)) return Number.parseInt(plain.slice(2), 8);
     if (/^0b[01]+$/.test(plain)) return Number.parseInt(plain.slice(2), 2);
-    if (/^[+-]?(?:inf|nan)$/.test(plain)) return plain.endsWith("inf") ? (plain.startsWith("-") ? -1 : 1) * Infinity : Number.NaN;
+    if (/^[+-]?(?:inf|nan)$/.test(plain))
+      return plain.endsWith("inf") ? (plain.startsWith("-") ? -1 : 1) * Infinity : Number.NaN;
     if (/^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(plain)) return Number(plain);
     if (/^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}/.test(word)) return word;
     return this.fail(`invalid value ${word}`);

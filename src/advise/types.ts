@@ -133,6 +133,8 @@ export interface NodeApp {
   publicDir: boolean;
   /** pnpm-lock.yaml `lockfileVersion` (decides the pnpm major when packageManager is absent). */
   pnpmLockVersion?: string;
+  /** Yarn Berry's `nodeLinker` from .yarnrc.yml (default pnp). */
+  yarnNodeLinker?: string;
 }
 
 export interface GoApp {

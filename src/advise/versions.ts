@@ -108,7 +108,10 @@ function parseConjunction(text: string, dialect: Dialect): Interval | null {
     if (!low || !high) return null;
     return {
       lower: { version: low.parts, inclusive: true },
-      upper: high.wildcardAt < 3 ? bump(high.parts, high.parts.length - 1) : { version: high.parts, inclusive: true },
+      upper:
+        high.wildcardAt < 3
+          ? bump(high.parts, high.parts.length - 1)
+          : { version: high.parts, inclusive: true },
     };
   }
   const separator = dialect === "npm" ? /\s+/ : /\s*,\s*|\s+/;
@@ -118,7 +121,8 @@ function parseConjunction(text: string, dialect: Dialect): Interval | null {
     // "> = 3" style spacing is not valid anywhere; ">= 3.10" (space after operator) is common.
     .reduce<string[]>((acc, word) => {
       const previous = acc[acc.length - 1];
-      if (previous !== undefined && /^(?:[<>=!~^]=?|===?|~=)$/.test(previous)) acc[acc.length - 1] = previous + word;
+      if (previous !== undefined && /^(?:[<>=!~^]=?|===?|~=)$/.test(previous))
+        acc[acc.length - 1] = previous + word;
       else acc.push(word);
       return acc;
     }, []);
@@ -140,7 +144,8 @@ interface Partial {
 
 function partial(text: string): Partial | null {
   const cleaned = text.replace(/^[vV=]+/, "").replace(/^python-?/, "");
-  if (cleaned === "" || cleaned === "*" || cleaned === "x" || cleaned === "X") return { parts: [], wildcardAt: 0 };
+  if (cleaned === "" || cleaned === "*" || cleaned === "x" || cleaned === "X")
+    return { parts: [], wildcardAt: 0 };
   const parts: number[] = [];
   for (const piece of cleaned.split(/[.]/)) {
     if (/^[*xX]$/.test(piece)) break;

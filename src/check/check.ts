@@ -2,7 +2,7 @@
  * `drydock check`: the main job in one command. Detects the project and advises images, lints
  * every Dockerfile in it (or, when there is none, the Dockerfile `drydock init` would write),
  * compares the Dockerfiles' final base images with the advice, and, when an image is given,
- * runs the image checks (today `inspect`; audit, SBOM and vulnerability scan register in
+ * runs the image checks (`inspect` and `audit` today; SBOM and vulnerability scan register in
  * IMAGE_CHECKS when they exist). The report is a list of sections with a status each, so new
  * checks add sections without changing the shape; the exit status follows the lint threshold.
  */
@@ -12,6 +12,7 @@ import { type AdviceReport, type AdviseOptions, advise } from "../advise/advise.
 import { describeCandidates, detectProject, today } from "../advise/detect.ts";
 import type { StackAdvice } from "../advise/engine.ts";
 import type { Detection, ProjectDetection } from "../advise/types.ts";
+import { audit } from "../audit/audit.ts";
 import { parseDockerfile } from "../dockerfile/parse.ts";
 import { DrydockError, UsageError } from "../errors.ts";
 import { generateDockerfile } from "../generate/generate.ts";
@@ -59,11 +60,30 @@ export const IMAGE_CHECKS: ImageCheck[] = [
       return { ...inspectSummary(result), data: result };
     },
   },
+  {
+    id: "audit",
+    title: "Audit",
+    async run(handle) {
+      const result = await audit(handle, { top: 3 });
+      const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+      const secrets = result.secrets.length;
+      const wasted = result.corrected.userReclaimableBytes;
+      return {
+        status: secrets > 0 || wasted > 10e6 ? "warn" : "ok",
+        summary: `${mb(result.corrected.finalBytes)} visible, ${mb(wasted)} reclaimable by a Dockerfile change, ${secrets} secret${secrets === 1 ? "" : "s"}`,
+        details: [
+          ...result.secrets.slice(0, 3).map((f) => `secret: ${f.title} in ${f.path} (layer ${f.layer + 1})`),
+          ...result.suggestions.slice(0, 3).map((s) => s.message),
+          "details: drydock audit",
+        ],
+        data: { corrected: result.corrected, secrets: result.secrets, suggestions: result.suggestions },
+      };
+    },
+  },
 ];
 
 /** Image checks drydock plans but does not have yet: listed as unavailable so the report says so. */
 export const PLANNED_IMAGE_CHECKS: { id: string; title: string }[] = [
-  { id: "audit", title: "Audit" },
   { id: "sbom", title: "SBOM" },
   { id: "scan", title: "Vulnerabilities" },
 ];
@@ -121,10 +141,12 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   if (dockerfiles.length > 0) {
     source = "project";
     lintReport = await lint({
-      paths: dockerfiles.map((f) => relative(resolve(cwd), f) || f),
+      paths: dockerfiles.map((f) => shownPath(f, cwd)),
       cwd,
       settings: { shellcheck: "auto", ...options.lintSettings },
-      ...(options.shellcheckPath !== undefined ? { shellcheckOptions: { path: options.shellcheckPath } } : {}),
+      ...(options.shellcheckPath !== undefined
+        ? { shellcheckOptions: { path: options.shellcheckPath } }
+        : {}),
     });
     if (report) sections.push(baseImageSection(report, dockerfiles, cwd));
   } else if (report) {
@@ -138,6 +160,12 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       ...(options.lintSettings ? { settings: options.lintSettings } : {}),
       ...(options.shellcheckPath !== undefined ? { path: options.shellcheckPath } : {}),
     });
+  } else if (project.monorepo && project.monorepo.candidates.length > 0) {
+    const { candidates, tool } = project.monorepo;
+    throw new UsageError(
+      `${dir} holds ${candidates.length} apps${tool ? ` (${tool})` : ""} and no Dockerfile: ${describeCandidates(candidates)}`,
+      `pick one with --path ${candidates[0]!.path}`,
+    );
   } else {
     throw new UsageError(`nothing to check in ${dir}: no project files and no Dockerfile`);
   }
@@ -170,10 +198,22 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
         try {
           const outcome = await imageCheck.run(handle);
           results[imageCheck.id] = outcome.data;
-          sections.push({ id: imageCheck.id, title: imageCheck.title, status: outcome.status, summary: outcome.summary, details: outcome.details });
+          sections.push({
+            id: imageCheck.id,
+            title: imageCheck.title,
+            status: outcome.status,
+            summary: outcome.summary,
+            details: outcome.details,
+          });
         } catch (error) {
           if (!(error instanceof DrydockError)) throw error;
-          sections.push({ id: imageCheck.id, title: imageCheck.title, status: "fail", summary: error.message, details: [] });
+          sections.push({
+            id: imageCheck.id,
+            title: imageCheck.title,
+            status: "fail",
+            summary: error.message,
+            details: [],
+          });
         }
       }
     } finally {
@@ -210,14 +250,17 @@ function detectSection(report: AdviceReport): CheckSection {
     packageSummary(d),
     ...(d.framework ? [d.framework.name] : []),
     ...(d.port ? [`port ${d.port.value}`] : []),
-    ...(d.native.length > 0 ? [`${d.native.length} native ${d.native.length === 1 ? "dependency" : "dependencies"}`] : []),
+    ...(d.native.length > 0
+      ? [`${d.native.length} native ${d.native.length === 1 ? "dependency" : "dependencies"}`]
+      : []),
   ];
   const details = [
     ...(report.project.polyglot ? [report.project.polyglot.reason] : []),
     ...(report.path !== "." ? [`app folder: ${report.path}`] : []),
   ];
   details.push(...d.notes);
-  if (d.runtime.endOfLife) details.unshift(`${d.language} ${d.runtime.line} reached end of life on ${d.runtime.eol}`);
+  if (d.runtime.endOfLife)
+    details.unshift(`${d.language} ${d.runtime.line} reached end of life on ${d.runtime.eol}`);
   const status: SectionStatus = d.runtime.endOfLife || d.notes.length > 0 ? "warn" : "ok";
   return { id: "detect", title: "Project", status, summary: parts.join(", "), details };
 }
@@ -238,7 +281,11 @@ function adviceSection(report: AdviceReport): CheckSection {
     title: "Base images",
     status: warnings.length > 0 ? "warn" : "ok",
     summary: `run on ${a.runtime.image}, build on ${a.builder.image}`,
-    details: [...a.runtime.reasons.slice(1, 3).map((r) => r.text), ...warnings, "details: drydock advise; a Dockerfile: drydock init"],
+    details: [
+      ...a.runtime.reasons.slice(1, 3).map((r) => r.text),
+      ...warnings,
+      "details: drydock advise; a Dockerfile: drydock init",
+    ],
   };
 }
 
@@ -252,13 +299,49 @@ function noProjectSection(project: ProjectDetection, dir: string): CheckSection 
       details: [`pick one for advice: drydock check ${dir} --path ${project.monorepo.candidates[0]!.path}`],
     };
   }
-  return { id: "detect", title: "Project", status: "skipped", summary: "no supported project files", details: [] };
+  return {
+    id: "detect",
+    title: "Project",
+    status: "skipped",
+    summary: "no supported project files",
+    details: [],
+  };
+}
+
+/** The image repository and its variant: `python:3.12-slim-trixie` → python, slim. */
+export function imageFamily(reference: string): { repository: string; variant: string; version: string } {
+  const ref = reference.split("@")[0]!;
+  const colon = ref.lastIndexOf(":");
+  const hasTag = colon > ref.lastIndexOf("/");
+  const repository = (hasTag ? ref.slice(0, colon) : ref).replace(/^(docker\.io\/)?(library\/)?/, "");
+  const tag = hasTag ? ref.slice(colon + 1) : "latest";
+  const version = /^v?\d+(?:\.\d+)*/.exec(tag)?.[0] ?? "";
+  const variant = tag
+    .slice(version.length)
+    .split("-")
+    .filter((word) => word && !/^(bookworm|bullseye|trixie|buster|jammy|noble|focal)$/.test(word))
+    .map((word) => word.replace(/\d+(\.\d+)*$/, ""))
+    .join("-");
+  return { repository, variant, version };
+}
+
+/** `${NAME}` / `$NAME` in a FROM, from the global ARG defaults. */
+function expandArgs(image: string, args: Map<string, string>): string {
+  return image.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => args.get(braced ?? bare ?? "") ?? whole,
+  );
+}
+
+function shownPath(path: string, cwd: string): string {
+  const rel = relative(resolve(cwd), path);
+  return !rel || rel.startsWith("..") ? path : rel;
 }
 
 /** Final-stage base images of the project's Dockerfiles against the advice. */
 function baseImageSection(report: AdviceReport, dockerfiles: string[], cwd: string): CheckSection {
   const advised = report.advice.runtime.image;
-  const repository = (ref: string) => ref.split("@")[0]!.replace(/:[^/:]+$/, "");
+  const want = imageFamily(advised);
   const details: string[] = [];
   let differs = false;
   for (const path of dockerfiles) {
@@ -271,22 +354,41 @@ function baseImageSection(report: AdviceReport, dockerfiles: string[], cwd: stri
     const parsed = parseDockerfile(text);
     const final = parsed.stages[parsed.stages.length - 1];
     if (!final) continue;
+    const args = new Map<string, string>();
+    for (const instruction of parsed.instructions) {
+      if (instruction.keyword === "FROM") break;
+      if (instruction.keyword !== "ARG") continue;
+      for (const word of instruction.args.split(/\s+/)) {
+        const eq = word.indexOf("=");
+        if (eq > 0) args.set(word.slice(0, eq), word.slice(eq + 1).replace(/^["']|["']$/g, ""));
+      }
+    }
     const stageNames = new Set(parsed.stages.map((s) => s.name).filter(Boolean));
-    const base = final.image;
-    const file = relative(resolve(cwd), path) || path;
-    if (stageNames.has(base.toLowerCase()) || base.includes("$")) {
+    const base = expandArgs(final.image, args);
+    const file = shownPath(path, cwd);
+    if (stageNames.has(base.toLowerCase()) || base.includes("$") || base === "scratch") {
       details.push(`${file}: final stage FROM ${base}`);
       continue;
     }
-    const same = repository(base) === repository(advised);
-    if (!same) differs = true;
-    details.push(`${file}: final stage FROM ${base}${same ? "" : ` (advice: ${advised})`}`);
+    const have = imageFamily(base);
+    if (have.repository !== want.repository || have.variant !== want.variant) {
+      differs = true;
+      details.push(`${file}: final stage FROM ${base} (advice: ${advised})`);
+    } else if (have.version !== want.version) {
+      details.push(
+        `${file}: final stage FROM ${base} (same image family; the project asks for ${report.advice.line})`,
+      );
+    } else {
+      details.push(`${file}: final stage FROM ${base}`);
+    }
   }
   return {
     id: "base-images",
     title: "Dockerfile bases",
     status: differs ? "warn" : "ok",
-    summary: differs ? `a final stage differs from the advised ${advised}` : `final stages match the advice (${advised})`,
+    summary: differs
+      ? `a final stage differs from the advised ${advised}`
+      : `final stages match the advice (${advised})`,
     details,
   };
 }
@@ -300,7 +402,10 @@ function countFindings(findings: Finding[]): Record<Exclude<Severity, "ignore">,
 function lintSection(report: LintReport, source: "project" | "generated"): CheckSection {
   const counts = countFindings(report.findings);
   const files = report.files.map((f) => f.file);
-  const what = source === "generated" ? "no Dockerfile; linted the one `drydock init` would write" : `${files.length} Dockerfile${files.length === 1 ? "" : "s"}`;
+  const what =
+    source === "generated"
+      ? "no Dockerfile; linted the one `drydock init` would write"
+      : `${files.length} Dockerfile${files.length === 1 ? "" : "s"}`;
   const total = report.findings.length;
   const summary =
     total === 0
@@ -310,7 +415,8 @@ function lintSection(report: LintReport, source: "project" | "generated"): Check
     .slice(0, 10)
     .map((f) => `${f.file}:${f.line} ${f.level} ${f.code} ${f.message}`);
   if (report.findings.length > 10) details.push(`... ${report.findings.length - 10} more: drydock lint`);
-  if (report.shellcheck.status === "missing") details.push("shellcheck not found: RUN bodies were not checked (apt-get install shellcheck)");
+  if (report.shellcheck.status === "missing")
+    details.push("shellcheck not found: RUN bodies were not checked (apt-get install shellcheck)");
   return {
     id: "lint",
     title: "Lint",

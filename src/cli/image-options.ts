@@ -24,7 +24,10 @@ export interface ImageCliOptions {
 /** Adds the shared image-source flags to a command. */
 export function addImageOptions<C extends CommandUnknownOpts>(command: C): C {
   return command
-    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default: this machine's)")
+    .option(
+      "--platform <os/arch[/variant]>",
+      "platform to pick from a multi-platform image (default: this machine's)",
+    )
     .option("--username <name>", "registry user name (default: ~/.docker/config.json or a credential helper)")
     .option("--password-stdin", "read the registry password or token from stdin")
     .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the registry")
@@ -54,7 +57,8 @@ export async function imageSourceSetup(opts: ImageCliOptions, io: CliIO): Promis
   let timeoutMs: number | undefined;
   if (opts.timeout !== undefined) {
     const seconds = Number(opts.timeout);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${opts.timeout}: not a positive number`);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new UsageError(`--timeout ${opts.timeout}: not a positive number`);
     timeoutMs = seconds * 1000;
   }
   const registry: RegistryOptions = {

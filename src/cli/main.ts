@@ -7,6 +7,7 @@ import { registerInit } from "./commands/init.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLint } from "./commands/lint.ts";
 import { registerRules } from "./commands/rules.ts";
+import { registerSbom } from "./commands/sbom.ts";
 import type { CliIO } from "./io.ts";
 
 export type { CliIO } from "./io.ts";
@@ -32,6 +33,7 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerAdvise(program, io, setExit);
   registerInit(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerSbom(program, io, setExit);
 
   return program;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile text uses ${VAR} syntax
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,7 +33,12 @@ const VARIANTS: { label: string; options: Omit<AdviseOptions, "dir"> }[] = [
 ];
 
 async function generate(project: (typeof PROJECTS)[number], options: Omit<AdviseOptions, "dir"> = {}) {
-  const report = await advise({ dir: project.dir, date: DATE, ...(project.path ? { path: project.path } : {}), ...options });
+  const report = await advise({
+    dir: project.dir,
+    date: DATE,
+    ...(project.path ? { path: project.path } : {}),
+    ...options,
+  });
   const files = generateDockerfile(report.detection, report.advice);
   return { report, files, appDir: join(project.dir, project.path ?? ".") };
 }
@@ -42,7 +48,11 @@ describe("every generated Dockerfile lints clean (nothing at warning or above, S
     for (const variant of VARIANTS) {
       it(`${project.name} (${variant.label})`, async () => {
         const { files, appDir } = await generate(project, variant.options);
-        const report = await lintGenerated({ dir: appDir, dockerfile: files.dockerfile, dockerignore: files.dockerignore });
+        const report = await lintGenerated({
+          dir: appDir,
+          dockerfile: files.dockerfile,
+          dockerignore: files.dockerignore,
+        });
         const severe = report.findings.filter((f) => SEVERE.has(f.level));
         expect(severe.map((f) => `${f.line} ${f.code} ${f.message}`)).toEqual([]);
         expect(parseDockerfile(files.dockerfile).errors).toEqual([]);
@@ -66,7 +76,8 @@ describe("the generated Dockerfile follows the practices", () => {
       expect(text).toMatch(new RegExp(`^ARG [A-Z]+_VERSION=${report.advice.line.replace(".", "\\.")}$`, "m"));
       expect(text).not.toMatch(/^# syntax=/m);
       // BuildKit cache mounts where the package manager has a cache.
-      if (!["php-laravel"].includes(project.name) && report.detection.stack !== "ruby") expect(text).toContain("--mount=type=cache");
+      if (!["php-laravel"].includes(project.name) && report.detection.stack !== "ruby")
+        expect(text).toContain("--mount=type=cache");
       // Non-root, exec form.
       const final = df.stages[df.stages.length - 1]!;
       const user = final.instructions.filter((i) => i.keyword === "USER").pop();
@@ -76,7 +87,9 @@ describe("the generated Dockerfile follows the practices", () => {
       // EXPOSE when a port is known.
       if (report.detection.port) expect(text).toContain(`EXPOSE ${report.detection.port.value}`);
       // Installs clean up in the same RUN.
-      for (const run of df.instructions.filter((i) => i.keyword === "RUN" && /apt-get install/.test(i.args))) {
+      for (const run of df.instructions.filter(
+        (i) => i.keyword === "RUN" && /apt-get install/.test(i.args),
+      )) {
         expect(run.args).toContain("rm -rf /var/lib/apt/lists/*");
       }
       // A .dockerignore that keeps .git and secrets out.
@@ -88,7 +101,9 @@ describe("the generated Dockerfile follows the practices", () => {
   it("copies the manifests before the source and installs before COPY . .", async () => {
     const { files } = await generate(PROJECTS.find((p) => p.name === "node-npm")!);
     const text = files.dockerfile;
-    expect(text.indexOf("COPY package.json package-lock.json ./")).toBeLessThan(text.indexOf("npm ci --omit=dev"));
+    expect(text.indexOf("COPY package.json package-lock.json ./")).toBeLessThan(
+      text.indexOf("npm ci --omit=dev"),
+    );
     expect(text).toContain("ENV NODE_ENV=production");
     // NODE_ENV only in the runtime stages, so a build stage installs devDependencies.
     const next = await generate(PROJECTS.find((p) => p.name === "node-next")!);
@@ -100,7 +115,9 @@ describe("the generated Dockerfile follows the practices", () => {
 
   it("writes HEALTHCHECK with the language runtime, or says why not", async () => {
     const py = await generate(PROJECTS.find((p) => p.name === "python-pip")!);
-    expect(py.files.dockerfile).toMatch(/HEALTHCHECK .*\n\s+CMD \["python", "-c", "import socket; socket\.create_connection\(\('127\.0\.0\.1', 8000\)/);
+    expect(py.files.dockerfile).toMatch(
+      /HEALTHCHECK .*\n\s+CMD \["python", "-c", "import socket; socket\.create_connection\(\('127\.0\.0\.1', 8000\)/,
+    );
     const go = await generate(PROJECTS.find((p) => p.name === "go-basic")!);
     expect(go.files.dockerfile).toContain("# No HEALTHCHECK: the image has no shell or interpreter");
     expect(go.files.dockerfile).toContain("FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build");
@@ -121,13 +138,17 @@ describe("the generated Dockerfile follows the practices", () => {
   it("adds # syntax only when asked", async () => {
     const project = PROJECTS.find((p) => p.name === "go-basic")!;
     const report = await advise({ dir: project.dir, date: DATE });
-    expect(generateDockerfile(report.detection, report.advice, { syntax: true }).dockerfile).toMatch(/^# syntax=docker\/dockerfile:1\n/);
+    expect(generateDockerfile(report.detection, report.advice, { syntax: true }).dockerfile).toMatch(
+      /^# syntax=docker\/dockerfile:1\n/,
+    );
   });
 
   it("falls back to a supported runtime and says so", async () => {
     const { files } = await generate(PROJECTS.find((p) => p.name === "python-pipenv")!, { enterprise: true });
     expect(files.images.runtime).toBe("python:3.11-slim-trixie");
-    expect(files.notes.join("\n")).toMatch(/does not generate for registry\.access\.redhat\.com\/ubi9\/python-311:1 yet/);
+    expect(files.notes.join("\n")).toMatch(
+      /does not generate for registry\.access\.redhat\.com\/ubi9\/python-311:1 yet/,
+    );
   });
 
   it("distroless Python builds the venv with Debian's python3", async () => {

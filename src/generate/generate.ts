@@ -72,10 +72,17 @@ export interface GeneratedFiles {
   notes: string[];
 }
 
-export function generateDockerfile(detection: Detection, advice: StackAdvice, options: GenerateOptions = {}): GeneratedFiles {
+export function generateDockerfile(
+  detection: Detection,
+  advice: StackAdvice,
+  options: GenerateOptions = {},
+): GeneratedFiles {
   const notes: string[] = [];
   const runtime = supportedRuntime(detection, advice, notes);
-  const builder = runtime.id === advice.runtime.id ? catalogImage(advice.builder.id) : builderForRuntime(detection, runtime, advice.constraints);
+  const builder =
+    runtime.id === advice.runtime.id
+      ? catalogImage(advice.builder.id)
+      : builderForRuntime(detection, runtime, advice.constraints);
   const plan = makePlan(detection, advice, runtime, builder, notes);
   const dockerfile = TEMPLATES[detection.stack](plan, options);
   return {
@@ -95,7 +102,9 @@ function supportedRuntime(detection: Detection, advice: StackAdvice, notes: stri
   if (supported.includes(advice.runtime.id)) return catalogImage(advice.runtime.id);
   const rejected = new Set(advice.rejected.map((r) => r.id));
   const fallback =
-    advice.alternatives.map((a) => a.id).find((id) => supported.includes(id) && catalogImage(id).lines !== "latest-only") ??
+    advice.alternatives
+      .map((a) => a.id)
+      .find((id) => supported.includes(id) && catalogImage(id).lines !== "latest-only") ??
     supported.find((id) => !rejected.has(id)) ??
     supported[0]!;
   notes.push(

@@ -45,7 +45,12 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   const file = (name: string, content: string): InitFile => {
     const absolute = join(appDir, name);
     const shown = relative(resolve(cwd), absolute);
-    return { file: !shown || shown.startsWith("..") ? absolute : shown, absolute, content, exists: existsSync(absolute) };
+    return {
+      file: !shown || shown.startsWith("..") ? absolute : shown,
+      absolute,
+      content,
+      exists: existsSync(absolute),
+    };
   };
   const result: InitResult = {
     report,
@@ -75,7 +80,10 @@ export interface WriteOutcome {
  * Writes the Dockerfile and .dockerignore. An existing Dockerfile is never replaced without
  * `force` (exit 1 with a hint); an existing .dockerignore is kept without `force`.
  */
-export async function writeInit(result: InitResult, options: { force?: boolean } = {}): Promise<WriteOutcome> {
+export async function writeInit(
+  result: InitResult,
+  options: { force?: boolean } = {},
+): Promise<WriteOutcome> {
   if (result.dockerfile.exists && !options.force) {
     throw new DrydockError("EXISTS", `${result.dockerfile.file} already exists; nothing was written`, {
       hint: "use --force to overwrite it, or --stdout to print the proposal",

@@ -39,7 +39,10 @@ export const SYSTEM_PIN_PRAGMA: Record<"apt" | "apk", string> = {
 };
 
 /** Install packages and clean the package index in the same RUN. */
-export function installPackages(tool: "apt" | "apk" | "microdnf" | "dnf", packages: readonly string[]): string {
+export function installPackages(
+  tool: "apt" | "apk" | "microdnf" | "dnf",
+  packages: readonly string[],
+): string {
   const list = [...new Set(packages)].sort();
   switch (tool) {
     case "apt":
@@ -51,9 +54,15 @@ export function installPackages(tool: "apt" | "apk" | "microdnf" | "dnf", packag
     case "apk":
       return `RUN apk add --no-cache ${list.join(" ")}`;
     case "microdnf":
-      return run([`microdnf install -y --nodocs --setopt=install_weak_deps=0 ${list.join(" ")}`, "microdnf clean all"]);
+      return run([
+        `microdnf install -y --nodocs --setopt=install_weak_deps=0 ${list.join(" ")}`,
+        "microdnf clean all",
+      ]);
     case "dnf":
-      return run([`dnf install -y --nodocs --setopt=install_weak_deps=False ${list.join(" ")}`, "dnf clean all"]);
+      return run([
+        `dnf install -y --nodocs --setopt=install_weak_deps=False ${list.join(" ")}`,
+        "dnf clean all",
+      ]);
   }
 }
 

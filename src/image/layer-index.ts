@@ -145,10 +145,11 @@ export interface CaptureRule {
    * Instead of keeping the bytes, hand the content stream to this function and keep only what
    * it returns (in `LayerIndex.extracted`; `undefined` keeps nothing). For large files whose
    * useful part is small (a Go binary's build info, a jar's manifests): memory stays bounded
-   * by what the function buffers, not by the file. The function may stop reading early; the
-   * rest of the entry is drained for it.
+   * by what the function buffers, not by the file. The function must read the content to its
+   * end (breaking out of `for await` would destroy the entry stream); whatever it leaves
+   * unread is drained for it.
    */
-  extract?: (path: string, content: Readable, size: number) => Promise<unknown>;
+  extract?: (path: string, content: AsyncIterable<Buffer>, size: number) => Promise<unknown>;
 }
 
 /**
@@ -264,11 +265,17 @@ export function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<
   });
 }
 
+/** The part of a tar entry stream (a streamx Readable) an extract run needs. */
+interface EntryStream extends AsyncIterable<unknown> {
+  on(event: "end" | "error", listener: (error?: unknown) => void): unknown;
+  resume(): unknown;
+}
+
 /** Runs an extract function over an entry's stream and drains whatever it left unread. */
 function extractEntry(
   extract: NonNullable<CaptureRule["extract"]>,
   path: string,
-  stream: Readable,
+  stream: EntryStream,
   size: number,
 ): Promise<unknown> {
   let ended = false;
@@ -277,9 +284,11 @@ function extractEntry(
       ended = true;
       resolve();
     });
-    stream.on("error", reject);
+    stream.on("error", (error) => reject(error));
   });
-  return extract(path, stream, size).then(async (result) => {
+  // Awaited below; the early catch only keeps an error before then from being "unhandled".
+  endedPromise.catch(() => undefined);
+  return extract(path, stream as AsyncIterable<Buffer>, size).then(async (result) => {
     if (!ended) stream.resume();
     await endedPromise;
     return result;

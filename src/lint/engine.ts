@@ -5,7 +5,7 @@ import { type Pragmas, readPragmas } from "./pragmas.ts";
 import { ALL_RULES } from "./rules/index.ts";
 import { collectRuns } from "./run-info.ts";
 import type { LintSettings } from "./settings.ts";
-import type { ContextAccess, Finding, Fix, Fixer, Rule, RuleContext, Severity } from "./types.ts";
+import type { ContextAccess, Finding, Fix, Fixer, Rule, RuleContext, RuleHit, Severity } from "./types.ts";
 
 export const RULE_DOCS_BASE = "https://github.com/drydock-dev/drydock/blob/main/docs/rules";
 
@@ -47,6 +47,68 @@ export function ruleUrl(rule: Pick<Rule, "code" | "url">): string {
   return `${RULE_DOCS_BASE}/${rule.code}.md`;
 }
 
+/** What the engine attaches to every hit of a rule: computed once per rule, not per file. */
+interface RuleMeta {
+  aliases: readonly string[];
+  url: string;
+  fixer: Fixer | undefined;
+}
+
+const ruleMeta = new WeakMap<Rule, RuleMeta>();
+
+function metaOf(rule: Rule): RuleMeta {
+  let meta = ruleMeta.get(rule);
+  if (!meta) {
+    meta = { aliases: aliasesOf(rule), url: ruleUrl(rule), fixer: FIXERS.get(rule.code) };
+    ruleMeta.set(rule, meta);
+  }
+  return meta;
+}
+
+/**
+ * A rule's hit. Its fix is computed on first read, not when the rule reports: a plain lint
+ * only asks for the fixes of the findings it reports (`fixable`), after pragmas and ignores.
+ */
+class RuleHitRecord implements RawHit {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly message: string;
+  readonly aliases: readonly string[];
+  readonly url: string;
+  #fixer: Fixer | undefined;
+  #ctx: RuleContext | undefined;
+  #fix: Fix | undefined;
+
+  constructor(rule: Rule, meta: RuleMeta, hit: RuleHit, ctx: RuleContext) {
+    this.code = rule.code;
+    this.severity = rule.severity;
+    this.line = hit.line;
+    this.column = hit.column ?? 1;
+    this.endLine = hit.endLine ?? hit.line;
+    this.endColumn = hit.endColumn ?? (ctx.dockerfile.lines[this.endLine - 1]?.length ?? 0) + 1;
+    this.message = hit.message ?? rule.message;
+    this.aliases = meta.aliases;
+    this.url = meta.url;
+    this.#fixer = meta.fixer;
+    this.#ctx = meta.fixer ? ctx : undefined;
+  }
+
+  get fix(): Fix | undefined {
+    const fixer = this.#fixer;
+    if (fixer) {
+      const ctx = this.#ctx!;
+      this.#fixer = undefined;
+      this.#ctx = undefined;
+      this.#fix = fixer.fix(ctx, { code: this.code, line: this.line, message: this.message }) ?? undefined;
+    }
+    return this.#fix;
+  }
+}
+
 /** Parses and runs every rule. Pure: no I/O beyond the given context reader. */
 export function analyze(
   source: string,
@@ -83,24 +145,10 @@ export function analyze(
     file,
   };
   for (const rule of rules) {
-    const fixer = FIXERS.get(rule.code);
-    const aliases = aliasesOf(rule);
-    for (const hit of rule.check(ctx)) {
-      const endLine = hit.endLine ?? hit.line;
-      const message = hit.message ?? rule.message;
-      hits.push({
-        code: rule.code,
-        severity: rule.severity,
-        line: hit.line,
-        column: hit.column ?? 1,
-        endLine,
-        endColumn: hit.endColumn ?? (dockerfile.lines[endLine - 1]?.length ?? 0) + 1,
-        message,
-        aliases,
-        url: ruleUrl(rule),
-        fix: fixer?.fix(ctx, { code: rule.code, line: hit.line, message }) ?? undefined,
-      });
-    }
+    const found = rule.check(ctx);
+    if (found.length === 0) continue;
+    const meta = metaOf(rule);
+    for (const hit of found) hits.push(new RuleHitRecord(rule, meta, hit, ctx));
   }
   return { file, dockerfile, pragmas, hits, ruleContext: ctx };
 }
@@ -135,7 +183,8 @@ export function finalize(analysis: Analysis, extra: RawHit[], settings: LintSett
       code: hit.code,
       message: hit.message,
       aliases: [...hit.aliases],
-      fixable: hit.fix !== undefined && settings.fix[hit.code] !== false,
+      // The fixer runs only here, for a finding that is reported and whose fix is switched on.
+      fixable: settings.fix[hit.code] !== false && hit.fix !== undefined,
       url: hit.url,
     });
   }
@@ -161,6 +210,7 @@ function isSuppressed(hit: RawHit, names: string[], pragmas: Pragmas, df: Docker
   const matches = (set: Set<string> | undefined) => !!set && names.some((n) => set.has(n));
   if (matches(pragmas.global)) return true;
   if (matches(pragmas.byLine.get(hit.line))) return true;
+  if (pragmas.byStage.size === 0) return false;
   const instruction = df.instructions.find((i) => i.line === hit.line);
   if (instruction && matches(pragmas.byStage.get(instruction.stage))) return true;
   return false;

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { errorMessage, UsageError } from "../errors.ts";
 import { type Analysis, analyze, failsThreshold, finalize, type RawHit } from "./engine.ts";
@@ -66,9 +66,10 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const sources = await readSources(options);
 
   const analyses: { analysis: Analysis; source: Source; fix?: FixOutcome }[] = [];
+  const contextFiles = new ContextFiles();
   for (const source of sources) {
     const contextDir = options.contextDir ? resolve(options.cwd ?? ".", options.contextDir) : undefined;
-    const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null);
+    const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null, contextFiles);
     let text = source.text;
     let fix: FixOutcome | undefined;
     if (options.fix) {
@@ -161,7 +162,7 @@ async function readSources(options: LintOptions): Promise<Source[]> {
   return sources;
 }
 
-function contextFor(dir: string | null): ContextAccess {
+function contextFor(dir: string | null, files: ContextFiles): ContextAccess {
   if (dir === null) return { dir: null, readFile: () => null };
   const root = resolve(dir);
   return {
@@ -169,13 +170,52 @@ function contextFor(dir: string | null): ContextAccess {
     readFile(relativePath) {
       const full = join(root, relativePath);
       if (!full.startsWith(root)) return null;
-      try {
-        return readFileSync(full, "utf8");
-      } catch {
-        return null;
-      }
+      return files.read(full);
     },
   };
+}
+
+/**
+ * The build-context files read during one lint run. Every Dockerfile of a folder asks for the
+ * same `.dockerignore` and for its own `<name>.dockerignore`, which mostly does not exist: a
+ * file is read once, and a name missing from its folder's listing is not tried at all.
+ */
+class ContextFiles {
+  readonly #texts = new Map<string, string | null>();
+  /** Lower-cased entry names per folder (a case-insensitive file system may still match). */
+  readonly #listings = new Map<string, Set<string> | null>();
+
+  read(path: string): string | null {
+    let text = this.#texts.get(path);
+    if (text === undefined) {
+      text = this.#mayExist(path) ? readTextOrNull(path) : null;
+      this.#texts.set(path, text);
+    }
+    return text;
+  }
+
+  #mayExist(path: string): boolean {
+    const folder = dirname(path);
+    let names = this.#listings.get(folder);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(folder).map((name) => name.toLowerCase()));
+      } catch {
+        names = null;
+      }
+      this.#listings.set(folder, names);
+    }
+    // An unreadable folder gives no answer: try the file itself.
+    return names === null || names.has(basename(path).toLowerCase());
+  }
+}
+
+function readTextOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
 }
 
 async function shellCheckAll(

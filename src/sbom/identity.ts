@@ -19,6 +19,7 @@ export function purl(
   const defined: Record<string, string> = {};
   for (const [key, value] of Object.entries(qualifiers ?? {})) if (value) defined[key] = value;
   const hasQualifiers = Object.keys(defined).length > 0;
+  // `~` is unreserved (RFC 3986); syft leaves it as is in qualifier values, so do we.
   return new PackageURL(
     type,
     namespace || undefined,
@@ -26,7 +27,9 @@ export function purl(
     version || undefined,
     hasQualifiers ? defined : undefined,
     subpath || undefined,
-  ).toString();
+  )
+    .toString()
+    .replace(/%7E/g, "~");
 }
 
 /** A stable id for a package: same package, same place, same id across runs. */

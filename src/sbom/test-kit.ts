@@ -15,7 +15,9 @@ export type FileSpec = string | Buffer | { content: string | Buffer; mode?: numb
 export async function layerTar(files: Record<string, FileSpec>): Promise<Buffer> {
   const tar = pack();
   const chunks: Buffer[] = [];
-  tar.on("data", (c: Buffer) => chunks.push(c));
+  tar.on("data", (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((resolve) => tar.on("end", resolve));
   for (const [path, spec] of Object.entries(files)) {
     const name = path.replace(/^\//, "");

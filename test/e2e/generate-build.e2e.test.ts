@@ -75,7 +75,12 @@ const STANDINS: [RegExp, string][] = [
 ];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  return spawnSync(command, args, {
+    cwd: REPO,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 function output(result: SpawnSyncReturns<string>): string {
@@ -88,12 +93,15 @@ function docker(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<s
 
 function dockerOk(args: string[], what: string, env: NodeJS.ProcessEnv = {}): string {
   const result = docker(args, env);
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${output(result).slice(-6000)}`);
+  if (result.status !== 0)
+    throw new Error(`${what} failed (exit ${result.status}):\n${output(result).slice(-6000)}`);
   return result.stdout;
 }
 
 function buildkit(dir: string, tag: string, extra: string[] = []): void {
-  dockerOk(["build", "--network", "host", ...extra, "-t", tag, dir], `docker build of ${tag}`, { DOCKER_BUILDKIT: "1" });
+  dockerOk(["build", "--network", "host", ...extra, "-t", tag, dir], `docker build of ${tag}`, {
+    DOCKER_BUILDKIT: "1",
+  });
 }
 
 function drydock(...args: string[]): SpawnSyncReturns<string> {
@@ -151,10 +159,14 @@ describe("drydock init Dockerfiles build and run with Docker", () => {
   beforeAll(() => {
     const info = docker(["info", "--format", "{{.ServerVersion}}"]);
     if (info.status !== 0) {
-      throw new Error(`no Docker engine answers (docker info failed): start it with \`bash test/e2e/start-services.sh\` (as root)\n${output(info)}`);
+      throw new Error(
+        `no Docker engine answers (docker info failed): start it with \`bash test/e2e/start-services.sh\` (as root)\n${output(info)}`,
+      );
     }
     if (docker(["image", "inspect", BASE_IMAGE]).status !== 0) {
-      throw new Error(`base image ${BASE_IMAGE} is missing: create it with \`bash test/e2e/base-images.sh\` (as root)`);
+      throw new Error(
+        `base image ${BASE_IMAGE} is missing: create it with \`bash test/e2e/base-images.sh\` (as root)`,
+      );
     }
     const buildx = docker(["build", "--help"], { DOCKER_BUILDKIT: "1" });
     if (buildx.status !== 0) throw new Error(`${DOCKER} cannot build with BuildKit:\n${output(buildx)}`);
@@ -193,7 +205,9 @@ describe("drydock init Dockerfiles build and run with Docker", () => {
       images.push(tag);
       buildkit(dir, tag);
 
-      const config = JSON.parse(dockerOk(["image", "inspect", "-f", "{{json .Config}}", tag], "image inspect")) as {
+      const config = JSON.parse(
+        dockerOk(["image", "inspect", "-f", "{{json .Config}}", tag], "image inspect"),
+      ) as {
         User?: string;
         ExposedPorts?: Record<string, unknown>;
         Healthcheck?: { Test?: string[] };
@@ -204,7 +218,9 @@ describe("drydock init Dockerfiles build and run with Docker", () => {
       const name = `drydock-e2e-${app.example}-${suffix}`;
       containers.push(name);
       dockerOk(["run", "-d", "--name", name, "-p", `127.0.0.1::${app.port}`, tag], `docker run ${tag}`);
-      const hostPort = dockerOk(["port", name, String(app.port)], "docker port").trim().split("\n")[0]!;
+      const hostPort = dockerOk(["port", name, String(app.port)], "docker port")
+        .trim()
+        .split("\n")[0]!;
       let answer: { status: number; body: string };
       try {
         answer = await waitForHttp(`http://${hostPort}/`, 30);

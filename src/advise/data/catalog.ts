@@ -35,7 +35,15 @@ export const CATALOG_SOURCES = [
 
 export type Libc = "glibc" | "musl" | "none";
 export type PackageTool = "apt" | "apk" | "microdnf" | "dnf" | "none";
-export type Family = "official" | "distroless" | "chainguard" | "dhi" | "ubi" | "microsoft" | "os" | "scratch";
+export type Family =
+  | "official"
+  | "distroless"
+  | "chainguard"
+  | "dhi"
+  | "ubi"
+  | "microsoft"
+  | "os"
+  | "scratch";
 
 export interface CatalogImage {
   id: string;

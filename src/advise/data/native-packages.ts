@@ -91,22 +91,47 @@ export const PYTHON_NATIVE: readonly KnownNative[] = [
     runtimePackages: ["graphviz"],
     note: "sdist only",
   },
-  { name: "opencv-python", prebuilt: true, musl: { amd64: false, arm64: false }, note: "no musllinux wheels (opencv-python#1099)" },
+  {
+    name: "opencv-python",
+    prebuilt: true,
+    musl: { amd64: false, arm64: false },
+    note: "no musllinux wheels (opencv-python#1099)",
+  },
   {
     name: "opencv-python-headless",
     prebuilt: true,
     musl: { amd64: false, arm64: false },
     note: "no musllinux wheels (opencv-python#1099)",
   },
-  { name: "pyproj", prebuilt: true, musl: { amd64: false, arm64: false }, note: "no musllinux wheels (pyproj#1382)" },
+  {
+    name: "pyproj",
+    prebuilt: true,
+    musl: { amd64: false, arm64: false },
+    note: "no musllinux wheels (pyproj#1382)",
+  },
   { name: "torch", prebuilt: true, musl: { amd64: false, arm64: false }, note: "glibc wheels only" },
   { name: "tensorflow", prebuilt: true, musl: { amd64: false, arm64: false }, note: "glibc wheels only" },
-  { name: "numpy", prebuilt: true, musl: { amd64: true, arm64: true }, note: "musllinux wheels since 1.25 (aarch64 1.26.2)" },
+  {
+    name: "numpy",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "musllinux wheels since 1.25 (aarch64 1.26.2)",
+  },
   { name: "pandas", prebuilt: true, musl: { amd64: true, arm64: true }, note: "musllinux wheels since 2.1" },
   { name: "scipy", prebuilt: true, musl: { amd64: true, arm64: true }, note: "musllinux wheels since 1.11" },
   { name: "pillow", prebuilt: true, musl: { amd64: true, arm64: true }, note: "musllinux wheels since 9.1" },
-  { name: "cryptography", prebuilt: true, musl: { amd64: true, arm64: true }, note: "musllinux wheels since 35" },
-  { name: "pyarrow", prebuilt: true, musl: { amd64: false, arm64: false }, note: "manylinux wheels only [memory]" },
+  {
+    name: "cryptography",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "musllinux wheels since 35",
+  },
+  {
+    name: "pyarrow",
+    prebuilt: true,
+    musl: { amd64: false, arm64: false },
+    note: "manylinux wheels only [memory]",
+  },
   { name: "lxml", prebuilt: true, note: "manylinux wheels" },
   { name: "bcrypt", prebuilt: true, note: "manylinux wheels" },
   { name: "cffi", prebuilt: true, note: "manylinux wheels" },
@@ -137,7 +162,12 @@ export const PYTHON_NATIVE_BACKENDS = ["maturin", "scikit_build_core.build", "me
 
 export const NODE_NATIVE: readonly KnownNative[] = [
   { name: "bcrypt", prebuilt: true, note: "node-pre-gyp prebuilds, compiles when none matches" },
-  { name: "sharp", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages @img/sharp-{linux,linuxmusl}-*" },
+  {
+    name: "sharp",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "platform packages @img/sharp-{linux,linuxmusl}-*",
+  },
   { name: "better-sqlite3", prebuilt: true, note: "prebuild-install; compiles when no prebuild matches" },
   { name: "sqlite3", prebuilt: true, note: "prebuild-install" },
   {
@@ -157,7 +187,12 @@ export const NODE_NATIVE: readonly KnownNative[] = [
   { name: "serialport", prebuilt: true, note: "prebuilds" },
   { name: "usb", prebuilt: true, note: "prebuilds" },
   { name: "leveldown", prebuilt: true, note: "prebuilds" },
-  { name: "oracledb", prebuilt: true, musl: { amd64: false, arm64: false }, note: "thick mode needs Oracle Instant Client (glibc)" },
+  {
+    name: "oracledb",
+    prebuilt: true,
+    musl: { amd64: false, arm64: false },
+    note: "thick mode needs Oracle Instant Client (glibc)",
+  },
   {
     name: "puppeteer",
     prebuilt: true,
@@ -172,12 +207,37 @@ export const NODE_NATIVE: readonly KnownNative[] = [
     note: "browsers are glibc builds; use the Playwright image or `playwright install --with-deps`",
   },
   { name: "prisma", prebuilt: true, runtimePackages: ["openssl"], note: "query engine needs OpenSSL" },
-  { name: "@prisma/client", prebuilt: true, runtimePackages: ["openssl"], note: "query engine needs OpenSSL" },
-  { name: "@swc/core", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages incl. -musl" },
+  {
+    name: "@prisma/client",
+    prebuilt: true,
+    runtimePackages: ["openssl"],
+    note: "query engine needs OpenSSL",
+  },
+  {
+    name: "@swc/core",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "platform packages incl. -musl",
+  },
   { name: "esbuild", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages" },
-  { name: "lightningcss", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages incl. -musl" },
-  { name: "@parcel/watcher", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages incl. -musl" },
-  { name: "@rollup/rollup-*", prebuilt: true, musl: { amd64: true, arm64: true }, note: "platform packages incl. -musl" },
+  {
+    name: "lightningcss",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "platform packages incl. -musl",
+  },
+  {
+    name: "@parcel/watcher",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "platform packages incl. -musl",
+  },
+  {
+    name: "@rollup/rollup-*",
+    prebuilt: true,
+    musl: { amd64: true, arm64: true },
+    note: "platform packages incl. -musl",
+  },
   { name: "@node-rs/*", prebuilt: true, note: "napi-rs platform packages" },
   { name: "@napi-rs/*", prebuilt: true, note: "napi-rs platform packages" },
 ];
@@ -194,7 +254,13 @@ export const NODE_ADDON_TOOLS = [
 ];
 
 export const RUBY_NATIVE: readonly KnownNative[] = [
-  { name: "pg", prebuilt: false, buildPackages: ["libpq-dev"], runtimePackages: ["libpq5"], note: "links libpq" },
+  {
+    name: "pg",
+    prebuilt: false,
+    buildPackages: ["libpq-dev"],
+    runtimePackages: ["libpq5"],
+    note: "links libpq",
+  },
   {
     name: "mysql2",
     prebuilt: false,

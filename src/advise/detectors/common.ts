@@ -5,8 +5,8 @@
  */
 import type { ProjectFiles } from "../project-files.ts";
 import { lineOf } from "../project-files.ts";
-import { tomlTable } from "../toml.ts";
 import type { VersionRequest } from "../runtime.ts";
+import { tomlTable } from "../toml.ts";
 import type { Evidence } from "../types.ts";
 
 export interface DetectContext {
@@ -23,13 +23,22 @@ export function toolVersionRequests(files: ProjectFiles, tools: string[]): Versi
     if (!table) continue;
     for (const tool of tools) {
       const value = table[tool];
-      const version = typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
+      const version =
+        typeof value === "string"
+          ? value
+          : Array.isArray(value) && typeof value[0] === "string"
+            ? value[0]
+            : undefined;
       if (!version) continue;
       const text = files.read(file) ?? "";
       requests.push({
         requested: version,
         kind: "pin",
-        source: { file, line: lineOf(text, new RegExp(`^\\s*"?${escape(tool)}"?\\s*=`, "m")), detail: `[tools] ${tool}` },
+        source: {
+          file,
+          line: lineOf(text, new RegExp(`^\\s*"?${escapeRegExp(tool)}"?\\s*=`, "m")),
+          detail: `[tools] ${tool}`,
+        },
       });
     }
   }
@@ -38,14 +47,18 @@ export function toolVersionRequests(files: ProjectFiles, tools: string[]): Versi
     asdf.split("\n").forEach((raw, index) => {
       const [tool, version] = raw.replace(/#.*/, "").trim().split(/\s+/);
       if (tool && version && tools.includes(tool)) {
-        requests.push({ requested: version, kind: "pin", source: { file: ".tool-versions", line: index + 1, detail: tool } });
+        requests.push({
+          requested: version,
+          kind: "pin",
+          source: { file: ".tool-versions", line: index + 1, detail: tool },
+        });
       }
     });
   }
   return requests;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -63,9 +76,16 @@ export function firstLine(text: string): { value: string; line: number } | null 
  * A listening port in source code: `listen(3000`, `PORT || 8080`, `":8080"`, `port=5000`,
  * `("", 8000)`. Returns the first plausible one with its line.
  */
-export function findPortInSource(text: string, file: string, patterns: RegExp[]): { value: number; source: Evidence } | undefined {
+export function findPortInSource(
+  text: string,
+  file: string,
+  patterns: RegExp[],
+): { value: number; source: Evidence } | undefined {
   for (const pattern of patterns) {
-    const global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    const global = new RegExp(
+      pattern.source,
+      pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`,
+    );
     for (const match of text.matchAll(global)) {
       const value = Number(match[1]);
       if (!Number.isInteger(value) || value < 80 || value > 65535) continue;
@@ -77,7 +97,12 @@ export function findPortInSource(text: string, file: string, patterns: RegExp[])
 }
 
 /** Evidence for a file that exists, with a line when `pattern` matches. */
-export function evidence(files: ProjectFiles, file: string, pattern?: RegExp | string, detail?: string): Evidence {
+export function evidence(
+  files: ProjectFiles,
+  file: string,
+  pattern?: RegExp | string,
+  detail?: string,
+): Evidence {
   const text = pattern ? files.read(file) : null;
   const line = text && pattern ? lineOf(text, pattern) : undefined;
   return { file, ...(line ? { line } : {}), ...(detail ? { detail } : {}) };
@@ -149,7 +174,8 @@ export function procfileWeb(files: ProjectFiles, port: number): ProcfileCommand 
     const command = raw.replace(/\$\{?PORT(?::-\d+)?\}?/g, String(port));
     const words = splitCommand(command);
     const source = { file: "Procfile", line: k + 1, detail: `web: ${raw}` };
-    if (words && !words.some((w) => w.includes("$"))) return { argv: words, source, portVariable, needsShell: false };
+    if (words && !words.some((w) => w.includes("$")))
+      return { argv: words, source, portVariable, needsShell: false };
     return { argv: ["sh", "-c", command], source, portVariable, needsShell: true };
   }
   return undefined;

@@ -7,7 +7,13 @@
 import { lineOf, type ProjectFiles } from "../project-files.ts";
 import { resolveRuntime, type VersionRequest } from "../runtime.ts";
 import type { Detection, Evidence, GoApp, NativeFinding } from "../types.ts";
-import { type DetectContext, findPortInSource, firstLine, portFromEnvFiles, toolVersionRequests } from "./common.ts";
+import {
+  type DetectContext,
+  findPortInSource,
+  firstLine,
+  portFromEnvFiles,
+  toolVersionRequests,
+} from "./common.ts";
 
 /** Modules that only build with cgo. */
 const CGO_MODULES = [
@@ -45,7 +51,10 @@ export function detectGo(ctx: DetectContext): Detection | null {
     markers.push({ file: "main.go" });
   }
   const notes: string[] = [];
-  if (goMod === null) notes.push("no go.mod: the build runs `go mod init` style builds poorly; add go.mod (`go mod init <module>`)");
+  if (goMod === null)
+    notes.push(
+      "no go.mod: the build runs `go mod init` style builds poorly; add go.mod (`go mod init <module>`)",
+    );
   const mod = goMod ?? "";
   const module = /^module\s+(\S+)/m.exec(mod)?.[1];
   const runtime = resolveRuntime("go", versionRequests(files, mod), { date: ctx.date });
@@ -55,9 +64,12 @@ export function detectGo(ctx: DetectContext): Detection | null {
   if (mains.length > 1) {
     const byModuleName = mains.find((m) => module && m.endsWith(`/${module.split("/").pop()}`));
     mainPackage = mains.includes(".") ? "." : (byModuleName ?? mains[0]!);
-    notes.push(`several main packages (${mains.join(", ")}); building ${mainPackage} (change the package in the Dockerfile's go build for another)`);
+    notes.push(
+      `several main packages (${mains.join(", ")}); building ${mainPackage} (change the package in the Dockerfile's go build for another)`,
+    );
   }
-  if (mains.length === 0) notes.push("no `package main` found at the root or in cmd/*: building the root package");
+  if (mains.length === 0)
+    notes.push("no `package main` found at the root or in cmd/*: building the root package");
   const binary = mainPackage === "." ? (module?.split("/").pop() ?? "app") : mainPackage.split("/").pop()!;
 
   const native = cgoFindings(files, mod);
@@ -71,7 +83,10 @@ export function detectGo(ctx: DetectContext): Detection | null {
     vendored: files.isFile("vendor/modules.txt"),
     hasGoSum: files.isFile("go.sum"),
   };
-  if (!app.hasGoSum && /^require\b/m.test(mod)) notes.push("go.mod has requirements but no go.sum: `go mod download` will fail verification; commit go.sum");
+  if (!app.hasGoSum && /^require\b/m.test(mod))
+    notes.push(
+      "go.mod has requirements but no go.sum: `go mod download` will fail verification; commit go.sum",
+    );
 
   const framework = FRAMEWORKS.find(([m]) => mod.includes(m));
   const mainDir = mainPackage === "." ? "." : mainPackage;
@@ -81,16 +96,34 @@ export function detectGo(ctx: DetectContext): Detection | null {
     if (port) break;
   }
   port ??= portFromEnvFiles(files);
-  if (!port && framework?.[1] === "Gin") port = { value: 8080, source: { file: "go.mod", detail: "Gin's default :8080" } };
+  if (!port && framework?.[1] === "Gin")
+    port = { value: 8080, source: { file: "go.mod", detail: "Gin's default :8080" } };
 
   return {
     stack: "go",
     language: "Go",
     markers,
     runtime,
-    packageManager: { name: "go", source: { file: goMod !== null ? "go.mod" : "main.go" }, ...(app.hasGoSum ? { lockfile: "go.sum" } : {}) },
-    ...(framework ? { framework: { name: framework[1], source: { file: "go.mod", line: lineOf(mod, framework[0]), detail: framework[0] } } } : {}),
-    start: { argv: [`/usr/local/bin/${app.binary}`], source: { file: mainDir === "." ? "go.mod" : `${mainDir}/main.go`, detail: `main package ${app.mainPackage}` } },
+    packageManager: {
+      name: "go",
+      source: { file: goMod !== null ? "go.mod" : "main.go" },
+      ...(app.hasGoSum ? { lockfile: "go.sum" } : {}),
+    },
+    ...(framework
+      ? {
+          framework: {
+            name: framework[1],
+            source: { file: "go.mod", line: lineOf(mod, framework[0]), detail: framework[0] },
+          },
+        }
+      : {}),
+    start: {
+      argv: [`/usr/local/bin/${app.binary}`],
+      source: {
+        file: mainDir === "." ? "go.mod" : `${mainDir}/main.go`,
+        detail: `main package ${app.mainPackage}`,
+      },
+    },
     ...(port ? { port } : {}),
     native,
     dependencies: [...mod.matchAll(/^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+\/\S+)\s+v/gm)].map((m) => m[1]!),
@@ -112,12 +145,21 @@ function versionRequests(files: ProjectFiles, mod: string): VersionRequest[] {
   }
   const goVersion = files.read(".go-version");
   const first = goVersion ? firstLine(goVersion) : null;
-  if (first) requests.push({ requested: first.value.replace(/^go/, ""), kind: "pin", source: { file: ".go-version", line: first.line } });
+  if (first)
+    requests.push({
+      requested: first.value.replace(/^go/, ""),
+      kind: "pin",
+      source: { file: ".go-version", line: first.line },
+    });
   requests.push(...toolVersionRequests(files, ["golang", "go"]));
   const go = /^go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(mod);
   if (go) {
     // Since Go 1.21 the go line is the minimum toolchain; any newer Go builds the module.
-    requests.push({ requested: go[1]!, kind: "minimum", source: { file: "go.mod", line: lineOf(mod, go[0]), detail: go[0] } });
+    requests.push({
+      requested: go[1]!,
+      kind: "minimum",
+      source: { file: "go.mod", line: lineOf(mod, go[0]), detail: go[0] },
+    });
   }
   return requests;
 }

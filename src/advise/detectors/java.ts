@@ -32,10 +32,20 @@ export function detectJava(ctx: DetectContext): Detection | null {
     tool === "maven"
       ? /spring-boot-starter-parent|spring-boot-maven-plugin/.test(pom ?? "")
       : /org\.springframework\.boot/.test(gradle);
-  const packaging = /<packaging>\s*war\s*<\/packaging>/.test(pom ?? "") || /^\s*id\s*\(?["']war["']|apply plugin:\s*["']war["']/m.test(gradle) ? "war" : "jar";
+  const packaging =
+    /<packaging>\s*war\s*<\/packaging>/.test(pom ?? "") ||
+    /^\s*id\s*\(?["']war["']|apply plugin:\s*["']war["']/m.test(gradle)
+      ? "war"
+      : "jar";
   const multiModule = tool === "maven" ? /<modules>/.test(pom ?? "") : /^\s*include\s*[("']/m.test(settings);
-  const gradleApplication = /^\s*(?:id\s*\(?\s*["']application["']|application\b\s*$|`application`)/m.test(gradle);
-  const runnableJar = springBoot || /maven-shade-plugin|maven-assembly-plugin|com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow/.test((pom ?? "") + gradle);
+  const gradleApplication = /^\s*(?:id\s*\(?\s*["']application["']|application\b\s*$|`application`)/m.test(
+    gradle,
+  );
+  const runnableJar =
+    springBoot ||
+    /maven-shade-plugin|maven-assembly-plugin|com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow/.test(
+      (pom ?? "") + gradle,
+    );
   const name =
     (tool === "gradle" ? /rootProject\.name\s*=\s*["']([^"']+)["']/.exec(settings)?.[1] : undefined) ??
     /<\/parent>[\s\S]*?<artifactId>([^<]+)<\/artifactId>/.exec(pom ?? "")?.[1] ??
@@ -56,20 +66,44 @@ export function detectJava(ctx: DetectContext): Detection | null {
   if (multiModule) {
     const module = runnableModule(files, tool, pom ?? "", settings);
     if (module) app.module = module;
-    else notes.push("multi-module build without a Spring Boot or shaded module: set the module in the Dockerfile's build line");
+    else
+      notes.push(
+        "multi-module build without a Spring Boot or shaded module: set the module in the Dockerfile's build line",
+      );
   }
-  if (!wrapper) notes.push(`no ${tool === "maven" ? "mvnw" : "gradlew"}: the build uses the ${tool} image's own ${tool === "maven" ? "Maven" : "Gradle"} version`);
-  if (packaging === "war") notes.push("WAR packaging: deploy to a servlet container (Tomcat/Jetty); the Dockerfile runs it with java -jar only if it is an executable WAR");
+  if (!wrapper)
+    notes.push(
+      `no ${tool === "maven" ? "mvnw" : "gradlew"}: the build uses the ${tool} image's own ${tool === "maven" ? "Maven" : "Gradle"} version`,
+    );
+  if (packaging === "war")
+    notes.push(
+      "WAR packaging: deploy to a servlet container (Tomcat/Jetty); the Dockerfile runs it with java -jar only if it is an executable WAR",
+    );
   if (!runnableJar && !gradleApplication && packaging === "jar") {
-    notes.push("the jar is not runnable on its own (no Spring Boot, shade/assembly or application plugin): `java -jar` needs a Main-Class and its dependencies");
+    notes.push(
+      "the jar is not runnable on its own (no Spring Boot, shade/assembly or application plugin): `java -jar` needs a Main-Class and its dependencies",
+    );
   }
-  if (multiModule) notes.push("multi-module build: the build reads the whole project through a bind mount (no separate dependency layer)");
+  if (multiModule)
+    notes.push(
+      "multi-module build: the build reads the whole project through a bind mount (no separate dependency layer)",
+    );
 
-  const runtime = resolveRuntime("java", versionRequests(files, pom ?? "", gradle, gradleFile), { date: ctx.date });
-  const port = springBoot ? (serverPort(files) ?? { value: 8080, source: { file: tool === "maven" ? "pom.xml" : gradleFile!, detail: "Spring Boot's default 8080" } }) : serverPort(files);
+  const runtime = resolveRuntime("java", versionRequests(files, pom ?? "", gradle, gradleFile), {
+    date: ctx.date,
+  });
+  const port = springBoot
+    ? (serverPort(files) ?? {
+        value: 8080,
+        source: { file: tool === "maven" ? "pom.xml" : gradleFile!, detail: "Spring Boot's default 8080" },
+      })
+    : serverPort(files);
   const frameworkSource: Evidence = {
     file: tool === "maven" ? "pom.xml" : gradleFile!,
-    line: lineOf(tool === "maven" ? (pom ?? "") : gradle, tool === "maven" ? /spring-boot/ : /org\.springframework\.boot/),
+    line: lineOf(
+      tool === "maven" ? (pom ?? "") : gradle,
+      tool === "maven" ? /spring-boot/ : /org\.springframework\.boot/,
+    ),
     detail: "Spring Boot",
   };
   return {
@@ -83,9 +117,16 @@ export function detectJava(ctx: DetectContext): Detection | null {
       ...(wrapper ? { version: wrapperVersion(files, tool) } : {}),
     },
     ...(springBoot ? { framework: { name: "Spring Boot", source: frameworkSource } } : {}),
-    start: gradleApplication && !springBoot
-      ? { argv: [`/app/bin/${name}`], source: { file: gradleFile!, detail: "application plugin" } }
-      : { argv: ["java", "-jar", "/app/app.jar"], source: { file: tool === "maven" ? "pom.xml" : (gradleFile ?? settingsFile!), detail: `${packaging} from ${tool}` } },
+    start:
+      gradleApplication && !springBoot
+        ? { argv: [`/app/bin/${name}`], source: { file: gradleFile!, detail: "application plugin" } }
+        : {
+            argv: ["java", "-jar", "/app/app.jar"],
+            source: {
+              file: tool === "maven" ? "pom.xml" : (gradleFile ?? settingsFile!),
+              detail: `${packaging} from ${tool}`,
+            },
+          },
     ...(port ? { port } : {}),
     native: [],
     dependencies: [...(pom ?? "").matchAll(/<artifactId>([^<]+)<\/artifactId>/g)].map((m) => m[1]!),
@@ -96,7 +137,12 @@ export function detectJava(ctx: DetectContext): Detection | null {
 }
 
 /** The module whose build file applies Spring Boot or a shading plugin. */
-function runnableModule(files: ProjectFiles, tool: "maven" | "gradle", pom: string, settings: string): string | undefined {
+function runnableModule(
+  files: ProjectFiles,
+  tool: "maven" | "gradle",
+  pom: string,
+  settings: string,
+): string | undefined {
   const modules =
     tool === "maven"
       ? [...pom.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((m) => m[1]!)
@@ -105,13 +151,15 @@ function runnableModule(files: ProjectFiles, tool: "maven" | "gradle", pom: stri
         );
   const runnable = /spring-boot-maven-plugin|org\.springframework\.boot|maven-shade-plugin|shadow/;
   return modules.find((module) => {
-    const build = tool === "maven" ? [`${module}/pom.xml`] : [`${module}/build.gradle.kts`, `${module}/build.gradle`];
+    const build =
+      tool === "maven" ? [`${module}/pom.xml`] : [`${module}/build.gradle.kts`, `${module}/build.gradle`];
     return build.some((file) => runnable.test(files.read(file) ?? ""));
   });
 }
 
 function wrapperVersion(files: ProjectFiles, tool: "maven" | "gradle"): string | undefined {
-  const file = tool === "maven" ? ".mvn/wrapper/maven-wrapper.properties" : "gradle/wrapper/gradle-wrapper.properties";
+  const file =
+    tool === "maven" ? ".mvn/wrapper/maven-wrapper.properties" : "gradle/wrapper/gradle-wrapper.properties";
   const text = files.read(file) ?? "";
   return /(?:apache-maven|gradle)-(\d+(?:\.\d+)*)/.exec(text)?.[1];
 }
@@ -121,14 +169,29 @@ function javaRelease(value: string): string {
   return value.replace(/^1\.(\d)$/, "$1").replace(/^(?:JavaVersion\.)?VERSION_(?:1_)?(\d+)$/, "$1");
 }
 
-function versionRequests(files: ProjectFiles, pom: string, gradle: string, gradleFile: string | undefined): VersionRequest[] {
+function versionRequests(
+  files: ProjectFiles,
+  pom: string,
+  gradle: string,
+  gradleFile: string | undefined,
+): VersionRequest[] {
   const requests: VersionRequest[] = [];
   const sdkman = files.read(".sdkmanrc");
   const sdk = sdkman ? /^java\s*=\s*(\d+(?:\.\d+)*)/m.exec(sdkman) : null;
-  if (sdk) requests.push({ requested: sdk[1]!, kind: "pin", source: { file: ".sdkmanrc", line: lineOf(sdkman!, sdk[0]), detail: sdk[0] } });
+  if (sdk)
+    requests.push({
+      requested: sdk[1]!,
+      kind: "pin",
+      source: { file: ".sdkmanrc", line: lineOf(sdkman!, sdk[0]), detail: sdk[0] },
+    });
   const javaVersion = files.read(".java-version");
   const first = javaVersion ? firstLine(javaVersion) : null;
-  if (first) requests.push({ requested: javaRelease(first.value), kind: "pin", source: { file: ".java-version", line: first.line } });
+  if (first)
+    requests.push({
+      requested: javaRelease(first.value),
+      kind: "pin",
+      source: { file: ".java-version", line: first.line },
+    });
   for (const request of toolVersionRequests(files, ["java"])) {
     const number = /(\d+(?:\.\d+)*)/.exec(request.requested)?.[1];
     if (number) requests.push({ ...request, requested: javaRelease(number) });
@@ -139,7 +202,11 @@ function versionRequests(files: ProjectFiles, pom: string, gradle: string, gradl
     requests.push({
       requested: javaRelease(runtimeVersion[1]!),
       kind: "pin",
-      source: { file: "system.properties", line: lineOf(properties!, runtimeVersion[0]), detail: runtimeVersion[0] },
+      source: {
+        file: "system.properties",
+        line: lineOf(properties!, runtimeVersion[0]),
+        detail: runtimeVersion[0],
+      },
     });
   }
   for (const [pattern, detail] of [
@@ -151,7 +218,11 @@ function versionRequests(files: ProjectFiles, pom: string, gradle: string, gradl
   ] as const) {
     const match = pattern.exec(pom);
     if (match) {
-      requests.push({ requested: javaRelease(match[1]!), kind: "pin", source: { file: "pom.xml", line: lineOf(pom, match[0]), detail } });
+      requests.push({
+        requested: javaRelease(match[1]!),
+        kind: "pin",
+        source: { file: "pom.xml", line: lineOf(pom, match[0]), detail },
+      });
       break;
     }
   }
@@ -159,8 +230,14 @@ function versionRequests(files: ProjectFiles, pom: string, gradle: string, gradl
     for (const [pattern, detail] of [
       [/JavaLanguageVersion\.of\(\s*(\d+)\s*\)/, "java toolchain languageVersion"],
       [/jvmToolchain\(\s*(\d+)\s*\)/, "kotlin jvmToolchain"],
-      [/sourceCompatibility\s*=\s*(?:JavaVersion\.)?["']?(VERSION_[\d_]+|[\d.]+)["']?/, "sourceCompatibility"],
-      [/targetCompatibility\s*=\s*(?:JavaVersion\.)?["']?(VERSION_[\d_]+|[\d.]+)["']?/, "targetCompatibility"],
+      [
+        /sourceCompatibility\s*=\s*(?:JavaVersion\.)?["']?(VERSION_[\d_]+|[\d.]+)["']?/,
+        "sourceCompatibility",
+      ],
+      [
+        /targetCompatibility\s*=\s*(?:JavaVersion\.)?["']?(VERSION_[\d_]+|[\d.]+)["']?/,
+        "targetCompatibility",
+      ],
     ] as const) {
       const match = pattern.exec(gradle);
       if (match) {
@@ -178,11 +255,25 @@ function versionRequests(files: ProjectFiles, pom: string, gradle: string, gradl
 
 /** `server.port` in application.properties / application.yml (main resources). */
 function serverPort(files: ProjectFiles): { value: number; source: Evidence } | undefined {
-  for (const file of ["src/main/resources/application.properties", "src/main/resources/application.yml", "src/main/resources/application.yaml"]) {
+  for (const file of [
+    "src/main/resources/application.properties",
+    "src/main/resources/application.yml",
+    "src/main/resources/application.yaml",
+  ]) {
     const text = files.read(file);
     if (!text) continue;
-    const match = /^server\.port\s*[=:]\s*(?:\$\{PORT:)?(\d{2,5})/m.exec(text) ?? /^server:\s*\n(?:\s+.*\n)*?\s+port:\s*(?:\$\{PORT:)?(\d{2,5})/m.exec(text);
-    if (match) return { value: Number(match[1]), source: { file, line: lineOf(text, match[0].split("\n").pop()!.trim()), detail: `server.port ${match[1]}` } };
+    const match =
+      /^server\.port\s*[=:]\s*(?:\$\{PORT:)?(\d{2,5})/m.exec(text) ??
+      /^server:\s*\n(?:\s+.*\n)*?\s+port:\s*(?:\$\{PORT:)?(\d{2,5})/m.exec(text);
+    if (match)
+      return {
+        value: Number(match[1]),
+        source: {
+          file,
+          line: lineOf(text, match[0].split("\n").pop()!.trim()),
+          detail: `server.port ${match[1]}`,
+        },
+      };
   }
   return undefined;
 }

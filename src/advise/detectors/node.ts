@@ -53,7 +53,17 @@ const SERVER_FRAMEWORKS: [dep: string, name: string, port: number][] = [
   ["hono", "Hono", 3000],
 ];
 
-const ENTRY_FILES = ["server.js", "index.js", "app.js", "main.js", "server.mjs", "index.mjs", "src/server.js", "src/index.js", "src/app.js"];
+const ENTRY_FILES = [
+  "server.js",
+  "index.js",
+  "app.js",
+  "main.js",
+  "server.mjs",
+  "index.mjs",
+  "src/server.js",
+  "src/index.js",
+  "src/app.js",
+];
 
 const PORT_PATTERNS = [
   /PORT\s*(?:\|\||\?\?)\s*["']?(\d{2,5})/,
@@ -86,11 +96,17 @@ export function detectNode(ctx: DetectContext): Detection | null {
   const devDependencies = Object.keys(pkg.devDependencies ?? {});
   const all = unique([...dependencies, ...devDependencies, ...Object.keys(pkg.optionalDependencies ?? {})]);
   const framework = SERVER_FRAMEWORKS.find(([dep]) => all.includes(dep));
-  const frameworkEvidence = framework ? evidence(files, "package.json", `"${framework[0]}"`, framework[0]) : undefined;
+  const frameworkEvidence = framework
+    ? evidence(files, "package.json", `"${framework[0]}"`, framework[0])
+    : undefined;
 
   const buildScript = pkg.scripts?.build;
-  const nextConfig = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"].find((f) => files.isFile(f));
-  const nextStandalone = Boolean(nextConfig && /output\s*:\s*["']standalone["']/.test(files.read(nextConfig) ?? ""));
+  const nextConfig = ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"].find((f) =>
+    files.isFile(f),
+  );
+  const nextStandalone = Boolean(
+    nextConfig && /output\s*:\s*["']standalone["']/.test(files.read(nextConfig) ?? ""),
+  );
   const app: NodeApp = {
     kind: "node",
     ...(buildScript ? { buildScript } : {}),
@@ -100,14 +116,25 @@ export function detectNode(ctx: DetectContext): Detection | null {
     installFiles: installFiles(files, manager),
     publicDir: files.isDir("public"),
   };
-  const pnpmLock = manager.lockfile === "pnpm-lock.yaml" ? /^lockfileVersion:\s*'?([\d.]+)'?/m.exec(files.read("pnpm-lock.yaml") ?? "") : null;
+  const pnpmLock =
+    manager.lockfile === "pnpm-lock.yaml"
+      ? /^lockfileVersion:\s*'?([\d.]+)'?/m.exec(files.read("pnpm-lock.yaml") ?? "")
+      : null;
   if (pnpmLock) app.pnpmLockVersion = pnpmLock[1]!;
+  if (manager.variant === "berry") {
+    app.yarnNodeLinker = /^nodeLinker:\s*["']?([\w-]+)/m.exec(files.read(".yarnrc.yml") ?? "")?.[1] ?? "pnp";
+  }
 
   const { start, port } = startCommand(ctx, { pkg, framework, frameworkEvidence, app, notes });
   const viteOnly = !framework && !start && all.includes("vite");
-  if (viteOnly) notes.push("a front-end built with Vite and no server: serve the built files with a web server (the Dockerfile is for a Node server)");
+  if (viteOnly)
+    notes.push(
+      "a front-end built with Vite and no server: serve the built files with a web server (the Dockerfile is for a Node server)",
+    );
   if (framework?.[1] === "Next.js" && !nextStandalone) {
-    notes.push("Next.js without `output: 'standalone'` in next.config: the image carries all production node_modules (standalone output is much smaller)");
+    notes.push(
+      "Next.js without `output: 'standalone'` in next.config: the image carries all production node_modules (standalone output is much smaller)",
+    );
   }
   const backendScore = framework || start?.source.file === "Procfile" ? 2 : start && !viteOnly ? 1 : 0;
   return {
@@ -116,7 +143,9 @@ export function detectNode(ctx: DetectContext): Detection | null {
     markers,
     runtime,
     packageManager: manager,
-    ...(framework && frameworkEvidence ? { framework: { name: framework[1], source: frameworkEvidence } } : {}),
+    ...(framework && frameworkEvidence
+      ? { framework: { name: framework[1], source: frameworkEvidence } }
+      : {}),
     ...(start ? { start } : {}),
     ...(port ? { port } : {}),
     native: nativeFindings(files, pkg, manager),
@@ -138,21 +167,34 @@ function packageManager(files: ProjectFiles, pkg: PackageJson, notes: string[]):
   ];
   const present = lockfiles.filter(([file]) => files.isFile(file));
   const field = /^(npm|yarn|pnpm|bun)@([^+\s]+)/.exec(pkg.packageManager ?? "");
-  const name = field?.[1] ?? present[0]?.[1] ?? Object.keys(pkg.engines ?? {}).find((e) => ["pnpm", "yarn", "bun"].includes(e)) ?? "npm";
+  const name =
+    field?.[1] ??
+    present[0]?.[1] ??
+    Object.keys(pkg.engines ?? {}).find((e) => ["pnpm", "yarn", "bun"].includes(e)) ??
+    "npm";
   const lockfile = present.find(([, manager]) => manager === name)?.[0];
   const source: Evidence = field
     ? evidence(files, "package.json", '"packageManager"', `packageManager: ${pkg.packageManager}`)
     : lockfile
       ? { file: lockfile }
       : { file: "package.json" };
-  const result: PackageManager = { name, source, ...(field ? { version: field[2] } : {}), ...(lockfile ? { lockfile } : {}) };
+  const result: PackageManager = {
+    name,
+    source,
+    ...(field ? { version: field[2] } : {}),
+    ...(lockfile ? { lockfile } : {}),
+  };
   if (name === "yarn") {
     const berry =
-      files.isFile(".yarnrc.yml") || (lockfile !== undefined && /^__metadata:/m.test(files.read(lockfile) ?? "")) || (field !== null && !field[2]!.startsWith("1."));
+      files.isFile(".yarnrc.yml") ||
+      (lockfile !== undefined && /^__metadata:/m.test(files.read(lockfile) ?? "")) ||
+      (field !== null && !field[2]!.startsWith("1."));
     result.variant = berry ? "berry" : "classic";
   }
   if (present.length > 1) {
-    notes.push(`several lockfiles (${present.map(([f]) => f).join(", ")}); using ${lockfile ?? present[0]![0]} for ${name}`);
+    notes.push(
+      `several lockfiles (${present.map(([f]) => f).join(", ")}); using ${lockfile ?? present[0]![0]} for ${name}`,
+    );
   }
   if (!lockfile) {
     notes.push(
@@ -183,11 +225,16 @@ function versionRequests(ctx: DetectContext, pkg: PackageJson, notes: string[]):
     const first = text ? firstLine(text) : null;
     if (!first) continue;
     const line = nvmrcLine(first.value, ctx.date);
-    if (line) requests.push({ requested: first.value, kind: "pin", line, source: { file, line: first.line } });
+    if (line)
+      requests.push({ requested: first.value, kind: "pin", line, source: { file, line: first.line } });
     else notes.push(`${file}: cannot read "${first.value}" as a Node version`);
   }
   if (pkg.volta?.node) {
-    requests.push({ requested: pkg.volta.node, kind: "pin", source: evidence(files, "package.json", '"volta"', "volta.node") });
+    requests.push({
+      requested: pkg.volta.node,
+      kind: "pin",
+      source: evidence(files, "package.json", '"volta"', "volta.node"),
+    });
   }
   requests.push(...toolVersionRequests(files, ["nodejs", "node"]));
   if (pkg.engines?.node) {
@@ -211,7 +258,8 @@ function buildOutput(files: ProjectFiles, framework: string | undefined): string
 
 function installFiles(files: ProjectFiles, manager: PackageManager): string[] {
   const result: string[] = [];
-  for (const file of [".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmfile.cjs", "bunfig.toml"]) if (files.isFile(file)) result.push(file);
+  for (const file of [".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmfile.cjs", "bunfig.toml"])
+    if (files.isFile(file)) result.push(file);
   if (manager.variant === "berry" && files.isDir(".yarn/releases")) result.push(".yarn/releases");
   if (manager.variant === "berry" && files.isDir(".yarn/plugins")) result.push(".yarn/plugins");
   if (files.isDir("patches")) result.push("patches");
@@ -232,14 +280,19 @@ function startCommand(
   const { pkg, framework, app } = input;
   const scriptsStart = pkg.scripts?.start;
   const entry = [pkg.main, ...ENTRY_FILES].find((f): f is string => Boolean(f && files.isFile(f)));
-  const portSources = [entry, "src/main.ts", "src/index.ts", "src/server.ts", "server.ts", "index.ts"].filter((f): f is string => Boolean(f));
+  const portSources = [entry, "src/main.ts", "src/index.ts", "src/server.ts", "server.ts", "index.ts"].filter(
+    (f): f is string => Boolean(f),
+  );
   let codePort: { value: number; source: Evidence } | undefined;
   for (const file of portSources) {
     codePort = findPortInSource(files.read(file) ?? "", file, PORT_PATTERNS);
     if (codePort) break;
   }
   codePort ??= portFromEnvFiles(files);
-  const frameworkPort = framework && input.frameworkEvidence ? { value: framework[2], source: input.frameworkEvidence } : undefined;
+  const frameworkPort =
+    framework && input.frameworkEvidence
+      ? { value: framework[2], source: input.frameworkEvidence }
+      : undefined;
   const port = codePort ?? frameworkPort;
 
   const procfile = procfileWeb(files, port?.value ?? 3000);
@@ -247,14 +300,22 @@ function startCommand(
 
   const startSource = evidence(files, "package.json", '"start"', `scripts.start: ${scriptsStart ?? ""}`);
   if (framework?.[1] === "Next.js") {
-    const argv = app.nextStandalone ? ["node", "server.js"] : ["node", "node_modules/next/dist/bin/next", "start"];
+    const argv = app.nextStandalone
+      ? ["node", "server.js"]
+      : ["node", "node_modules/next/dist/bin/next", "start"];
     return { start: { argv, source: input.frameworkEvidence! }, port: codePort ?? frameworkPort! };
   }
   if (framework?.[1] === "NestJS" && (!scriptsStart || /nest start/.test(scriptsStart))) {
-    return { start: { argv: ["node", "dist/main.js"], source: input.frameworkEvidence! }, ...(port ? { port } : {}) };
+    return {
+      start: { argv: ["node", "dist/main.js"], source: input.frameworkEvidence! },
+      ...(port ? { port } : {}),
+    };
   }
   if (framework?.[1] === "Nuxt") {
-    return { start: { argv: ["node", ".output/server/index.mjs"], source: input.frameworkEvidence! }, ...(port ? { port } : {}) };
+    return {
+      start: { argv: ["node", ".output/server/index.mjs"], source: input.frameworkEvidence! },
+      ...(port ? { port } : {}),
+    };
   }
   if (scriptsStart) {
     const words = splitCommand(scriptsStart);
@@ -264,11 +325,18 @@ function startCommand(
     input.notes.push(
       `scripts.start (${scriptsStart}) is not a plain \`node <file>\`: the image runs \`npm start\`, which needs npm in the runtime image`,
     );
-    return { start: { argv: ["npm", "start"], source: startSource, note: "npm start" }, ...(port ? { port } : {}) };
+    return {
+      start: { argv: ["npm", "start"], source: startSource, note: "npm start" },
+      ...(port ? { port } : {}),
+    };
   }
   if (entry) {
     return {
-      start: { argv: ["node", entry], source: pkg.main === entry ? evidence(files, "package.json", '"main"', `main: ${entry}`) : { file: entry } },
+      start: {
+        argv: ["node", entry],
+        source:
+          pkg.main === entry ? evidence(files, "package.json", '"main"', `main: ${entry}`) : { file: entry },
+      },
       ...(port ? { port } : {}),
     };
   }
@@ -302,8 +370,17 @@ function nativeFindings(files: ProjectFiles, pkg: PackageJson, manager: PackageM
     });
   }
   const lockNames: string[] = [];
-  const lockText = manager.lockfile === "package-lock.json" || manager.lockfile === "npm-shrinkwrap.json" ? files.read(manager.lockfile) : null;
-  const lock = manager.lockfile ? files.json(manager.lockfile === "package-lock.json" || manager.lockfile === "npm-shrinkwrap.json" ? manager.lockfile : "(none)") : null;
+  const lockText =
+    manager.lockfile === "package-lock.json" || manager.lockfile === "npm-shrinkwrap.json"
+      ? files.read(manager.lockfile)
+      : null;
+  const lock = manager.lockfile
+    ? files.json(
+        manager.lockfile === "package-lock.json" || manager.lockfile === "npm-shrinkwrap.json"
+          ? manager.lockfile
+          : "(none)",
+      )
+    : null;
   const platformFamilies = new Map<string, { glibc: Set<string>; musl: Set<string>; line?: number }>();
   if (lock && typeof lock === "object" && "packages" in lock) {
     const packages = (lock as { packages: Record<string, LockPackage> }).packages;
@@ -327,7 +404,11 @@ function nativeFindings(files: ProjectFiles, pkg: PackageJson, manager: PackageM
       }
       if (entry.os?.includes("linux") && entry.cpu) {
         const family = platformFamily(name);
-        const record = platformFamilies.get(family) ?? { glibc: new Set<string>(), musl: new Set<string>(), ...(line ? { line } : {}) };
+        const record = platformFamilies.get(family) ?? {
+          glibc: new Set<string>(),
+          musl: new Set<string>(),
+          ...(line ? { line } : {}),
+        };
         const libc = entry.libc?.[0] ?? (/musl/.test(name) ? "musl" : "glibc");
         for (const cpu of entry.cpu) (libc === "musl" ? record.musl : record.glibc).add(cpu);
         platformFamilies.set(family, record);
@@ -342,7 +423,11 @@ function nativeFindings(files: ProjectFiles, pkg: PackageJson, manager: PackageM
     add({
       package: family,
       kind: "platform-binaries",
-      source: { file: manager.lockfile!, ...(record.line ? { line: record.line } : {}), detail: `${family} platform packages` },
+      source: {
+        file: manager.lockfile!,
+        ...(record.line ? { line: record.line } : {}),
+        detail: `${family} platform packages`,
+      },
       prebuilt: { glibc: arch(record.glibc), musl: arch(record.musl) },
       needsCompiler: false,
       note: `${family} ships per-platform binaries (glibc: ${[...record.glibc].join(", ") || "none"}; musl: ${[...record.musl].join(", ") || "none"})`,
@@ -358,7 +443,9 @@ function nativeFindings(files: ProjectFiles, pkg: PackageJson, manager: PackageM
     add({
       package: name,
       kind: "known-native",
-      source: direct.includes(name) ? evidence(files, "package.json", `"${name}"`, name) : { file: manager.lockfile ?? "package.json", detail: name },
+      source: direct.includes(name)
+        ? evidence(files, "package.json", `"${name}"`, name)
+        : { file: manager.lockfile ?? "package.json", detail: name },
       ...(known?.musl ? { prebuilt: { glibc: { amd64: true, arm64: true }, musl: known.musl } } : {}),
       needsCompiler: known ? !known.prebuilt : true,
       ...(known?.buildPackages ? { buildPackages: known.buildPackages } : {}),
@@ -371,7 +458,10 @@ function nativeFindings(files: ProjectFiles, pkg: PackageJson, manager: PackageM
 
 /** `@img/sharp-linuxmusl-x64` → `@img/sharp`, `@rollup/rollup-linux-arm64-gnu` → `@rollup/rollup`. */
 function platformFamily(name: string): string {
-  return name.replace(/-(?:linux|linuxmusl|darwin|win32|android|freebsd|openbsd|sunos|wasm32)(?:-[a-z0-9]+)*$/, "");
+  return name.replace(
+    /-(?:linux|linuxmusl|darwin|win32|android|freebsd|openbsd|sunos|wasm32)(?:-[a-z0-9]+)*$/,
+    "",
+  );
 }
 
 /** pnpm-lock.yaml: packages with `requiresBuild: true` (lockfile v6 and older). */
@@ -386,7 +476,10 @@ function pnpmNative(files: ProjectFiles, add: (finding: NativeFinding) => void):
   }
   const names: string[] = [];
   for (const [key, entry] of Object.entries(doc.packages ?? {})) {
-    const name = key.replace(/^\//, "").replace(/@[^@/]+$/, "").replace(/\/\d[^/]*$/, "");
+    const name = key
+      .replace(/^\//, "")
+      .replace(/@[^@/]+$/, "")
+      .replace(/\/\d[^/]*$/, "");
     names.push(name);
     if (entry?.requiresBuild) {
       const known = findKnown(NODE_NATIVE, name);

@@ -24,7 +24,11 @@ export function detectPhp(ctx: DetectContext): Detection | null {
   const markers: Evidence[] = [];
   const text = files.read("composer.json") ?? "";
   if (hasComposer) markers.push({ file: "composer.json" });
-  else markers.push({ file: files.isFile("index.php") ? "index.php" : "public/index.php", detail: "PHP entry file" });
+  else
+    markers.push({
+      file: files.isFile("index.php") ? "index.php" : "public/index.php",
+      detail: "PHP entry file",
+    });
   const hasLock = files.isFile("composer.lock");
   if (hasLock) markers.push({ file: "composer.lock" });
   else if (hasComposer) notes.push("no composer.lock: package versions are not locked; commit it");
@@ -32,7 +36,15 @@ export function detectPhp(ctx: DetectContext): Detection | null {
   const requests: VersionRequest[] = [];
   const platform = composer?.config?.platform?.php;
   if (platform) {
-    requests.push({ requested: platform, kind: "pin", source: { file: "composer.json", line: lineOf(text, /"platform"/), detail: `config.platform.php ${platform}` } });
+    requests.push({
+      requested: platform,
+      kind: "pin",
+      source: {
+        file: "composer.json",
+        line: lineOf(text, /"platform"/),
+        detail: `config.platform.php ${platform}`,
+      },
+    });
   }
   requests.push(...toolVersionRequests(files, ["php"]));
   const required = composer?.require?.php;
@@ -71,22 +83,36 @@ export function detectPhp(ctx: DetectContext): Detection | null {
     docroot,
     hasLock,
     extensions,
-    writable: laravel ? ["storage", "bootstrap/cache"].filter((d) => files.isDir(d)) : symfony ? ["var"].filter((d) => files.isDir(d)) : [],
+    writable: laravel
+      ? ["storage", "bootstrap/cache"].filter((d) => files.isDir(d))
+      : symfony
+        ? ["var"].filter((d) => files.isDir(d))
+        : [],
   };
-  const source: Evidence = framework?.source ?? { file: docroot === "public" ? "public/index.php" : "index.php" };
+  const source: Evidence = framework?.source ?? {
+    file: docroot === "public" ? "public/index.php" : "index.php",
+  };
   return {
     stack: "php",
     language: "PHP",
     markers,
     runtime,
-    packageManager: { name: "composer", source: { file: hasComposer ? "composer.json" : "(none)" }, ...(hasLock ? { lockfile: "composer.lock" } : {}) },
+    packageManager: {
+      name: "composer",
+      source: { file: hasComposer ? "composer.json" : "(none)" },
+      ...(hasLock ? { lockfile: "composer.lock" } : {}),
+    },
     ...(framework ? { framework } : {}),
     start: { argv: ["apache2-foreground"], source },
-    port: { value: 8080, source: { file: source.file, detail: "Apache moved to 8080 so it can run as www-data" } },
+    port: {
+      value: 8080,
+      source: { file: source.file, detail: "Apache moved to 8080 so it can run as www-data" },
+    },
     native,
     dependencies: Object.keys(composer?.require ?? {}),
     app,
-    backendScore: framework || files.isFile("index.php") || files.isFile("public/index.php") ? 2 : hasComposer ? 1 : 0,
+    backendScore:
+      framework || files.isFile("index.php") || files.isFile("public/index.php") ? 2 : hasComposer ? 1 : 0,
     notes,
   };
 }

@@ -56,7 +56,9 @@ export function readUvLock(files: ProjectFiles): LockFile | null {
     return {
       name: normalizeName(name),
       version: typeof pkg.version === "string" ? pkg.version : undefined,
-      wheels: tomlArray(pkg, "wheels").map(fileName).filter((f): f is string => Boolean(f)),
+      wheels: tomlArray(pkg, "wheels")
+        .map(fileName)
+        .filter((f): f is string => Boolean(f)),
       hasSdist: isTable(pkg.sdist),
       local,
       line: lineFor(text, name),
@@ -96,7 +98,9 @@ export function readPdmLock(files: ProjectFiles): LockFile | null {
   const text = files.read("pdm.lock") ?? "";
   const packages = packagesOf(table).map((pkg): LockedPackage => {
     const name = String(pkg.name ?? "");
-    const names = tomlArray(pkg, "files").map(fileName).filter((f): f is string => Boolean(f));
+    const names = tomlArray(pkg, "files")
+      .map(fileName)
+      .filter((f): f is string => Boolean(f));
     return {
       name: normalizeName(name),
       version: typeof pkg.version === "string" ? pkg.version : undefined,
@@ -107,7 +111,11 @@ export function readPdmLock(files: ProjectFiles): LockFile | null {
     };
   });
   const requires = isTable(table.metadata) ? table.metadata.requires_python : undefined;
-  return { file: "pdm.lock", packages, ...(typeof requires === "string" ? { requiresPython: requires } : {}) };
+  return {
+    file: "pdm.lock",
+    packages,
+    ...(typeof requires === "string" ? { requiresPython: requires } : {}),
+  };
 }
 
 export interface WheelTags {

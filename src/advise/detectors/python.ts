@@ -4,11 +4,23 @@
  * native code (lockfile wheel tags, sdist-only packages, ext_modules, native build backends).
  * Signals and version sources: shared/reference/base-images-and-generators.md §2, §3, §4.1.
  */
-import { findKnown, PYTHON_NATIVE, PYTHON_NATIVE_BACKENDS, PYTHON_NATIVE_BUILD_REQUIRES } from "../data/native-packages.ts";
+import {
+  findKnown,
+  PYTHON_NATIVE,
+  PYTHON_NATIVE_BACKENDS,
+  PYTHON_NATIVE_BUILD_REQUIRES,
+} from "../data/native-packages.ts";
 import { lineOf } from "../project-files.ts";
 import { resolveRuntime, type VersionRequest } from "../runtime.ts";
 import { isTable, type TomlTable, tomlArray, tomlString, tomlTable } from "../toml.ts";
-import type { Detection, Evidence, NativeFinding, PackageManager, PythonApp, StartCommand } from "../types.ts";
+import type {
+  Detection,
+  Evidence,
+  NativeFinding,
+  PackageManager,
+  PythonApp,
+  StartCommand,
+} from "../types.ts";
 import {
   type DetectContext,
   evidence,
@@ -57,7 +69,16 @@ export function detectPython(ctx: DetectContext): Detection | null {
   const pyprojectIsProject = Boolean(projectTable || poetryTable || buildSystem);
   if (pyproject && pyprojectIsProject) markers.push({ file: "pyproject.toml" });
   for (const file of requirements) markers.push({ file });
-  for (const file of ["Pipfile", "setup.py", "setup.cfg", "uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "manage.py"]) {
+  for (const file of [
+    "Pipfile",
+    "setup.py",
+    "setup.cfg",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+    "Pipfile.lock",
+    "manage.py",
+  ]) {
     if (files.isFile(file)) markers.push({ file });
   }
   const entryFiles = ENTRY_FILES.filter((f) => files.isFile(f));
@@ -68,7 +89,9 @@ export function detectPython(ctx: DetectContext): Detection | null {
   const notes: string[] = [];
 
   const manager = packageManager(ctx, { pyproject, requirements, poetry: Boolean(poetryTable), notes });
-  const locks = [readUvLock(files), readPoetryLock(files), readPdmLock(files)].filter((l): l is LockFile => l !== null);
+  const locks = [readUvLock(files), readPoetryLock(files), readPdmLock(files)].filter(
+    (l): l is LockFile => l !== null,
+  );
   const lock = locks.find((l) => l.file === manager.lockfile);
 
   const runtime = resolveRuntime("python", versionRequests(ctx, pyproject, lock), { date: ctx.date });
@@ -91,7 +114,11 @@ export function detectPython(ctx: DetectContext): Detection | null {
     requirementFiles: [],
     installsProject,
     buildFiles: buildFiles(pyproject),
-    servers: SERVERS.filter((s) => dependencyNames.includes(s) || (s === "uvicorn" && dependencyNames.includes("fastapi") && hasExtra(direct, "fastapi", "standard"))),
+    servers: SERVERS.filter(
+      (s) =>
+        dependencyNames.includes(s) ||
+        (s === "uvicorn" && dependencyNames.includes("fastapi") && hasExtra(direct, "fastapi", "standard")),
+    ),
   };
   if (app.requirements.length === 0 && requirements.length > 0) {
     // Several files and no plain requirements.txt: prefer a production-looking one.
@@ -109,9 +136,12 @@ export function detectPython(ctx: DetectContext): Detection | null {
   if (framework?.target) app.appTarget = framework.target;
 
   if (manager.name === "pip" && requirements.length === 0 && !installsProject && pyproject) {
-    notes.push("pyproject.toml has no [build-system]: nothing to install; add requirements.txt or a lockfile");
+    notes.push(
+      "pyproject.toml has no [build-system]: nothing to install; add requirements.txt or a lockfile",
+    );
   }
-  const backendScore = framework || start?.source.file === "Procfile" ? 2 : start ? 1 : dependencyNames.length > 0 ? 1 : 0;
+  const backendScore =
+    framework || start?.source.file === "Procfile" ? 2 : start ? 1 : dependencyNames.length > 0 ? 1 : 0;
   return {
     stack: "python",
     language: "Python",
@@ -135,19 +165,31 @@ function packageManager(
 ): PackageManager {
   const { files } = ctx;
   if (files.isFile("uv.lock")) return { name: "uv", lockfile: "uv.lock", source: { file: "uv.lock" } };
-  if (files.isFile("poetry.lock")) return { name: "poetry", lockfile: "poetry.lock", source: { file: "poetry.lock" } };
+  if (files.isFile("poetry.lock"))
+    return { name: "poetry", lockfile: "poetry.lock", source: { file: "poetry.lock" } };
   if (files.isFile("pdm.lock")) return { name: "pdm", lockfile: "pdm.lock", source: { file: "pdm.lock" } };
-  if (files.isFile("Pipfile.lock")) return { name: "pipenv", lockfile: "Pipfile.lock", source: { file: "Pipfile.lock" } };
+  if (files.isFile("Pipfile.lock"))
+    return { name: "pipenv", lockfile: "Pipfile.lock", source: { file: "Pipfile.lock" } };
   if (input.requirements.length > 0) {
-    return { name: "pip", source: { file: input.requirements.includes("requirements.txt") ? "requirements.txt" : input.requirements[0]! } };
+    return {
+      name: "pip",
+      source: {
+        file: input.requirements.includes("requirements.txt") ? "requirements.txt" : input.requirements[0]!,
+      },
+    };
   }
   if (files.isFile("Pipfile")) {
     input.notes.push("Pipfile without Pipfile.lock: dependency versions are not locked (run `pipenv lock`)");
     return { name: "pipenv", source: { file: "Pipfile" } };
   }
   if (input.poetry && input.pyproject) {
-    input.notes.push("Poetry project without poetry.lock: dependency versions are not locked (run `poetry lock`)");
-    return { name: "poetry", source: evidence(files, "pyproject.toml", /^\[tool\.poetry\]/m, "[tool.poetry]") };
+    input.notes.push(
+      "Poetry project without poetry.lock: dependency versions are not locked (run `poetry lock`)",
+    );
+    return {
+      name: "poetry",
+      source: evidence(files, "pyproject.toml", /^\[tool\.poetry\]/m, "[tool.poetry]"),
+    };
   }
   if (tomlTable(input.pyproject ?? undefined, "tool", "pdm")) {
     input.notes.push("PDM project without pdm.lock: dependency versions are not locked (run `pdm lock`)");
@@ -155,19 +197,29 @@ function packageManager(
   }
   if (input.pyproject) {
     if (tomlTable(input.pyproject, "tool", "uv")) {
-      input.notes.push("uv project without uv.lock: installing with pip from pyproject.toml (run `uv lock` to lock versions)");
+      input.notes.push(
+        "uv project without uv.lock: installing with pip from pyproject.toml (run `uv lock` to lock versions)",
+      );
     } else if (tomlArray(input.pyproject, "project", "dependencies").length > 0) {
-      input.notes.push("no lockfile: dependency versions are not locked, and they install together with the project");
+      input.notes.push(
+        "no lockfile: dependency versions are not locked, and they install together with the project",
+      );
     }
     return { name: "pip", source: { file: "pyproject.toml" } };
   }
   if (files.isFile("setup.py")) return { name: "pip", source: { file: "setup.py" } };
-  input.notes.push("no requirements.txt, pyproject.toml or lockfile: the app can only use the standard library");
+  input.notes.push(
+    "no requirements.txt, pyproject.toml or lockfile: the app can only use the standard library",
+  );
   return { name: "pip", source: { file: "(none)" } };
 }
 
 /** Version sources in priority order (§3): version-manager files, then manifests, then locks. */
-function versionRequests(ctx: DetectContext, pyproject: TomlTable | null, lock: LockFile | undefined): VersionRequest[] {
+function versionRequests(
+  ctx: DetectContext,
+  pyproject: TomlTable | null,
+  lock: LockFile | undefined,
+): VersionRequest[] {
   const { files } = ctx;
   const requests: VersionRequest[] = [];
   const pyenv = files.read(".python-version");
@@ -189,7 +241,11 @@ function versionRequests(ctx: DetectContext, pyproject: TomlTable | null, lock: 
   if (runtimeTxt) {
     const first = firstLine(runtimeTxt);
     if (first && /python-?\d/.test(first.value)) {
-      requests.push({ requested: first.value.replace(/^python-?/, ""), kind: "pin", source: { file: "runtime.txt", line: first.line } });
+      requests.push({
+        requested: first.value.replace(/^python-?/, ""),
+        kind: "pin",
+        source: { file: "runtime.txt", line: first.line },
+      });
     }
   }
   const pipfile = files.toml("Pipfile");
@@ -228,7 +284,12 @@ function versionRequests(ctx: DetectContext, pyproject: TomlTable | null, lock: 
       requested: lock.requiresPython,
       kind: "range",
       dialect: lock.file === "poetry.lock" ? "poetry" : "pep440",
-      source: evidence(files, lock.file, /requires-python|python-versions|requires_python/, "requires-python"),
+      source: evidence(
+        files,
+        lock.file,
+        /requires-python|python-versions|requires_python/,
+        "requires-python",
+      ),
     });
   }
   return requests;
@@ -248,7 +309,10 @@ export function parseRequirement(text: string, source: Evidence): Requirement | 
   if (!match) return null;
   return {
     name: normalizeName(match[1]!),
-    extras: (match[2] ?? "").split(",").map((e) => e.trim()).filter(Boolean),
+    extras: (match[2] ?? "")
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean),
     ...(match[3] ? { version: match[3] } : {}),
     source,
   };
@@ -278,7 +342,10 @@ function readRequirements(ctx: DetectContext, file: string, seen = new Set<strin
   return result;
 }
 
-function directDependencies(ctx: DetectContext, input: { pyproject: TomlTable | null; requirements: string[] }): Requirement[] {
+function directDependencies(
+  ctx: DetectContext,
+  input: { pyproject: TomlTable | null; requirements: string[] },
+): Requirement[] {
   const { files } = ctx;
   const result: Requirement[] = [];
   for (const file of input.requirements) result.push(...readRequirements(ctx, file));
@@ -295,7 +362,11 @@ function directDependencies(ctx: DetectContext, input: { pyproject: TomlTable | 
     result.push({
       name: normalizeName(name),
       extras,
-      source: { file: "pyproject.toml", line: lineOf(pyText, new RegExp(`^${name}\\s*=`, "m")), detail: name },
+      source: {
+        file: "pyproject.toml",
+        line: lineOf(pyText, new RegExp(`^${name}\\s*=`, "m")),
+        detail: name,
+      },
     });
   }
   const pipfile = files.toml("Pipfile");
@@ -343,7 +414,11 @@ function nativeFindings(
     for (const pkg of lock.packages) {
       if (pkg.local) continue;
       const tags = pkg.wheels.map(wheelTags).filter((t): t is NonNullable<typeof t> => t !== null);
-      const source: Evidence = { file: lock.file, ...(pkg.line ? { line: pkg.line } : {}), detail: `${pkg.name} ${pkg.version ?? ""}`.trim() };
+      const source: Evidence = {
+        file: lock.file,
+        ...(pkg.line ? { line: pkg.line } : {}),
+        detail: `${pkg.name} ${pkg.version ?? ""}`.trim(),
+      };
       const known = findKnown(PYTHON_NATIVE, pkg.name);
       if (tags.length === 0) {
         if (!pkg.hasSdist) continue;
@@ -374,22 +449,29 @@ function nativeFindings(
       }
       const usable = tags.filter((t) => pythonCompatible(t, input.runtimeLine));
       const platformSpecific = tags.some(isPlatformWheel);
-      const fits = (libc: "glibc" | "musl", arch: LinuxArch) => usable.some((t) => platformFits(t, { libc, arch }));
+      const fits = (libc: "glibc" | "musl", arch: LinuxArch) =>
+        usable.some((t) => platformFits(t, { libc, arch }));
       const prebuilt = {
         glibc: { amd64: fits("glibc", "amd64"), arm64: fits("glibc", "arm64") },
         musl: { amd64: fits("musl", "amd64"), arm64: fits("musl", "arm64") },
       };
       if (!platformSpecific && prebuilt.glibc.amd64) {
         if (known?.runtimePackages) {
-          findings.push({ package: pkg.name, kind: "known-native", source, needsCompiler: false, runtimePackages: known.runtimePackages, note: known.note });
+          findings.push({
+            package: pkg.name,
+            kind: "known-native",
+            source,
+            needsCompiler: false,
+            runtimePackages: known.runtimePackages,
+            note: known.note,
+          });
         }
         continue;
       }
       const noGlibc = !prebuilt.glibc.amd64 || !prebuilt.glibc.arm64;
-      const missing = [
-        !prebuilt.glibc.amd64 ? "x86_64" : "",
-        !prebuilt.glibc.arm64 ? "aarch64" : "",
-      ].filter(Boolean);
+      const missing = [!prebuilt.glibc.amd64 ? "x86_64" : "", !prebuilt.glibc.arm64 ? "aarch64" : ""].filter(
+        Boolean,
+      );
       findings.push({
         package: pkg.name,
         kind: "platform-wheels",
@@ -434,7 +516,9 @@ function projectExtensions(ctx: DetectContext, pyproject: TomlTable | null): Nat
   const { files } = ctx;
   const findings: NativeFinding[] = [];
   const setup = files.read("setup.py");
-  const marker = setup ? /ext_modules\s*=|\bExtension\(|cythonize\(|cffi_modules\s*=|RustExtension\(/.exec(setup) : null;
+  const marker = setup
+    ? /ext_modules\s*=|\bExtension\(|cythonize\(|cffi_modules\s*=|RustExtension\(/.exec(setup)
+    : null;
   if (setup && marker) {
     findings.push({
       package: "(this project)",
@@ -446,13 +530,23 @@ function projectExtensions(ctx: DetectContext, pyproject: TomlTable | null): Nat
   }
   const requires = tomlArray(pyproject ?? undefined, "build-system", "requires").map(String);
   const backend = tomlString(pyproject ?? undefined, "build-system", "build-backend");
-  const nativeRequire = requires.find((r) => PYTHON_NATIVE_BUILD_REQUIRES.includes(normalizeName(r.split(/[<>=!~;[ ]/)[0]!)));
+  const nativeRequire = requires.find((r) =>
+    PYTHON_NATIVE_BUILD_REQUIRES.includes(normalizeName(r.split(/[<>=!~;[ ]/)[0]!)),
+  );
   if (nativeRequire || (backend && PYTHON_NATIVE_BACKENDS.includes(backend))) {
-    const what = backend && PYTHON_NATIVE_BACKENDS.includes(backend) ? `build-backend = "${backend}"` : `build-system requires ${nativeRequire}`;
+    const what =
+      backend && PYTHON_NATIVE_BACKENDS.includes(backend)
+        ? `build-backend = "${backend}"`
+        : `build-system requires ${nativeRequire}`;
     findings.push({
       package: "(this project)",
       kind: "build-backend",
-      source: evidence(files, "pyproject.toml", backend && PYTHON_NATIVE_BACKENDS.includes(backend) ? /^build-backend/m : /^requires\s*=/m, what),
+      source: evidence(
+        files,
+        "pyproject.toml",
+        backend && PYTHON_NATIVE_BACKENDS.includes(backend) ? /^build-backend/m : /^requires\s*=/m,
+        what,
+      ),
       needsCompiler: true,
       note: `pyproject.toml ${what}: the project compiles an extension`,
     });
@@ -480,7 +574,9 @@ interface Framework {
 function detectFramework(ctx: DetectContext, deps: string[]): Framework | undefined {
   const { files } = ctx;
   if (deps.includes("django") || files.isFile("manage.py")) {
-    const settings = files.walk(/^settings\.py$/, { depth: 3 }).concat(files.walk(/^(base|production)\.py$/, { depth: 4 }).filter((f) => f.includes("settings")));
+    const settings = files
+      .walk(/^settings\.py$/, { depth: 3 })
+      .concat(files.walk(/^(base|production)\.py$/, { depth: 4 }).filter((f) => f.includes("settings")));
     for (const file of settings) {
       const text = files.read(file) ?? "";
       const match = /WSGI_APPLICATION\s*=\s*["']([\w.]+)\.(\w+)["']/.exec(text);
@@ -500,14 +596,20 @@ function detectFramework(ctx: DetectContext, deps: string[]): Framework | undefi
     ["Flask", "flask", /^(\w+)\s*(?::\s*\w+\s*)?=\s*(?:flask\.)?Flask\(/m],
   ] as const) {
     if (!deps.includes(dep)) continue;
-    const candidates = files.walk(/\.py$/, { depth: 3, limit: 400 }).filter((f) => !/(^|\/)(tests?|migrations)\//.test(f));
+    const candidates = files
+      .walk(/\.py$/, { depth: 3, limit: 400 })
+      .filter((f) => !/(^|\/)(tests?|migrations)\//.test(f));
     // Entry-looking files first: app.py, main.py, then everything else.
     candidates.sort((a, b) => rank(a) - rank(b));
     for (const file of candidates) {
       const text = files.read(file) ?? "";
       const match = pattern.exec(text);
       if (!match) continue;
-      const module = file.replace(/\.py$/, "").replace(/^src\//, "").replaceAll("/", ".").replace(/\.__init__$/, "");
+      const module = file
+        .replace(/\.py$/, "")
+        .replace(/^src\//, "")
+        .replaceAll("/", ".")
+        .replace(/\.__init__$/, "");
       return {
         name,
         source: { file, line: lineOf(text, match[0]), detail: match[0].trim() },
@@ -529,12 +631,21 @@ function rank(file: string): number {
 
 function startCommand(
   ctx: DetectContext,
-  input: { framework: Framework | undefined; app: PythonApp; pyproject: TomlTable | null; entryFiles: string[]; notes: string[] },
+  input: {
+    framework: Framework | undefined;
+    app: PythonApp;
+    pyproject: TomlTable | null;
+    entryFiles: string[];
+    notes: string[];
+  },
 ): { start?: StartCommand; port?: { value: number; source: Evidence } } {
   const { files } = ctx;
   const { framework, app } = input;
   const portFromCode = () => {
-    for (const file of [...input.entryFiles, ...(framework?.source.file.endsWith(".py") ? [framework.source.file] : [])]) {
+    for (const file of [
+      ...input.entryFiles,
+      ...(framework?.source.file.endsWith(".py") ? [framework.source.file] : []),
+    ]) {
       const found = findPortInSource(files.read(file) ?? "", file, PORT_PATTERNS);
       if (found) return found;
     }
@@ -547,25 +658,44 @@ function startCommand(
     const bind = procfile.argv.join(" ").match(/(?:0\.0\.0\.0:|--port[= ]|-p\s?|:)(\d{2,5})\b/);
     const port = bind ? { value: Number(bind[1]), source: procfile.source } : codePort;
     return {
-      start: { argv: procfile.argv, source: procfile.source, ...(procfile.portVariable ? { note: "$PORT in Procfile replaced by the port: exec form does not expand variables" } : {}) },
+      start: {
+        argv: procfile.argv,
+        source: procfile.source,
+        ...(procfile.portVariable
+          ? { note: "$PORT in Procfile replaced by the port: exec form does not expand variables" }
+          : {}),
+      },
       ...(port ? { port } : {}),
     };
   }
   if (framework?.name === "Django") {
     const port = { value: 8000, source: framework.source };
     if (framework.target && app.servers.includes("gunicorn")) {
-      return { start: { argv: ["gunicorn", framework.target, "--bind", "0.0.0.0:8000"], source: framework.source }, port };
+      return {
+        start: { argv: ["gunicorn", framework.target, "--bind", "0.0.0.0:8000"], source: framework.source },
+        port,
+      };
     }
     if (framework.target && app.servers.includes("uvicorn")) {
       const asgi = framework.target.replace(/\.wsgi:/, ".asgi:");
-      return { start: { argv: ["uvicorn", asgi, "--host", "0.0.0.0", "--port", "8000"], source: framework.source }, port };
+      return {
+        start: { argv: ["uvicorn", asgi, "--host", "0.0.0.0", "--port", "8000"], source: framework.source },
+        port,
+      };
     }
-    input.notes.push("Django without gunicorn or uvicorn: the start command is runserver, Django's development server; add gunicorn");
-    return { start: { argv: ["python", "manage.py", "runserver", "0.0.0.0:8000"], source: { file: "manage.py" } }, port };
+    input.notes.push(
+      "Django without gunicorn or uvicorn: the start command is runserver, Django's development server; add gunicorn",
+    );
+    return {
+      start: { argv: ["python", "manage.py", "runserver", "0.0.0.0:8000"], source: { file: "manage.py" } },
+      port,
+    };
   }
   if (framework?.target && (framework.name === "FastAPI" || framework.name === "Flask")) {
     const asgi = framework.name === "FastAPI";
-    const server = asgi ? app.servers.find((s) => ["uvicorn", "hypercorn", "granian"].includes(s)) : app.servers.find((s) => ["gunicorn", "waitress"].includes(s));
+    const server = asgi
+      ? app.servers.find((s) => ["uvicorn", "hypercorn", "granian"].includes(s))
+      : app.servers.find((s) => ["gunicorn", "waitress"].includes(s));
     if (server === "gunicorn" || (!asgi && !server && app.servers.includes("gunicorn"))) {
       return {
         start: { argv: ["gunicorn", framework.target, "--bind", "0.0.0.0:8000"], source: framework.source },
@@ -573,34 +703,57 @@ function startCommand(
       };
     }
     if (asgi) {
-      if (!server) input.notes.push("FastAPI without uvicorn in the dependencies: add uvicorn (or fastapi[standard]) for the start command to work");
+      if (!server)
+        input.notes.push(
+          "FastAPI without uvicorn in the dependencies: add uvicorn (or fastapi[standard]) for the start command to work",
+        );
       return {
-        start: { argv: ["uvicorn", framework.target, "--host", "0.0.0.0", "--port", "8000"], source: framework.source },
+        start: {
+          argv: ["uvicorn", framework.target, "--host", "0.0.0.0", "--port", "8000"],
+          source: framework.source,
+        },
         port: { value: 8000, source: framework.source },
       };
     }
     input.notes.push("Flask without gunicorn: the start command is Flask's development server; add gunicorn");
     const module = framework.target.split(":")[0]!;
     return {
-      start: { argv: ["python", "-m", "flask", "--app", module, "run", "--host", "0.0.0.0", "--port", "5000"], source: framework.source },
+      start: {
+        argv: ["python", "-m", "flask", "--app", module, "run", "--host", "0.0.0.0", "--port", "5000"],
+        source: framework.source,
+      },
       port: { value: 5000, source: framework.source },
     };
   }
-  const scripts = tomlTable(input.pyproject ?? undefined, "project", "scripts") ?? tomlTable(input.pyproject ?? undefined, "tool", "poetry", "scripts");
+  const scripts =
+    tomlTable(input.pyproject ?? undefined, "project", "scripts") ??
+    tomlTable(input.pyproject ?? undefined, "tool", "poetry", "scripts");
   const script = scripts ? Object.keys(scripts)[0] : undefined;
   if (script && app.installsProject) {
     return {
-      start: { argv: [script], source: evidence(files, "pyproject.toml", new RegExp(`^"?${script}"?\\s*=`, "m"), `script ${script}`) },
+      start: {
+        argv: [script],
+        source: evidence(files, "pyproject.toml", new RegExp(`^"?${script}"?\\s*=`, "m"), `script ${script}`),
+      },
       ...(codePort ? { port: codePort } : {}),
     };
   }
   const entry = input.entryFiles[0];
   if (entry) {
-    if (input.entryFiles.length > 1) input.notes.push(`several entry files (${input.entryFiles.join(", ")}); starting ${entry}`);
-    return { start: { argv: ["python", entry], source: { file: entry } }, ...(codePort ? { port: codePort } : {}) };
+    if (input.entryFiles.length > 1)
+      input.notes.push(`several entry files (${input.entryFiles.join(", ")}); starting ${entry}`);
+    return {
+      start: { argv: ["python", entry], source: { file: entry } },
+      ...(codePort ? { port: codePort } : {}),
+    };
   }
   if (script) {
-    return { start: { argv: ["python", "-m", script.replaceAll("-", "_")], source: { file: "pyproject.toml", detail: `script ${script}` } } };
+    return {
+      start: {
+        argv: ["python", "-m", script.replaceAll("-", "_")],
+        source: { file: "pyproject.toml", detail: `script ${script}` },
+      },
+    };
   }
   return codePort ? { port: codePort } : {};
 }

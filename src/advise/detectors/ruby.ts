@@ -22,15 +22,30 @@ export function detectRuby(ctx: DetectContext): Detection | null {
   const notes: string[] = [];
   const markers: Evidence[] = [{ file: gemfileName }];
   if (lock !== null) markers.push({ file: lockName });
-  else notes.push(`no ${lockName}: gem versions are not locked and \`bundle install\` cannot run in deployment mode; commit it`);
+  else
+    notes.push(
+      `no ${lockName}: gem versions are not locked and \`bundle install\` cannot run in deployment mode; commit it`,
+    );
 
-  const runtime = resolveRuntime("ruby", versionRequests(files, gemfileName, gemfile, lockName, lock), { date: ctx.date });
-  const lockedGems = lock ? [...lock.matchAll(/^ {4}([a-zA-Z0-9_.-]+) \(([^)]+)\)$/gm)].map((m) => ({ name: m[1]!, version: m[2]! })) : [];
+  const runtime = resolveRuntime("ruby", versionRequests(files, gemfileName, gemfile, lockName, lock), {
+    date: ctx.date,
+  });
+  const lockedGems = lock
+    ? [...lock.matchAll(/^ {4}([a-zA-Z0-9_.-]+) \(([^)]+)\)$/gm)].map((m) => ({
+        name: m[1]!,
+        version: m[2]!,
+      }))
+    : [];
   const direct = [...gemfile.matchAll(/^\s*gem\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
   const names = [...new Set([...direct, ...lockedGems.map((g) => g.name)])];
 
   if (lock) {
-    const platforms = /^PLATFORMS\n((?: {2}.+\n?)+)/m.exec(lock)?.[1]?.split("\n").map((p) => p.trim()).filter(Boolean) ?? [];
+    const platforms =
+      /^PLATFORMS\n((?: {2}.+\n?)+)/m
+        .exec(lock)?.[1]
+        ?.split("\n")
+        .map((p) => p.trim())
+        .filter(Boolean) ?? [];
     if (platforms.length > 0 && !platforms.some((p) => p === "ruby" || p.includes("linux"))) {
       notes.push(
         `${lockName} PLATFORMS (${platforms.join(", ")}) has no Linux platform: run \`bundle lock --add-platform x86_64-linux aarch64-linux\``,
@@ -56,7 +71,8 @@ export function detectRuby(ctx: DetectContext): Detection | null {
     });
   }
 
-  const rails = names.includes("rails") || names.includes("railties") || files.isFile("config/application.rb");
+  const rails =
+    names.includes("rails") || names.includes("railties") || files.isFile("config/application.rb");
   const server = SERVERS.find((s) => names.includes(s));
   const app: RubyApp = {
     kind: "ruby",
@@ -75,7 +91,9 @@ export function detectRuby(ctx: DetectContext): Detection | null {
       name: "bundler",
       source: { file: gemfileName },
       ...(lock ? { lockfile: lockName } : {}),
-      ...(lock && /^BUNDLED WITH\n\s+(\S+)/m.test(lock) ? { version: /^BUNDLED WITH\n\s+(\S+)/m.exec(lock)![1]! } : {}),
+      ...(lock && /^BUNDLED WITH\n\s+(\S+)/m.test(lock)
+        ? { version: /^BUNDLED WITH\n\s+(\S+)/m.exec(lock)![1]! }
+        : {}),
     },
     ...(framework ? { framework } : {}),
     ...(start ? { start } : {}),
@@ -88,11 +106,22 @@ export function detectRuby(ctx: DetectContext): Detection | null {
   };
 }
 
-function versionRequests(files: ProjectFiles, gemfileName: string, gemfile: string, lockName: string, lock: string | null): VersionRequest[] {
+function versionRequests(
+  files: ProjectFiles,
+  gemfileName: string,
+  gemfile: string,
+  lockName: string,
+  lock: string | null,
+): VersionRequest[] {
   const requests: VersionRequest[] = [];
   const dotRuby = files.read(".ruby-version");
   const first = dotRuby ? firstLine(dotRuby) : null;
-  if (first) requests.push({ requested: first.value.replace(/^ruby-/, ""), kind: "pin", source: { file: ".ruby-version", line: first.line } });
+  if (first)
+    requests.push({
+      requested: first.value.replace(/^ruby-/, ""),
+      kind: "pin",
+      source: { file: ".ruby-version", line: first.line },
+    });
   requests.push(...toolVersionRequests(files, ["ruby"]));
   const declared = /^\s*ruby\s+["']([^"']+)["']/m.exec(gemfile);
   if (declared) {
@@ -107,7 +136,15 @@ function versionRequests(files: ProjectFiles, gemfileName: string, gemfile: stri
   }
   const locked = lock ? /^RUBY VERSION\n\s+ruby (\d+\.\d+\.\d+)/m.exec(lock) : null;
   if (locked) {
-    requests.push({ requested: locked[1]!, kind: "pin", source: { file: lockName, line: (lineOf(lock!, "RUBY VERSION") ?? 0) + 1, detail: `RUBY VERSION ${locked[1]}` } });
+    requests.push({
+      requested: locked[1]!,
+      kind: "pin",
+      source: {
+        file: lockName,
+        line: (lineOf(lock!, "RUBY VERSION") ?? 0) + 1,
+        detail: `RUBY VERSION ${locked[1]}`,
+      },
+    });
   }
   return requests;
 }
@@ -117,14 +154,25 @@ function startCommand(
   app: RubyApp,
   gemfileName: string,
   gemfile: string,
-): { start?: StartCommand; port?: { value: number; source: Evidence }; framework?: { name: string; source: Evidence } } {
+): {
+  start?: StartCommand;
+  port?: { value: number; source: Evidence };
+  framework?: { name: string; source: Evidence };
+} {
   const railsSource: Evidence = files.isFile("config/application.rb")
     ? { file: "config/application.rb" }
     : { file: gemfileName, line: lineOf(gemfile, /gem\s+["']rails["']/), detail: "gem rails" };
   const framework = app.rails
     ? { name: "Rails", source: railsSource }
     : /gem\s+["']sinatra["']/.test(gemfile)
-      ? { name: "Sinatra", source: { file: gemfileName, line: lineOf(gemfile, /gem\s+["']sinatra["']/), detail: "gem sinatra" } }
+      ? {
+          name: "Sinatra",
+          source: {
+            file: gemfileName,
+            line: lineOf(gemfile, /gem\s+["']sinatra["']/),
+            detail: "gem sinatra",
+          },
+        }
       : undefined;
   const defaultPort = app.rails ? 3000 : app.server ? 9292 : 4567;
   const procfile = procfileWeb(files, defaultPort);
@@ -137,12 +185,25 @@ function startCommand(
     };
   }
   if (app.rails) {
-    const argv = files.isFile("bin/rails") ? ["./bin/rails", "server", "-b", "0.0.0.0", "-p", "3000"] : ["bundle", "exec", "rails", "server", "-b", "0.0.0.0", "-p", "3000"];
-    return { start: { argv, source: railsSource }, port: { value: 3000, source: railsSource }, framework: framework! };
+    const argv = files.isFile("bin/rails")
+      ? ["./bin/rails", "server", "-b", "0.0.0.0", "-p", "3000"]
+      : ["bundle", "exec", "rails", "server", "-b", "0.0.0.0", "-p", "3000"];
+    return {
+      start: { argv, source: railsSource },
+      port: { value: 3000, source: railsSource },
+      framework: framework!,
+    };
   }
   if (files.isFile("config.ru")) {
-    const argv = app.server === "puma" ? ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"] : ["bundle", "exec", "rackup", "-o", "0.0.0.0", "-p", "9292"];
-    return { start: { argv, source: { file: "config.ru" } }, port: { value: 9292, source: { file: "config.ru", detail: "rackup/puma default 9292" } }, ...(framework ? { framework } : {}) };
+    const argv =
+      app.server === "puma"
+        ? ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"]
+        : ["bundle", "exec", "rackup", "-o", "0.0.0.0", "-p", "9292"];
+    return {
+      start: { argv, source: { file: "config.ru" } },
+      port: { value: 9292, source: { file: "config.ru", detail: "rackup/puma default 9292" } },
+      ...(framework ? { framework } : {}),
+    };
   }
   for (const file of ["app.rb", "main.rb", "server.rb"]) {
     if (!files.isFile(file)) continue;

@@ -14,9 +14,17 @@ import { type DetectContext, findPortInSource, firstLine, toolVersionRequests } 
 
 /** `-sys` crates that link a system library (not the vendored/bundled ones). */
 const SYS_CRATES: Record<string, { build: string[]; runtime: string[]; note: string }> = {
-  "openssl-sys": { build: ["libssl-dev", "pkg-config"], runtime: ["libssl3t64"], note: "links OpenSSL (libssl)" },
+  "openssl-sys": {
+    build: ["libssl-dev", "pkg-config"],
+    runtime: ["libssl3t64"],
+    note: "links OpenSSL (libssl)",
+  },
   "pq-sys": { build: ["libpq-dev"], runtime: ["libpq5"], note: "links libpq" },
-  "mysqlclient-sys": { build: ["default-libmysqlclient-dev"], runtime: ["libmariadb3"], note: "links the MySQL client" },
+  "mysqlclient-sys": {
+    build: ["default-libmysqlclient-dev"],
+    runtime: ["libmariadb3"],
+    note: "links the MySQL client",
+  },
   "rdkafka-sys": { build: ["cmake"], runtime: [], note: "builds librdkafka with cmake" },
 };
 
@@ -28,7 +36,12 @@ const FRAMEWORKS: [crate: string, name: string, port?: number][] = [
   ["poem", "Poem"],
 ];
 
-const PORT_PATTERNS = [/0\.0\.0\.0:(\d{2,5})/, /127\.0\.0\.1:(\d{2,5})/, /\(\s*["']0\.0\.0\.0["']\s*,\s*(\d{2,5})\s*\)/, /PORT["']?\)?[^\n]{0,40}["'](\d{2,5})["']/];
+const PORT_PATTERNS = [
+  /0\.0\.0\.0:(\d{2,5})/,
+  /127\.0\.0\.1:(\d{2,5})/,
+  /\(\s*["']0\.0\.0\.0["']\s*,\s*(\d{2,5})\s*\)/,
+  /PORT["']?\)?[^\n]{0,40}["'](\d{2,5})["']/,
+];
 
 export function detectRust(ctx: DetectContext): Detection | null {
   const { files } = ctx;
@@ -38,7 +51,10 @@ export function detectRust(ctx: DetectContext): Detection | null {
   const markers: Evidence[] = [{ file: "Cargo.toml" }];
   const hasLock = files.isFile("Cargo.lock");
   if (hasLock) markers.push({ file: "Cargo.lock" });
-  else notes.push("no Cargo.lock: builds are not reproducible and `--locked` cannot be used; commit Cargo.lock for applications");
+  else
+    notes.push(
+      "no Cargo.lock: builds are not reproducible and `--locked` cannot be used; commit Cargo.lock for applications",
+    );
 
   const { binary, pkg, workspace, manifest } = binaryOf(files, cargo, notes);
   const runtime = resolveRuntime("rust", versionRequests(files, manifest ?? cargo), { date: ctx.date });
@@ -70,19 +86,29 @@ export function detectRust(ctx: DetectContext): Detection | null {
     openssl: native.some((n) => n.package === "openssl-sys"),
     stubFetch: !workspace && !explicitTargets(manifest ?? cargo),
   };
-  if (channel(files)?.startsWith("nightly")) notes.push("nightly toolchain: the rust image ships stable; add `rustup toolchain install` for nightly in the build stage");
+  if (channel(files)?.startsWith("nightly"))
+    notes.push(
+      "nightly toolchain: the rust image ships stable; add `rustup toolchain install` for nightly in the build stage",
+    );
   const deps = Object.keys(tomlTable(manifest ?? cargo ?? undefined, "dependencies") ?? {});
   const framework = FRAMEWORKS.find(([crate]) => deps.includes(crate) || crates.includes(crate));
   const mainFile = pkg && files.isFile(`${pkg}/src/main.rs`) ? `${pkg}/src/main.rs` : "src/main.rs";
   let port = findPortInSource(files.read(mainFile) ?? "", mainFile, PORT_PATTERNS);
-  if (!port && framework?.[2]) port = { value: framework[2], source: { file: "Cargo.toml", detail: `${framework[1]}'s default port` } };
+  if (!port && framework?.[2])
+    port = { value: framework[2], source: { file: "Cargo.toml", detail: `${framework[1]}'s default port` } };
   return {
     stack: "rust",
     language: "Rust",
     markers,
     runtime,
-    packageManager: { name: "cargo", source: { file: "Cargo.toml" }, ...(hasLock ? { lockfile: "Cargo.lock" } : {}) },
-    ...(framework ? { framework: { name: framework[1], source: { file: "Cargo.toml", detail: framework[0] } } } : {}),
+    packageManager: {
+      name: "cargo",
+      source: { file: "Cargo.toml" },
+      ...(hasLock ? { lockfile: "Cargo.lock" } : {}),
+    },
+    ...(framework
+      ? { framework: { name: framework[1], source: { file: "Cargo.toml", detail: framework[0] } } }
+      : {}),
     start: { argv: [`/usr/local/bin/${binary}`], source: { file: "Cargo.toml", detail: `binary ${binary}` } },
     ...(port ? { port } : {}),
     native,
@@ -108,7 +134,8 @@ function binaryOf(
     m.endsWith("/*") ? files.list(m.slice(0, -2)).map((n) => `${m.slice(0, -2)}/${n}`) : [m],
   );
   const apps = [...new Set(expanded)].filter((m) => files.isFile(`${m}/src/main.rs`));
-  if (apps.length > 1) notes.push(`workspace with several binaries (${apps.join(", ")}); building ${apps[0]}`);
+  if (apps.length > 1)
+    notes.push(`workspace with several binaries (${apps.join(", ")}); building ${apps[0]}`);
   const member = apps[0];
   if (!member) {
     notes.push("workspace without a member that has src/main.rs: nothing to run");
@@ -130,7 +157,8 @@ function binaryName(manifest: TomlTable, packageName: string): string {
 /** Target tables with explicit paths make a stub main.rs insufficient for `cargo fetch`. */
 function explicitTargets(manifest: TomlTable | null): boolean {
   if (!manifest) return false;
-  const withPath = (key: string) => tomlArray(manifest, key).some((t) => isTable(t) && typeof t.path === "string");
+  const withPath = (key: string) =>
+    tomlArray(manifest, key).some((t) => isTable(t) && typeof t.path === "string");
   return (
     withPath("bin") ||
     tomlArray(manifest, "example").length > 0 ||
@@ -146,7 +174,11 @@ function channel(files: ProjectFiles): string | undefined {
   const plain = files.read("rust-toolchain");
   return (
     tomlString(toolchainToml ?? undefined, "toolchain", "channel") ??
-    (plain && !plain.includes("[toolchain]") ? firstLine(plain)?.value : plain ? /channel\s*=\s*"([^"]+)"/.exec(plain)?.[1] : undefined)
+    (plain && !plain.includes("[toolchain]")
+      ? firstLine(plain)?.value
+      : plain
+        ? /channel\s*=\s*"([^"]+)"/.exec(plain)?.[1]
+        : undefined)
   );
 }
 
@@ -162,7 +194,11 @@ function versionRequests(files: ProjectFiles, manifest: TomlTable | null): Versi
   requests.push(...toolVersionRequests(files, ["rust"]));
   const msrv = tomlString(manifest ?? undefined, "package", "rust-version");
   if (msrv) {
-    requests.push({ requested: msrv, kind: "minimum", source: { file: "Cargo.toml", detail: `rust-version = "${msrv}"` } });
+    requests.push({
+      requested: msrv,
+      kind: "minimum",
+      source: { file: "Cargo.toml", detail: `rust-version = "${msrv}"` },
+    });
   }
   return requests;
 }

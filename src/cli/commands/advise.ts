@@ -3,10 +3,10 @@ import { type AdviseOptions, advise, parseArches, renderAdviseText } from "../..
 import { type CliIO, useColor } from "../io.ts";
 
 export function securityOption() {
-  return new Option("--security <level>", "balanced, or max: prefer hardened runtimes (distroless, chiseled)").choices([
-    "balanced",
-    "max",
-  ] as const);
+  return new Option(
+    "--security <level>",
+    "balanced, or max: prefer hardened runtimes (distroless, chiseled)",
+  ).choices(["balanced", "max"] as const);
 }
 
 export function adviceOptions(
@@ -33,7 +33,9 @@ export function registerAdvise(program: Command, io: CliIO, setExit: (code: numb
     )
     .argument("[dir]", "project folder", ".")
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text" as const),
+      new Option("--format <format>", "output format")
+        .choices(["text", "json"] as const)
+        .default("text" as const),
     )
     .option("--path <app>", "the app's folder inside the project (monorepos)")
     .option("--arch <list>", "architectures the image must run on, comma-separated (default amd64,arm64)")
@@ -55,7 +57,9 @@ Examples:
     .action(async (dir, opts) => {
       const report = await advise(adviceOptions(io, dir, opts));
       io.stdout.write(
-        opts.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderAdviseText(report, { color: useColor(io, opts.color) }),
+        opts.format === "json"
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : renderAdviseText(report, { color: useColor(io, opts.color) }),
       );
       setExit(0);
     });

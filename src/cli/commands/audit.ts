@@ -9,14 +9,13 @@ import {
   DEFAULT_CI_THRESHOLDS,
   loadAuditConfig,
   openImage,
-  type Platform,
   parseImageSpec,
-  parsePlatform,
   renderAuditJson,
   renderAuditText,
   renderDiveJson,
   UsageError,
 } from "../../index.ts";
+import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
 
 /** dive's truthy values for the CI variable (options/ci.go). */
@@ -61,50 +60,51 @@ async function findDockerfile(
 }
 
 export function registerAudit(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command("audit")
-    .description(
-      "Where an image's bytes go: layers, dive's efficiency numbers and corrected ones, caches and other bloat left behind, secrets, the largest files, and the Dockerfile line to change with the bytes it saves. --ci gates on dive's rules (.dive-ci).",
-    )
-    .argument(
-      "<image>",
-      "image: docker-archive:PATH[:REF], oci:DIR[:TAG], oci-archive:PATH[:TAG], registry:REF, docker-daemon:REF, a path, or a reference",
-    )
-    .addOption(
-      new Option("--format <format>", "output format (dive-json: dive's --json shape)")
-        .choices(["text", "json", "dive-json"] as const)
-        .default("text" as const),
-    )
-    .option("-o, --output <file>", "write the report to FILE instead of stdout")
-    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image")
-    .option("--base <image>", "the base image: its layers (same diffIDs) are not counted as yours")
-    .option(
-      "--dockerfile <path>",
-      "Dockerfile the image was built from (default: ./Dockerfile when it matches)",
-    )
-    .option("--target <stage>", "the Dockerfile stage the image was built from (default: the last)")
-    .option("--top <n>", "rows in each list (default 10)")
-    .option("--by-layer", "also list the largest files of each layer")
-    .option(
-      "--ci",
-      "evaluate the CI rules and exit 1 when one fails (also when CI=true and stdout is not a terminal)",
-    )
-    .option("--ci-config <file>", "dive CI rules file (default .dive-ci when present)")
-    .option("--lowest-efficiency <ratio>", "CI: fail below this dive efficiency, 0-1 (default 0.9)")
-    .option(
-      "--highest-wasted-bytes <size>",
-      "CI: fail above these dive wasted bytes, e.g. 20MB (default off)",
-    )
-    .option(
-      "--highest-user-wasted-percent <ratio>",
-      "CI: fail above this dive user-wasted ratio, 0-1 (default 0.1)",
-    )
-    .option("--max-size <size>", "CI: fail when the image's file bytes exceed SIZE (default off)")
-    .option("--max-reclaimable <size>", "CI: fail when the reclaimable bytes exceed SIZE (default off)")
-    .addOption(new Option("--lowestEfficiency <ratio>").hideHelp())
-    .addOption(new Option("--highestWastedBytes <size>").hideHelp())
-    .addOption(new Option("--highestUserWastedPercent <ratio>").hideHelp())
-    .option("--no-color", "disable colours (also NO_COLOR)")
+  addImageOptions(
+    program
+      .command("audit")
+      .description(
+        "Where an image's bytes go: layers, dive's efficiency numbers and corrected ones, caches and other bloat left behind, secrets, the largest files, and the Dockerfile line to change with the bytes it saves. --ci gates on dive's rules (.dive-ci).",
+      )
+      .argument(
+        "<image>",
+        "image: docker-archive:PATH[:REF], oci:DIR[:TAG], oci-archive:PATH[:TAG], registry:REF, docker-daemon:REF, a path, or a reference",
+      )
+      .addOption(
+        new Option("--format <format>", "output format (dive-json: dive's --json shape)")
+          .choices(["text", "json", "dive-json"] as const)
+          .default("text" as const),
+      )
+      .option("-o, --output <file>", "write the report to FILE instead of stdout")
+      .option("--base <image>", "the base image: its layers (same diffIDs) are not counted as yours")
+      .option(
+        "--dockerfile <path>",
+        "Dockerfile the image was built from (default: ./Dockerfile when it matches)",
+      )
+      .option("--target <stage>", "the Dockerfile stage the image was built from (default: the last)")
+      .option("--top <n>", "rows in each list (default 10)")
+      .option("--by-layer", "also list the largest files of each layer")
+      .option(
+        "--ci",
+        "evaluate the CI rules and exit 1 when one fails (also when CI=true and stdout is not a terminal)",
+      )
+      .option("--ci-config <file>", "dive CI rules file (default .dive-ci when present)")
+      .option("--lowest-efficiency <ratio>", "CI: fail below this dive efficiency, 0-1 (default 0.9)")
+      .option(
+        "--highest-wasted-bytes <size>",
+        "CI: fail above these dive wasted bytes, e.g. 20MB (default off)",
+      )
+      .option(
+        "--highest-user-wasted-percent <ratio>",
+        "CI: fail above this dive user-wasted ratio, 0-1 (default 0.1)",
+      )
+      .option("--max-size <size>", "CI: fail when the image's file bytes exceed SIZE (default off)")
+      .option("--max-reclaimable <size>", "CI: fail when the reclaimable bytes exceed SIZE (default off)")
+      .addOption(new Option("--lowestEfficiency <ratio>").hideHelp())
+      .addOption(new Option("--highestWastedBytes <size>").hideHelp())
+      .addOption(new Option("--highestUserWastedPercent <ratio>").hideHelp())
+      .option("--no-color", "disable colours (also NO_COLOR)"),
+  )
     .addHelpText(
       "after",
       `
@@ -119,12 +119,7 @@ highest-user-wasted-percent, max-size, max-reclaimable, ci, ci-config, base, doc
 then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
     )
     .action(async (image, opts) => {
-      let platform: Platform | undefined;
-      try {
-        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
+      const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const settings = await loadAuditConfig({ cwd: io.cwd, ciConfig: opts.ciConfig });
       const top = opts.top !== undefined ? positiveInteger(opts.top) : (settings.top ?? 10);
       const flagThresholds: Partial<CiThresholds> = Object.fromEntries(
@@ -144,12 +139,12 @@ then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
       const ci = Boolean(opts.ci) || settings.ci === true || (truthy(io.env.CI) && !io.stdout.isTTY);
       const dockerfile = await findDockerfile(io, image, opts.dockerfile ?? settings.dockerfile, opts.target);
 
-      const handle = await openImage(image, { platform });
+      const handle = await openImage(image, { platform: setup.platform, providers: setup.providers });
       try {
         const result = await audit(handle, {
           base: opts.base ?? settings.base,
           openBase: async (reference) =>
-            openImage(reference, { platform: (await handle.resolve()).platform }),
+            openImage(reference, { platform: (await handle.resolve()).platform, providers: setup.providers }),
           ...(dockerfile ? { dockerfile } : {}),
           top,
           byLayer: Boolean(opts.byLayer),

@@ -14,9 +14,14 @@ export function registerCheck(program: Command, io: CliIO, setExit: (code: numbe
     .argument("[dir]", "project folder", ".")
     .option("--image <image>", "also check this image (any `drydock inspect` source)")
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text" as const),
+      new Option("--format <format>", "output format")
+        .choices(["text", "json"] as const)
+        .default("text" as const),
     )
-    .option("-c, --config <file>", "lint config file (default: .hadolint.yaml lookup from the project, then .drydock.yaml)")
+    .option(
+      "-c, --config <file>",
+      "lint config file (default: .hadolint.yaml lookup from the project, then .drydock.yaml)",
+    )
     .option("--verbose", "show every detail line")
     .option("--path <app>", "the app's folder inside the project (monorepos)")
     .option("--arch <list>", "architectures the image must run on, comma-separated (default amd64,arm64)")
@@ -36,7 +41,10 @@ Examples:
     )
     .action(async (dir, opts) => {
       const projectDir = resolve(io.cwd, dir, opts.path ?? ".");
-      const config = await loadLintConfig({ cwd: projectDir, env: io.env, home: io.env.HOME ?? homedir() }, opts.config);
+      const config = await loadLintConfig(
+        { cwd: projectDir, env: io.env, home: io.env.HOME ?? homedir() },
+        opts.config,
+      );
       const report = await check({
         ...adviceOptions(io, dir, opts),
         ...(opts.image ? { image: opts.image } : {}),

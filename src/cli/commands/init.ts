@@ -15,7 +15,10 @@ export function registerInit(program: Command, io: CliIO, setExit: (code: number
     .option("--stdout", "print the Dockerfile to stdout (the summary goes to stderr); write nothing")
     .option("--write", "write Dockerfile and .dockerignore into the app folder (the default)")
     .option("--force", "overwrite an existing Dockerfile and .dockerignore")
-    .option("--syntax", "add `# syntax=docker/dockerfile:1` (needs a builder that can fetch the frontend image)")
+    .option(
+      "--syntax",
+      "add `# syntax=docker/dockerfile:1` (needs a builder that can fetch the frontend image)",
+    )
     .option("--path <app>", "the app's folder inside the project (monorepos)")
     .option("--arch <list>", "architectures the image must run on, comma-separated (default amd64,arm64)")
     .addOption(securityOption())

@@ -24,7 +24,9 @@ export function registerInspect(program: Command, io: CliIO, setExit: (code: num
       "docker-archive:PATH[:REF], oci:DIR[:TAG], oci-archive:PATH[:TAG], registry:REF, docker-daemon:REF, a path, or a reference",
     )
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json"] as const).default("text" as const),
+      new Option("--format <format>", "output format")
+        .choices(["text", "json"] as const)
+        .default("text" as const),
     )
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option("--platforms", "list the platforms of a multi-platform image in a registry, then stop")

@@ -6,7 +6,7 @@
  * and dotnet-docker's image variants (shared/reference/base-images-and-generators.md §1.1, §5).
  */
 import type { DotnetApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
 import { cacheMount, run, stageComment } from "../writer.ts";
 
 export function dotnetDockerfile(plan: Plan, options: GenerateOptions): string {
@@ -14,7 +14,10 @@ export function dotnetDockerfile(plan: Plan, options: GenerateOptions): string {
   const nuget = cacheMount("/root/.nuget/packages");
   const project = app.project;
   const build: string[] = [
-    stageComment("build", app.publishAot ? "publishes a native (AOT) executable" : "restores and publishes the app"),
+    stageComment(
+      "build",
+      app.publishAot ? "publishes a native (AOT) executable" : "restores and publishes the app",
+    ),
     from(plan, plan.builder, "build", app.publishAot ? undefined : "$BUILDPLATFORM"),
     "WORKDIR /src",
   ];
@@ -35,14 +38,19 @@ export function dotnetDockerfile(plan: Plan, options: GenerateOptions): string {
   }
   build.push(
     run(
-      [`dotnet publish ${project} -c Release --no-restore -o /app${app.publishAot ? "" : " /p:UseAppHost=false"}`],
+      [
+        `dotnet publish ${project} -c Release --no-restore -o /app${app.publishAot ? "" : " /p:UseAppHost=false"}`,
+      ],
       [nuget],
     ),
   );
   const files = ["WORKDIR /app", "COPY --from=build /app ."];
   const argv = plan.detection.start?.argv ?? ["dotnet", `${app.assembly}.dll`];
   const env = app.web ? [`ASPNETCORE_HTTP_PORTS=${plan.port ?? 8080}`] : [];
-  if (app.publishAot) plan.notes.push("PublishAot: the build stage needs clang and zlib1g-dev for native compilation (add them if publish fails)");
+  if (app.publishAot)
+    plan.notes.push(
+      "PublishAot: the build stage needs clang and zlib1g-dev for native compilation (add them if publish fails)",
+    );
   return joinSections([
     header(plan, options),
     build,

@@ -6,8 +6,8 @@
  * §1.1, §7 item 4; https://docs.docker.com/build/building/multi-platform/#cross-compilation.
  */
 import type { GoApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
-import { cacheMount, installPackages, run, stageComment, SYSTEM_PIN_PRAGMA } from "../writer.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
+import { cacheMount, installPackages, run, SYSTEM_PIN_PRAGMA, stageComment } from "../writer.ts";
 
 export function goDockerfile(plan: Plan, options: GenerateOptions): string {
   const app = plan.detection.app as GoApp;
@@ -16,28 +16,41 @@ export function goDockerfile(plan: Plan, options: GenerateOptions): string {
   const binary = `/out/${app.binary}`;
   const flags = `-trimpath -ldflags="-s -w"${app.vendored ? " -mod=vendor" : ""}`;
   const build: string[] = [
-    stageComment("build", app.cgo ? "compiles the binary with cgo against glibc" : "compiles a static binary for the target platform"),
+    stageComment(
+      "build",
+      app.cgo
+        ? "compiles the binary with cgo against glibc"
+        : "compiles a static binary for the target platform",
+    ),
     from(plan, plan.builder, "build", app.cgo ? undefined : "$BUILDPLATFORM"),
   ];
-  if (plan.advice.buildPackages.length > 0) build.push(SYSTEM_PIN_PRAGMA.apt, installPackages("apt", plan.advice.buildPackages));
+  if (plan.advice.buildPackages.length > 0)
+    build.push(SYSTEM_PIN_PRAGMA.apt, installPackages("apt", plan.advice.buildPackages));
   build.push("WORKDIR /src");
   if (!app.vendored) {
     build.push(`COPY ${app.hasGoSum ? "go.mod go.sum" : "go.mod"} ./`, run(["go mod download"], [modCache]));
   }
   build.push("COPY . .");
   if (app.cgo) {
-    build.push(run([`CGO_ENABLED=1 go build ${flags} -o ${binary} ${app.mainPackage}`], [modCache, buildCache]));
+    build.push(
+      run([`CGO_ENABLED=1 go build ${flags} -o ${binary} ${app.mainPackage}`], [modCache, buildCache]),
+    );
   } else {
     build.push(
       "ARG TARGETOS",
       "ARG TARGETARCH",
-      run([`CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build ${flags} -o ${binary} ${app.mainPackage}`], [modCache, buildCache]),
+      run(
+        [`CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build ${flags} -o ${binary} ${app.mainPackage}`],
+        [modCache, buildCache],
+      ),
     );
   }
   const target = `/usr/local/bin/${app.binary}`;
   const files = [`COPY --from=build ${binary} ${target}`];
   if (app.otherMains.length > 0) {
-    plan.notes.push(`builds ${app.mainPackage}; other main packages (${app.otherMains.join(", ")}) need their own image or build line`);
+    plan.notes.push(
+      `builds ${app.mainPackage}; other main packages (${app.otherMains.join(", ")}) need their own image or build line`,
+    );
   }
   const argv = [target];
   return joinSections([

@@ -8,23 +8,42 @@
  * (shared/reference/base-images-and-generators.md §1.1, §1.4, §7).
  */
 import type { JavaApp } from "../../advise/types.ts";
-import { argvForImage, from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
+import {
+  argvForImage,
+  from,
+  type GenerateOptions,
+  header,
+  joinSections,
+  type Plan,
+  runtimeStage,
+} from "../plan.ts";
 import { cacheMount, run, stageComment } from "../writer.ts";
 
 export function javaDockerfile(plan: Plan, options: GenerateOptions): string {
   const app = plan.detection.app as JavaApp;
-  const build: string[] = [stageComment("build", `packages the application with ${app.tool === "maven" ? "Maven" : "Gradle"}`), from(plan, plan.builder, "build"), "WORKDIR /build"];
+  const build: string[] = [
+    stageComment("build", `packages the application with ${app.tool === "maven" ? "Maven" : "Gradle"}`),
+    from(plan, plan.builder, "build"),
+    "WORKDIR /build",
+  ];
   build.push(...(app.tool === "maven" ? maven(plan, app) : gradle(plan, app)));
 
   const installDist = app.gradleApplication && !app.springBoot && app.tool === "gradle";
-  const files = installDist ? ["COPY --from=build /out/app /app"] : ["WORKDIR /app", "COPY --from=build /out/app.jar /app/app.jar"];
+  const files = installDist
+    ? ["COPY --from=build /out/app /app"]
+    : ["WORKDIR /app", "COPY --from=build /out/app.jar /app/app.jar"];
   const argv = plan.detection.start?.argv ?? ["java", "-jar", "/app/app.jar"];
   const env = ['JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"'];
   return joinSections([
     header(plan, options),
     build,
     runtimeStage(plan, plan.debug, "debug", { env, files, argv }),
-    runtimeStage(plan, plan.runtime, "final", { env, packages: plan.advice.runtimePackages, files, argv: argvForImage(plan.runtime, argv, "java") }),
+    runtimeStage(plan, plan.runtime, "final", {
+      env,
+      packages: plan.advice.runtimePackages,
+      files,
+      argv: argvForImage(plan.runtime, argv, "java"),
+    }),
   ]);
 }
 
@@ -37,7 +56,11 @@ function maven(plan: Plan, app: JavaApp): string[] {
     const select = module ? ` -pl ${module} -am` : "";
     return [
       run(
-        ["mkdir -p /out", `${mvn} ${flags} package -DskipTests${select}`, `cp ${module ? `${module}/` : ""}target/*.jar /out/app.jar`],
+        [
+          "mkdir -p /out",
+          `${mvn} ${flags} package -DskipTests${select}`,
+          `cp ${module ? `${module}/` : ""}target/*.jar /out/app.jar`,
+        ],
         ["type=bind,target=/build,rw", cache],
       ),
     ];
@@ -49,7 +72,10 @@ function maven(plan: Plan, app: JavaApp): string[] {
     "COPY src src",
     run([`${mvn} ${flags} package -DskipTests`, "mkdir -p /out", "cp target/*.jar /out/app.jar"], [cache]),
   );
-  if (app.packaging === "war") plan.notes.push("WAR packaging: the Dockerfile runs the .war with java -jar, which only works for an executable (Spring Boot) WAR");
+  if (app.packaging === "war")
+    plan.notes.push(
+      "WAR packaging: the Dockerfile runs the .war with java -jar, which only works for an executable (Spring Boot) WAR",
+    );
   return lines;
 }
 
@@ -57,7 +83,13 @@ function gradle(plan: Plan, app: JavaApp): string[] {
   const gradlew = app.wrapper ? "./gradlew" : "gradle";
   const cache = cacheMount("/root/.gradle");
   const ext = app.kotlinDsl ? ".kts" : "";
-  const task = app.springBoot ? "bootJar" : app.gradleApplication ? "installDist" : app.runnableJar ? "shadowJar" : "jar";
+  const task = app.springBoot
+    ? "bootJar"
+    : app.gradleApplication
+      ? "installDist"
+      : app.runnableJar
+        ? "shadowJar"
+        : "jar";
   const prefix = app.module ? `${app.module}/` : "";
   const collect =
     task === "installDist"
@@ -65,9 +97,13 @@ function gradle(plan: Plan, app: JavaApp): string[] {
       : ["mkdir -p /out", `cp ${prefix}build/libs/*${task === "shadowJar" ? "-all" : ""}.jar /out/app.jar`];
   const qualified = app.module ? `:${app.module.replaceAll("/", ":")}:${task}` : task;
   if (app.multiModule) {
-    return [run([`${gradlew} --no-daemon ${qualified} -x test`, ...collect], ["type=bind,target=/build,rw", cache])];
+    return [
+      run([`${gradlew} --no-daemon ${qualified} -x test`, ...collect], ["type=bind,target=/build,rw", cache]),
+    ];
   }
-  const manifests = [`settings.gradle${ext}`, `build.gradle${ext}`].filter((f) => plan.detection.markers.some((m) => m.file === f));
+  const manifests = [`settings.gradle${ext}`, `build.gradle${ext}`].filter((f) =>
+    plan.detection.markers.some((m) => m.file === f),
+  );
   const lines = [`COPY ${app.wrapper ? "gradlew " : ""}${manifests.join(" ")} ./`];
   if (app.wrapper) lines.push("COPY gradle gradle");
   lines.push(
@@ -76,7 +112,9 @@ function gradle(plan: Plan, app: JavaApp): string[] {
     run([`${gradlew} --no-daemon ${task} -x test`, ...collect], [cache]),
   );
   if (!app.springBoot && !app.gradleApplication && !app.runnableJar) {
-    plan.notes.push("the jar has no Main-Class or dependencies bundled: add the application or shadow plugin, or Spring Boot");
+    plan.notes.push(
+      "the jar has no Main-Class or dependencies bundled: add the application or shadow plugin, or Spring Boot",
+    );
   }
   return lines;
 }

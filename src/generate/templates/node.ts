@@ -7,8 +7,8 @@
  * output is copied on its own. Bun projects that run with bun use Bun's image.
  */
 import type { NodeApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
-import { cacheMount, installPackages, run, stageComment, SYSTEM_PIN_PRAGMA } from "../writer.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
+import { cacheMount, installPackages, run, SYSTEM_PIN_PRAGMA, stageComment } from "../writer.ts";
 
 interface Manager {
   /** Files to copy before installing. */
@@ -26,7 +26,11 @@ interface Manager {
 function manager(plan: Plan, app: NodeApp): Manager {
   const pm = plan.detection.packageManager;
   const lock = pm.lockfile;
-  const manifests = ["package.json", ...(lock ? [lock] : []), ...app.installFiles.filter((f) => !f.includes("/"))];
+  const manifests = [
+    "package.json",
+    ...(lock ? [lock] : []),
+    ...app.installFiles.filter((f) => !f.includes("/")),
+  ];
   const npmCache = cacheMount("/root/.npm");
   switch (pm.name) {
     case "pnpm": {
@@ -45,6 +49,19 @@ function manager(plan: Plan, app: NodeApp): Manager {
       if (pm.variant === "berry") {
         const releases = app.installFiles.includes(".yarn/releases");
         const setup = releases ? [] : ["RUN corepack enable"];
+        if (app.yarnNodeLinker !== "node-modules") {
+          // Plug'n'Play keeps packages in a cache outside /app: a node_modules folder is what
+          // the runtime stage can copy and run with plain `node`.
+          setup.unshift("ENV YARN_NODE_LINKER=node-modules");
+          plan.notes.push(
+            `Yarn Berry with nodeLinker ${app.yarnNodeLinker ?? "pnp"}: the image installs with YARN_NODE_LINKER=node-modules so plain \`node\` can run it`,
+          );
+        }
+        if (pm.version && Number.parseInt(pm.version, 10) < 4) {
+          plan.notes.push(
+            "`yarn workspaces focus --production` is built into Yarn 4; Yarn 2/3 need the workspace-tools plugin",
+          );
+        }
         if (!releases) {
           plan.notes.push(
             "Yarn Berry without a committed .yarn/releases: the Dockerfile runs `corepack enable` (bundled with Node up to 24; on Node 25+ install corepack first)",
@@ -114,9 +131,13 @@ export function nodeDockerfile(plan: Plan, options: GenerateOptions): string {
   const toolchain = needsToolchain
     ? stageImage.packages === "apk"
       ? ["RUN apk add --no-cache python3 make g++"]
-      : [SYSTEM_PIN_PRAGMA.apt, installPackages("apt", ["python3", "make", "g++", ...plan.advice.buildPackages])]
+      : [
+          SYSTEM_PIN_PRAGMA.apt,
+          installPackages("apt", ["python3", "make", "g++", ...plan.advice.buildPackages]),
+        ]
     : [];
-  if (needsToolchain && stageImage.packages === "apk") toolchain.unshift("# drydock ignore=DL3018 build-only tools in a throw-away stage");
+  if (needsToolchain && stageImage.packages === "apk")
+    toolchain.unshift("# drydock ignore=DL3018 build-only tools in a throw-away stage");
   const copyDirs = app.installFiles.filter((f) => f.includes("/")).map((dir) => `COPY ${dir} ${dir}`);
 
   const install = (production: boolean, stage: string, description: string): string[] => [
@@ -153,7 +174,10 @@ export function nodeDockerfile(plan: Plan, options: GenerateOptions): string {
     // /app, not /app/node_modules: with no dependencies npm creates no node_modules folder.
     files = ["WORKDIR /app", "COPY --from=deps /app ./", "COPY . ."];
   }
-  const env = ["NODE_ENV=production", ...(app.nextStandalone ? ["HOSTNAME=0.0.0.0", `PORT=${plan.port ?? 3000}`] : [])];
+  const env = [
+    "NODE_ENV=production",
+    ...(app.nextStandalone ? ["HOSTNAME=0.0.0.0", `PORT=${plan.port ?? 3000}`] : []),
+  ];
   const sections = { env, packages: plan.advice.runtimePackages, files };
   stages.push(runtimeStage(plan, plan.debug, "debug", { ...sections, argv: start }));
   stages.push(runtimeStage(plan, plan.runtime, "final", { ...sections, argv: finalArgv(plan, start) }));
@@ -162,6 +186,7 @@ export function nodeDockerfile(plan: Plan, options: GenerateOptions): string {
 
 /** distroless nodejs: the ENTRYPOINT is node, so name the full path; `npm start` cannot run there. */
 function finalArgv(plan: Plan, argv: string[]): string[] {
-  if (plan.runtime.id === "distroless-nodejs" && argv[0] === "node") return ["/nodejs/bin/node", ...argv.slice(1)];
+  if (plan.runtime.id === "distroless-nodejs" && argv[0] === "node")
+    return ["/nodejs/bin/node", ...argv.slice(1)];
   return argv;
 }

@@ -10,19 +10,25 @@
  */
 import { PHP_EXTENSIONS } from "../../advise/data/native-packages.ts";
 import type { PhpApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
-import { cacheMount, run, stageComment, SYSTEM_PIN_PRAGMA } from "../writer.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
+import { cacheMount, run, SYSTEM_PIN_PRAGMA, stageComment } from "../writer.ts";
 
 export function phpDockerfile(plan: Plan, options: GenerateOptions): string {
   const app = plan.detection.app as PhpApp;
   const lock = plan.detection.packageManager.lockfile;
   const hasComposer = plan.detection.packageManager.source.file === "composer.json";
-  const vendor: string[] = [stageComment("vendor", "installs the Composer packages without dev dependencies"), from(plan, plan.builder, "vendor"), "WORKDIR /app"];
+  const vendor: string[] = [
+    stageComment("vendor", "installs the Composer packages without dev dependencies"),
+    from(plan, plan.builder, "vendor"),
+    "WORKDIR /app",
+  ];
   if (hasComposer) {
     vendor.push(
       `COPY ${lock ? "composer.json composer.lock" : "composer.json"} ./`,
       run(
-        ["composer install --no-dev --no-interaction --no-progress --no-scripts --no-autoloader --prefer-dist --ignore-platform-reqs"],
+        [
+          "composer install --no-dev --no-interaction --no-progress --no-scripts --no-autoloader --prefer-dist --ignore-platform-reqs",
+        ],
         [cacheMount("/tmp/cache")],
       ),
       "COPY . .",
@@ -47,12 +53,14 @@ export function phpDockerfile(plan: Plan, options: GenerateOptions): string {
 /** Production php.ini, Apache on 8080 (a non-root user cannot bind 80) and the document root. */
 function apacheSetup(app: PhpApp): string[] {
   const commands = [
-    'cp /usr/local/etc/php/php.ini-production /usr/local/etc/php/php.ini',
+    "cp /usr/local/etc/php/php.ini-production /usr/local/etc/php/php.ini",
     "sed -ri 's/^Listen 80$/Listen 8080/' /etc/apache2/ports.conf",
     "sed -ri 's/<VirtualHost \\*:80>/<VirtualHost *:8080>/' /etc/apache2/sites-available/000-default.conf",
   ];
   if (app.docroot !== ".") {
-    commands.push(`sed -ri 's!/var/www/html!/var/www/html/${app.docroot}!g' /etc/apache2/sites-available/*.conf /etc/apache2/apache2.conf`);
+    commands.push(
+      `sed -ri 's!/var/www/html!/var/www/html/${app.docroot}!g' /etc/apache2/sites-available/*.conf /etc/apache2/apache2.conf`,
+    );
   }
   commands.push("a2enmod rewrite");
   return ["# Production php.ini; Apache on 8080 so it can run as www-data.", run(commands)];
@@ -61,9 +69,14 @@ function apacheSetup(app: PhpApp): string[] {
 /** docker-php-ext-install for the ext-* requirements, build headers purged in the same RUN. */
 function extensions(plan: Plan, app: PhpApp): string[] {
   if (app.extensions.length === 0) return [];
-  const known = app.extensions.map((name) => PHP_EXTENSIONS.find((e) => e.name === name) ?? { name, buildPackages: [], pecl: false });
+  const known = app.extensions.map(
+    (name) => PHP_EXTENSIONS.find((e) => e.name === name) ?? { name, buildPackages: [], pecl: false },
+  );
   const unknown = app.extensions.filter((name) => !PHP_EXTENSIONS.some((e) => e.name === name));
-  if (unknown.length > 0) plan.notes.push(`extensions drydock has no build recipe for (${unknown.join(", ")}): docker-php-ext-install may need headers for them`);
+  if (unknown.length > 0)
+    plan.notes.push(
+      `extensions drydock has no build recipe for (${unknown.join(", ")}): docker-php-ext-install may need headers for them`,
+    );
   const core = known.filter((e) => !e.pecl).map((e) => e.name);
   const pecl = known.filter((e) => e.pecl).map((e) => e.name);
   const headers = [...new Set(known.flatMap((e) => e.buildPackages))].sort();
@@ -71,7 +84,9 @@ function extensions(plan: Plan, app: PhpApp): string[] {
   if (headers.length === 0) {
     const commands = [
       ...(core.length > 0 ? [`docker-php-ext-install -j"$(nproc)" ${core.join(" ")}`] : []),
-      ...(pecl.length > 0 ? [`pecl install ${pecl.join(" ")}`, `docker-php-ext-enable ${pecl.join(" ")}`, "rm -rf /tmp/pear"] : []),
+      ...(pecl.length > 0
+        ? [`pecl install ${pecl.join(" ")}`, `docker-php-ext-enable ${pecl.join(" ")}`, "rm -rf /tmp/pear"]
+        : []),
     ];
     return ["# PHP extensions composer.json requires (ext-*).", run(commands)];
   }
@@ -86,7 +101,9 @@ function extensions(plan: Plan, app: PhpApp): string[] {
       "apt-get update",
       `apt-get install -y --no-install-recommends ${headers.join(" ")}`,
       ...(core.length > 0 ? [`docker-php-ext-install -j"$(nproc)" ${core.join(" ")}`] : []),
-      ...(pecl.length > 0 ? [`pecl install ${pecl.join(" ")}`, `docker-php-ext-enable ${pecl.join(" ")}`, "rm -rf /tmp/pear"] : []),
+      ...(pecl.length > 0
+        ? [`pecl install ${pecl.join(" ")}`, `docker-php-ext-enable ${pecl.join(" ")}`, "rm -rf /tmp/pear"]
+        : []),
       "apt-mark auto '.*' > /dev/null",
       '{ [ -z "$savedAptMark" ] || echo "$savedAptMark" | xargs apt-mark manual; }',
       "find /usr/local/lib/php/extensions -type f -name '*.so' -exec ldd '{}' ';' | awk '/=>/ { so = $(NF-1); if (index(so, \"/usr/local/\") == 1) { next }; gsub(\"^/(usr/)?\", \"\", so); printf \"*%s\\n\", so }' | sort -u | xargs -r dpkg-query --search | cut -d: -f1 | sort -u | xargs -r apt-mark manual",

@@ -8,10 +8,12 @@
  * example for the hardened runtime (§4.1).
  */
 import type { PythonApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
-import { cacheMount, installPackages, run, stageComment, SYSTEM_PIN_PRAGMA } from "../writer.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
+import { cacheMount, installPackages, run, SYSTEM_PIN_PRAGMA, stageComment } from "../writer.ts";
 
 const VENV = "/opt/venv";
+/** The package manager gets its own venv, so it never ships in the app's. */
+const TOOLS = "/opt/tools";
 const PIP_CACHE = cacheMount("/root/.cache/pip");
 
 export function pythonDockerfile(plan: Plan, options: GenerateOptions): string {
@@ -26,23 +28,41 @@ export function pythonDockerfile(plan: Plan, options: GenerateOptions): string {
     `ENV PYTHONDONTWRITEBYTECODE=1 \\\n    PYTHONUNBUFFERED=1 \\\n    PIP_DISABLE_PIP_VERSION_CHECK=1`,
   ];
   const buildPackages = [...plan.advice.buildPackages];
-  if (distroless) buildPackages.push("python3", "python3-venv");
+  if (distroless)
+    buildPackages.push(
+      "python3",
+      "python3-venv",
+      ...(plan.advice.needsCompiler ? ["build-essential", "python3-dev"] : []),
+    );
   if (buildPackages.length > 0) build.push(SYSTEM_PIN_PRAGMA.apt, installPackages("apt", buildPackages));
   build.push("WORKDIR /app");
-  build.push(...installTool(detection.packageManager.name));
-  build.push(`RUN ${python} -m venv ${VENV}`, `ENV VIRTUAL_ENV=${VENV} \\\n    PATH="${VENV}/bin:$PATH"`);
+  const tool = installTool(detection.packageManager.name, python);
+  build.push(...tool);
+  build.push(
+    `RUN ${python} -m venv ${VENV}`,
+    `ENV VIRTUAL_ENV=${VENV} \\\n    PATH="${VENV}/bin:${tool.length > 0 ? `${TOOLS}/bin:` : ""}$PATH"`,
+  );
   build.push(...installDependencies(plan, app));
 
-  const runtimeEnv = ["PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", `VIRTUAL_ENV=${VENV}`, `PATH="${VENV}/bin:$PATH"`];
+  const runtimeEnv = [
+    "PYTHONDONTWRITEBYTECODE=1",
+    "PYTHONUNBUFFERED=1",
+    `VIRTUAL_ENV=${VENV}`,
+    `PATH="${VENV}/bin:$PATH"`,
+  ];
   const files = ["WORKDIR /app", `COPY --from=build ${VENV} ${VENV}`, "COPY . ."];
   const argv = detection.start?.argv ?? ["python", "-c", "print('no start command found: set CMD')"];
-  if (!detection.start) plan.notes.push("no start command found (no framework, entry file or [project.scripts]): edit CMD");
+  if (!detection.start)
+    plan.notes.push("no start command found (no framework, entry file or [project.scripts]): edit CMD");
   const sections = { env: runtimeEnv, packages: plan.advice.runtimePackages, files, argv };
   return joinSections([
     header(plan, options),
     build,
     runtimeStage(plan, plan.debug, "debug", sections),
-    runtimeStage(plan, plan.runtime, "final", { ...sections, argv: distroless ? distrolessArgv(argv) : argv }),
+    runtimeStage(plan, plan.runtime, "final", {
+      ...sections,
+      argv: distroless ? distrolessArgv(argv) : argv,
+    }),
   ]);
 }
 
@@ -52,8 +72,8 @@ function distrolessArgv(argv: string[]): string[] {
   return [`${VENV}/bin/${argv[0]}`, ...argv.slice(1)];
 }
 
-/** Package managers other than pip, pinned to a major version range (DL3013). */
-function installTool(manager: string): string[] {
+/** Package managers other than pip, pinned to a major version range (DL3013), in /opt/tools. */
+function installTool(manager: string, python: string): string[] {
   const spec: Record<string, string> = {
     uv: "uv>=0.5,<1",
     poetry: "poetry>=2,<3",
@@ -62,7 +82,7 @@ function installTool(manager: string): string[] {
   };
   const requirement = spec[manager];
   if (!requirement) return [];
-  return [run([`pip install "${requirement}"`], [PIP_CACHE])];
+  return [run([`${python} -m venv ${TOOLS}`, `${TOOLS}/bin/pip install "${requirement}"`], [PIP_CACHE])];
 }
 
 function installDependencies(plan: Plan, app: PythonApp): string[] {
@@ -91,25 +111,46 @@ function installDependencies(plan: Plan, app: PythonApp): string[] {
     }
     case "pdm": {
       const manifests = ["pyproject.toml", ...(lock ? [lock] : [])];
-      return [`COPY ${manifests.join(" ")} ./`, run(["pdm sync --prod --no-self"], [cacheMount("/root/.cache/pdm")])];
+      return [
+        `COPY ${manifests.join(" ")} ./`,
+        run(["pdm sync --prod --no-self"], [cacheMount("/root/.cache/pdm")]),
+      ];
     }
     case "pipenv": {
       if (!lock) {
-        plan.notes.push("Pipfile without Pipfile.lock: the build locks at build time (`pipenv lock`); commit Pipfile.lock instead");
+        plan.notes.push(
+          "Pipfile without Pipfile.lock: the build locks at build time (`pipenv lock`); commit Pipfile.lock instead",
+        );
         return [
           "COPY Pipfile ./",
-          run(["pipenv lock", "pipenv requirements > /tmp/requirements.txt", "pip install -r /tmp/requirements.txt"], [PIP_CACHE]),
+          run(
+            [
+              "pipenv lock",
+              "pipenv requirements > /tmp/requirements.txt",
+              "pip install -r /tmp/requirements.txt",
+            ],
+            [PIP_CACHE],
+          ),
         ];
       }
       return [
         "COPY Pipfile Pipfile.lock ./",
-        run(["pipenv requirements > /tmp/requirements.txt", "pip install -r /tmp/requirements.txt"], [PIP_CACHE]),
+        run(
+          ["pipenv requirements > /tmp/requirements.txt", "pip install -r /tmp/requirements.txt"],
+          [PIP_CACHE],
+        ),
       ];
     }
     default: {
       if (app.requirements.length > 0) {
         const files = app.requirementFiles.length > 0 ? app.requirementFiles : app.requirements;
-        return [`COPY ${files.join(" ")} ./`, run(app.requirements.map((r) => `pip install -r ${r}`), [PIP_CACHE])];
+        return [
+          `COPY ${files.join(" ")} ./`,
+          run(
+            app.requirements.map((r) => `pip install -r ${r}`),
+            [PIP_CACHE],
+          ),
+        ];
       }
       if (app.installsProject) {
         plan.notes.push(

@@ -6,8 +6,8 @@
  * (docker init's Rust template). Sources: shared/reference/base-images-and-generators.md §1.1, §7.
  */
 import type { RustApp } from "../../advise/types.ts";
-import { from, header, joinSections, type GenerateOptions, type Plan, runtimeStage } from "../plan.ts";
-import { cacheMount, installPackages, run, stageComment, SYSTEM_PIN_PRAGMA } from "../writer.ts";
+import { from, type GenerateOptions, header, joinSections, type Plan, runtimeStage } from "../plan.ts";
+import { cacheMount, installPackages, run, SYSTEM_PIN_PRAGMA, stageComment } from "../writer.ts";
 
 export function rustDockerfile(plan: Plan, options: GenerateOptions): string {
   const app = plan.detection.app as RustApp;
@@ -21,7 +21,8 @@ export function rustDockerfile(plan: Plan, options: GenerateOptions): string {
     stageComment("build", "compiles the release binary"),
     from(plan, plan.builder, "build"),
   ];
-  if (plan.advice.buildPackages.length > 0) build.push(SYSTEM_PIN_PRAGMA.apt, installPackages("apt", plan.advice.buildPackages));
+  if (plan.advice.buildPackages.length > 0)
+    build.push(SYSTEM_PIN_PRAGMA.apt, installPackages("apt", plan.advice.buildPackages));
   build.push("WORKDIR /src");
   if (app.stubFetch) {
     build.push(
@@ -29,19 +30,20 @@ export function rustDockerfile(plan: Plan, options: GenerateOptions): string {
       "# Fetch the dependencies against a stub main.rs, so this layer only changes with the manifests.",
       run(['mkdir -p src && echo "fn main() {}" > src/main.rs', `cargo fetch${locked}`], [registry, git]),
       "COPY . .",
-      run([`cargo build --release${locked}${selector}`, `cp target/release/${app.binary} ${out}`], [registry, git, target]),
+      run(
+        [`cargo build --release${locked}${selector}`, `cp target/release/${app.binary} ${out}`],
+        [registry, git, target],
+      ),
     );
   } else {
     plan.notes.push(
       `${app.workspace ? "Cargo workspace" : "explicit target paths in Cargo.toml"}: the build reads the whole context through a bind mount (no separate dependency layer; the cache mounts keep rebuilds fast)`,
     );
     build.push(
-      run([`cargo build --release${locked}${selector}`, `cp target/release/${app.binary} ${out}`], [
-        "type=bind,target=/src,rw",
-        registry,
-        git,
-        target,
-      ]),
+      run(
+        [`cargo build --release${locked}${selector}`, `cp target/release/${app.binary} ${out}`],
+        ["type=bind,target=/src,rw", registry, git, target],
+      ),
     );
   }
   const files = [`COPY --from=build ${out} ${out}`];

@@ -120,6 +120,9 @@ function cgoDisabled(ctx: RuleContext, builder: Stage, chain: Stage[]): boolean 
   );
 }
 
+/** cargo flags whose value is the next word. */
+const CARGO_VALUE_FLAGS = ["target", "p", "package", "bin", "features", "F", "j", "jobs", "profile"];
+
 function buildsForMusl(ctx: RuleContext, chain: Stage[]): boolean {
   const musl = (value: string | undefined | null) => !!value && /-musl(eabi(hf)?)?$/.test(value);
   for (const s of chain) {
@@ -128,17 +131,7 @@ function buildsForMusl(ctx: RuleContext, chain: Stage[]): boolean {
       for (const command of run.commands) {
         const inv = invocation(command);
         if (inv.program !== "cargo") continue;
-        const parsed = readCliArgs(inv.args, [
-          "target",
-          "p",
-          "package",
-          "bin",
-          "features",
-          "F",
-          "j",
-          "jobs",
-          "profile",
-        ]);
+        const parsed = readCliArgs(inv.args, CARGO_VALUE_FLAGS);
         if (parsed.flags.some((f) => f.name === "target" && musl(f.value))) return true;
         if (command.assignments.some((a) => a.startsWith("CARGO_BUILD_TARGET=") && musl(a.split("=")[1])))
           return true;

@@ -23,14 +23,34 @@ export interface CliArgs {
   words: string[];
 }
 
+const NO_VALUE_FLAGS: readonly string[] = [];
+/** Results are shared between callers (the words of a parsed command never change). */
+const cliArgsCache = new WeakMap<readonly string[], Map<readonly string[], CliArgs>>();
+
 /**
  * Reads arguments getopt style (hadolint's Shell.getAllFlags / getArgsNoFlags / dropFlagArg):
  * a value-taking flag takes the next word unless its value is written `--name=value` or glued
  * to the letter (`-tfoo`); in `-q=2` the rest after `=` is the value of `q`; `--` ends flags.
  *
  * @param valueFlags flags (long names or single letters) whose value is the next word
+ * @returns the parsed arguments, shared with other callers: do not modify them
  */
-export function readCliArgs(args: readonly string[], valueFlags: readonly string[] = []): CliArgs {
+export function readCliArgs(args: readonly string[], valueFlags: readonly string[] = NO_VALUE_FLAGS): CliArgs {
+  // Many rules read the same command's words: parse once per words array and flag list.
+  let byFlags = cliArgsCache.get(args);
+  if (!byFlags) {
+    byFlags = new Map();
+    cliArgsCache.set(args, byFlags);
+  }
+  let parsed = byFlags.get(valueFlags);
+  if (!parsed) {
+    parsed = parseCliArgs(args, valueFlags);
+    byFlags.set(valueFlags, parsed);
+  }
+  return parsed;
+}
+
+function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): CliArgs {
   const takesValue = new Set(valueFlags);
   const parsed: CliArgs = { flags: [], positional: [], positionalIndexes: [], words: [...args] };
   const addPositional = (k: number) => {
@@ -104,7 +124,7 @@ export function flagValues(cli: CliArgs, ...names: string[]): string[] {
  * Index in `cmd.args` of the subcommand: the first positional word (`apt-get -o X=Y install`
  * → the index of `install`), or -1.
  */
-export function subcommandIndex(cmd: ShellCommand, valueFlags: readonly string[] = []): number {
+export function subcommandIndex(cmd: ShellCommand, valueFlags: readonly string[] = NO_VALUE_FLAGS): number {
   return readCliArgs(cmd.args, valueFlags).positionalIndexes[0] ?? -1;
 }
 
@@ -141,12 +161,20 @@ export interface Invocation {
 
 const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
 
+const invocations = new WeakMap<ShellCommand, Invocation>();
+
+/** The command as an invocation; computed once per command and shared (do not modify). */
 export function invocation(command: ShellCommand): Invocation {
-  const program = basename(command.name);
-  if (PYTHON_RE.test(program) && command.args[0] === "-m" && command.args[1]) {
-    return { program: command.args[1], args: command.args.slice(2), command };
+  let inv = invocations.get(command);
+  if (!inv) {
+    const program = basename(command.name);
+    inv =
+      PYTHON_RE.test(program) && command.args[0] === "-m" && command.args[1]
+        ? { program: command.args[1], args: command.args.slice(2), command }
+        : { program, args: command.args, command };
+    invocations.set(command, inv);
   }
-  return { program, args: command.args, command };
+  return inv;
 }
 
 /** True when the positional words start with the given subcommand words. */
@@ -168,7 +196,7 @@ export function matchSubcommand(
   inv: Invocation,
   programs: readonly string[],
   subcommands: readonly (readonly string[])[],
-  valueFlags: readonly string[] = [],
+  valueFlags: readonly string[] = NO_VALUE_FLAGS,
 ): SubcommandMatch | null {
   if (!programs.includes(inv.program)) return null;
   const parsed = readCliArgs(inv.args, valueFlags);

@@ -21,33 +21,51 @@ export interface Span {
   end: number;
 }
 
-/** 0-based offsets where each source line starts. */
+// Fixers and rules ask about the same parsed Dockerfile many times; parsing is immutable.
+const lineStartsCache = new WeakMap<Dockerfile, number[]>();
+const argsMapCache = new WeakMap<Instruction, ArgsMap | null>();
+
+/** 0-based offsets where each source line starts (shared: do not modify). */
 export function lineStarts(df: Dockerfile): number[] {
-  const starts = [0];
-  for (let k = 0; k < df.source.length; k++) if (df.source[k] === "\n") starts.push(k + 1);
+  let starts = lineStartsCache.get(df);
+  if (!starts) {
+    starts = [0];
+    const source = df.source;
+    for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) starts.push(k + 1);
+    lineStartsCache.set(df, starts);
+  }
   return starts;
 }
 
 /**
  * Source offsets of the argument text of `instruction` (for ONBUILD, pass the wrapped
  * instruction; its arguments are a suffix of the same logical line). Null when the join
- * cannot be reproduced, which callers treat as "no safe fix".
+ * cannot be reproduced, which callers treat as "no safe fix". The map is computed once per
+ * instruction and shared: do not modify it.
  */
 export function mapArgs(df: Dockerfile, instruction: Instruction): ArgsMap | null {
+  let map = argsMapCache.get(instruction);
+  if (map === undefined) {
+    map = computeArgsMap(df, instruction);
+    argsMapCache.set(instruction, map);
+  }
+  return map;
+}
+
+function computeArgsMap(df: Dockerfile, instruction: Instruction): ArgsMap | null {
   const starts = lineStarts(df);
   const continuation = df.escape === "`" ? /`[ \t]*$/ : /\\[ \t]*$/;
+  // The kept part of each joined line: [source offset, length].
+  const pieces: [number, number][] = [];
   let text = "";
-  const offsets: number[] = [];
   let index = instruction.line - 1;
   for (;;) {
     const line = df.lines[index];
     if (line === undefined) break;
     const match = continuation.exec(line);
-    const kept = match ? line.slice(0, match.index) : line;
-    for (let k = 0; k < kept.length; k++) {
-      text += kept[k];
-      offsets.push(starts[index]! + k);
-    }
+    const kept = match ? match.index : line.length;
+    pieces.push([starts[index]!, kept]);
+    text += kept === line.length ? line : line.slice(0, kept);
     if (!match || index + 1 >= df.lines.length) break;
     index++;
     while (index < df.lines.length) {
@@ -61,7 +79,17 @@ export function mapArgs(df: Dockerfile, instruction: Instruction): ArgsMap | nul
   const args = instruction.args;
   const from = trimmedLength - args.length;
   if (from < 0 || text.slice(from, trimmedLength) !== args) return null;
-  return { args, offsets: offsets.slice(from, trimmedLength) };
+  const offsets = new Array<number>(args.length);
+  let at = 0;
+  for (const [start, length] of pieces) {
+    // Characters [at, at + length) of the joined text come from source[start, start + length).
+    const first = Math.max(from, at);
+    const last = Math.min(trimmedLength, at + length);
+    for (let k = first; k < last; k++) offsets[k - from] = start + (k - at);
+    at += length;
+    if (at >= trimmedLength) break;
+  }
+  return { args, offsets };
 }
 
 /** Source span of args[start, end) (end exclusive; empty spans sit before `start`). */

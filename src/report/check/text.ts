@@ -8,7 +8,13 @@ export interface CheckRenderOptions {
   verbose?: boolean;
 }
 
-const MARKS: Record<SectionStatus, string> = { ok: "ok", warn: "warn", fail: "FAIL", skipped: "skip", unavailable: "n/a" };
+const MARKS: Record<SectionStatus, string> = {
+  ok: "ok",
+  warn: "warn",
+  fail: "FAIL",
+  skipped: "skip",
+  unavailable: "n/a",
+};
 
 export function renderCheckText(report: CheckReport, options: CheckRenderOptions): string {
   const c = createColors(options.color);
@@ -23,15 +29,22 @@ export function renderCheckText(report: CheckReport, options: CheckRenderOptions
   const lines = [c.bold(`drydock check ${location}`)];
   const width = Math.max(...report.sections.map((s) => s.title.length));
   for (const section of report.sections) {
-    lines.push(`${paint[section.status](MARKS[section.status].padEnd(4))}  ${c.bold(section.title.padEnd(width))}  ${section.summary}`);
+    lines.push(
+      `${paint[section.status](MARKS[section.status].padEnd(4))}  ${c.bold(section.title.padEnd(width))}  ${section.summary}`,
+    );
     const details = options.verbose ? section.details : section.details.slice(0, 6);
     for (const detail of details) lines.push(`${" ".repeat(8 + width)}${c.dim(detail)}`);
-    if (details.length < section.details.length) lines.push(`${" ".repeat(8 + width)}${c.dim(`... ${section.details.length - details.length} more (--verbose)`)}`);
+    if (details.length < section.details.length)
+      lines.push(
+        `${" ".repeat(8 + width)}${c.dim(`... ${section.details.length - details.length} more (--verbose)`)}`,
+      );
   }
   lines.push("");
   lines.push(
     report.failed
-      ? c.red("Lint findings reach the failure threshold: exit 1 (drydock lint shows them all; drydock lint --fix repairs some)")
+      ? c.red(
+          "Lint findings reach the failure threshold: exit 1 (drydock lint shows them all; drydock lint --fix repairs some)",
+        )
       : c.green("No lint finding reaches the failure threshold."),
   );
   return `${lines.join("\n")}\n`;

@@ -4,7 +4,6 @@
  * Packages.db,rpmdb.sqlite}. `gpg-pubkey` entries are imported keys, not packages.
  * purl as syft writes it: pkg:rpm/rhel/NAME@VERSION-RELEASE?arch=ARCH&epoch=N&upstream=SRPM&distro=rhel-9.3.
  */
-import type { Readable } from "node:stream";
 import { introducedIn } from "../attribution.ts";
 import { distroQualifier } from "../distro.ts";
 import type { FileRef } from "../files.ts";
@@ -34,9 +33,9 @@ export function rpmVersion(h: Pick<RpmHeader, "epoch" | "version" | "release">):
 const keyOf = (h: RpmHeader) => `${h.name}\u0000${rpmVersion(h)}\u0000${h.arch ?? ""}`;
 
 /** The database is parsed during the layer pass: only the headers' facts stay in memory. */
-async function extractRpmDb(_path: string, stream: Readable): Promise<RpmDbResult> {
+async function extractRpmDb(_path: string, stream: AsyncIterable<Buffer>): Promise<RpmDbResult> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  for await (const chunk of stream) chunks.push(chunk);
   try {
     return { headers: readRpmPackages(Buffer.concat(chunks)) };
   } catch (error) {

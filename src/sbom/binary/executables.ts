@@ -1,0 +1,103 @@
+/**
+ * The one capture rule for executable files, shared by the Go and Rust catalogers: read each
+ * executable ELF once during the layer pass and keep only the build facts. Binaries up to
+ * BUFFERED_MAX are read whole (the ELF headers sit at both ends); larger ones are scanned as
+ * they stream for the Go >= 1.18 build info, which needs no random access.
+ */
+import type { CaptureRule } from "../../image/layer-index.ts";
+import { isElf, parseElf } from "./elf.ts";
+import { type GoBuildInfo, GO_BUILDINFO_MAGIC, parseModInfo, readGoBuildInfo, readInlineBuildInfo } from "./go-buildinfo.ts";
+import { type AuditablePackage, readCargoAuditable } from "./rust-audit.ts";
+
+export interface ExecutableFacts {
+  go?: GoBuildInfo;
+  rust?: AuditablePackage[];
+}
+
+const MiB = 1024 * 1024;
+const BUFFERED_MAX = 128 * MiB;
+const SCANNED_MAX = 4096 * MiB;
+const MIN_SIZE = 1024;
+
+export async function executableFacts(
+  stream: AsyncIterable<Buffer>,
+  size: number,
+): Promise<ExecutableFacts | undefined> {
+  if (size > BUFFERED_MAX) return scanGoBuildInfo(stream);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let elf: boolean | undefined;
+  // Read to the end even when the file is not ELF: leaving a `for await` early destroys it.
+  for await (const chunk of stream) {
+    elf ??= isElf(chunk);
+    if (!elf) continue;
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  if (!elf) return undefined;
+  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  const parsed = parseElf(whole);
+  const facts: ExecutableFacts = {};
+  const go = readGoBuildInfo(whole, parsed);
+  if (go) facts.go = go;
+  const rust = parsed ? readCargoAuditable(whole, parsed) : undefined;
+  if (rust) facts.rust = rust;
+  return facts.go || facts.rust ? facts : undefined;
+}
+
+/**
+ * Streams a large binary looking for the 16-byte aligned build info magic, then collects the
+ * bytes after it until the inline strings are complete. Memory: one chunk plus the strings.
+ */
+async function scanGoBuildInfo(stream: AsyncIterable<Buffer>): Promise<ExecutableFacts | undefined> {
+  const keep = GO_BUILDINFO_MAGIC.length - 1;
+  let tail: Buffer = Buffer.alloc(0);
+  let offset = 0; // file offset of tail[0]
+  let collected: Buffer | undefined;
+  let first = true;
+  let done = false;
+  let found: GoBuildInfo | undefined;
+  for await (const chunk of stream) {
+    if (first && !isElf(chunk)) done = true;
+    first = false;
+    if (done) continue; // keep reading to the end (see executableFacts)
+    if (collected) {
+      collected = Buffer.concat([collected, chunk]);
+    } else {
+      const window = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      let at = window.indexOf(GO_BUILDINFO_MAGIC);
+      while (at >= 0 && (offset + at) % 16 !== 0) at = window.indexOf(GO_BUILDINFO_MAGIC, at + 1);
+      if (at < 0) {
+        const cut = Math.max(0, window.length - keep);
+        offset += cut;
+        tail = window.subarray(cut);
+        continue;
+      }
+      collected = window.subarray(at);
+    }
+    if (collected.length < 32) continue;
+    const strings = readInlineBuildInfo(collected, 0);
+    if (strings?.[0].startsWith("go")) {
+      found = parseModInfo(strings[0], strings[1]);
+      done = true;
+    } else if ((collected[15]! & 2) === 0 || collected.length > 8 * MiB) {
+      // Go < 1.18 (pointer form) needs random access; or a false match.
+      done = true;
+    }
+  }
+  return found ? { go: found } : undefined;
+}
+
+const isExecutable = (mode: number) => (mode & 0o111) !== 0;
+
+export const EXECUTABLE_CAPTURE: CaptureRule = {
+  matches: (_path, entry) => entry !== undefined && isExecutable(entry.mode) && entry.size >= MIN_SIZE,
+  maxBytes: SCANNED_MAX,
+  extract: async (_path, stream, size) => {
+    try {
+      return await executableFacts(stream, size);
+    } catch {
+      return undefined;
+    }
+  },
+};
