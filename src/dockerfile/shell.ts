@@ -198,9 +198,15 @@ const OPERATORS = [
   ")",
 ];
 
+/** First characters of the operators (an io-number, a digit, may come before `<` or `>`). */
+const OPERATOR_CHARS = "&|;<>()";
+
 function readOperator(s: string, k: number): string | null {
+  const first = s.charCodeAt(k);
+  const digit = first >= 48 && first <= 57;
+  if (!digit && !OPERATOR_CHARS.includes(s[k]!)) return null;
   // An io-number prefix like `2>` belongs to the redirection.
-  const io = /^[0-9]+(?=[<>])/.exec(s.slice(k, k + 4));
+  const io = digit ? /^[0-9]+(?=[<>])/.exec(s.slice(k, k + 4)) : null;
   const start = io ? k + io[0].length : k;
   for (const op of OPERATORS) {
     if (s.startsWith(op, start)) {
@@ -211,71 +217,82 @@ function readOperator(s: string, k: number): string | null {
   return null;
 }
 
-/** Reads one word starting at k; returns its raw text, unquoted value and end offset. */
+/**
+ * Reads one word starting at k; returns its raw text, unquoted value and end offset. Text that
+ * stays as written (plain characters, `$(...)`, backticks) is copied in slices, not per character.
+ */
 function readWord(s: string, k: number): { raw: string; value: string; end: number } | null {
   const start = k;
   let value = "";
+  /** Start of the run of characters not yet copied to `value` that are kept as written. */
+  let verbatim = k;
   while (k < s.length) {
     const c = s[k]!;
     if (c === " " || c === "\t" || c === "\n" || c === "\r") break;
-    if (/[;&|<>()]/.test(c) && !(c === "(" && s[k - 1] === "$")) {
+    if (
+      (c === ";" || c === "&" || c === "|" || c === "<" || c === ">" || c === "(" || c === ")") &&
+      !(c === "(" && s[k - 1] === "$")
+    ) {
       if (k === start) return null;
       break;
     }
     if (c === "\\") {
-      if (s[k + 1] === "\n") {
-        k += 2;
-        continue;
-      }
-      value += s[k + 1] ?? "";
+      value += s.slice(verbatim, k);
+      if (s[k + 1] !== "\n") value += s[k + 1] ?? "";
       k += 2;
+      verbatim = k;
       continue;
     }
     if (c === "'") {
+      value += s.slice(verbatim, k);
       const close = s.indexOf("'", k + 1);
       const endQ = close === -1 ? s.length : close;
       value += s.slice(k + 1, endQ);
       k = endQ + 1;
+      verbatim = k;
       continue;
     }
     if (c === '"') {
+      value += s.slice(verbatim, k);
+      k = readDoubleQuoted(s, k + 1, (text) => {
+        value += text;
+      });
       k++;
-      while (k < s.length && s[k] !== '"') {
-        if (s[k] === "\\" && k + 1 < s.length && '"\\$`\n'.includes(s[k + 1]!)) {
-          if (s[k + 1] !== "\n") value += s[k + 1];
-          k += 2;
-          continue;
-        }
-        if (s[k] === "$" && s[k + 1] === "(") {
-          const end = matchParen(s, k + 1);
-          value += s.slice(k, end);
-          k = end;
-          continue;
-        }
-        value += s[k];
-        k++;
-      }
-      k++;
+      verbatim = k;
       continue;
     }
     if (c === "$" && s[k + 1] === "(") {
-      const end = matchParen(s, k + 1);
-      value += s.slice(k, end);
-      k = end;
+      k = matchParen(s, k + 1);
       continue;
     }
     if (c === "`") {
       const close = s.indexOf("`", k + 1);
-      const endB = close === -1 ? s.length : close + 1;
-      value += s.slice(k, endB);
-      k = endB;
+      k = close === -1 ? s.length : close + 1;
       continue;
     }
-    value += c;
     k++;
   }
   if (k === start) return null;
+  value += s.slice(verbatim, k);
   return { raw: s.slice(start, k), value, end: k };
+}
+
+/** Reads a double-quoted string from k (after the quote) to its closing quote; returns that offset. */
+function readDoubleQuoted(s: string, k: number, append: (text: string) => void): number {
+  let verbatim = k;
+  while (k < s.length && s[k] !== '"') {
+    if (s[k] === "\\" && k + 1 < s.length && '"\\$`\n'.includes(s[k + 1]!)) {
+      append(s.slice(verbatim, k));
+      if (s[k + 1] !== "\n") append(s[k + 1]!);
+      k += 2;
+      verbatim = k;
+      continue;
+    }
+    // `$(...)` is kept as written, quotes inside it included.
+    k = s[k] === "$" && s[k + 1] === "(" ? matchParen(s, k + 1) : k + 1;
+  }
+  append(s.slice(verbatim, k));
+  return k;
 }
 
 /** Offset just past the `)` matching the `(` at k, skipping quotes. */

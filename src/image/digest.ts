@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
+import { type Readable, Transform, type TransformCallback } from "node:stream";
 import { DrydockError } from "../errors.ts";
 
 const SUPPORTED = new Set(["sha256", "sha512"]);
@@ -14,9 +14,14 @@ export class DigestVerifier extends Transform {
   private readonly expected: string;
   private readonly label: string;
   bytes = 0;
+  /** The stream piped into this one, if any (read.ts looks behind it for a seekable file). */
+  upstream: Readable | undefined;
 
   constructor(digest: string, label: string) {
     super({ highWaterMark: 1 << 20 });
+    this.once("pipe", (source: Readable) => {
+      this.upstream = source;
+    });
     const [algorithm, hex] = digest.split(":");
     if (!algorithm || !hex || !SUPPORTED.has(algorithm)) {
       throw new DrydockError("BAD_DIGEST", `${label}: unsupported digest "${digest}"`);

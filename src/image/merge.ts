@@ -21,30 +21,42 @@ export interface MergedView {
   get(path: string): MergedEntry | undefined;
 }
 
-function ancestors(path: string): string[] {
-  const out: string[] = [];
-  let idx = path.lastIndexOf("/");
-  while (idx > 0) {
-    out.push(path.slice(0, idx));
-    idx = path.lastIndexOf("/", idx - 1);
-  }
-  return out;
-}
+const parentOf = (path: string): string => {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+};
 
-/** True when the path or one of its ancestors is in the set. */
-function coveredBy(path: string, set: Set<string>): boolean {
-  if (set.size === 0) return false;
-  if (set.has(path)) return true;
-  for (const a of ancestors(path)) if (set.has(a)) return true;
-  return false;
-}
-
-/** True when an ancestor (not the path itself) is in the set. */
-function underAny(path: string, set: Set<string>): boolean {
-  if (set.size === 0) return false;
-  if (set.has("")) return true; // the root itself is opaque
-  for (const a of ancestors(path)) if (set.has(a)) return true;
-  return false;
+/**
+ * Whether anything below a directory is hidden from the current layer: the directory or an
+ * ancestor was removed (whiteout, or replaced by a non-directory) or made opaque by a layer above.
+ * Answers are cached per directory; create one per layer, as the sets grow between layers.
+ */
+function hiddenDirs(removed: Set<string>, opaque: Set<string>): (dir: string) => boolean {
+  const known = new Map<string, boolean>();
+  const rootOpaque = opaque.has("");
+  return (dir) => {
+    // Walk up to the first directory with a known answer, then fill in on the way down.
+    const pending: string[] = [];
+    let answer: boolean | undefined;
+    let current = dir;
+    for (;;) {
+      answer = known.get(current);
+      if (answer !== undefined) break;
+      if (current === "/") {
+        answer = rootOpaque;
+        break;
+      }
+      if (removed.has(current) || opaque.has(current)) {
+        answer = true;
+        break;
+      }
+      pending.push(current);
+      current = parentOf(current);
+    }
+    known.set(current, answer);
+    for (const d of pending) known.set(d, answer);
+    return answer;
+  };
 }
 
 export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
@@ -54,15 +66,19 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
   const indexOf: number[] = [];
   /** Paths removed for lower layers: whiteouts plus non-directories that shadow a subtree. */
   const removed = new Set<string>();
-  /** Directories whose lower contents are hidden. */
+  /** Directories whose lower contents are hidden ("" for the root). */
   const opaque = new Set<string>();
 
   for (let layer = layers.length - 1; layer >= 0; layer--) {
     const index = layers[layer]!;
+    const filtering = removed.size > 0 || opaque.size > 0;
+    const hiddenBelow = hiddenDirs(removed, opaque);
+    const shadowing: string[] = [];
     for (let i = 0; i < index.count; i++) {
-      const path = index.paths[i]!;
+      const path = index.path(i);
+      if (index.kind(i) !== "dir") shadowing.push(path);
       if (visible.has(path)) continue;
-      if (coveredBy(path, removed) || underAny(path, opaque)) continue;
+      if (filtering && (removed.has(path) || hiddenBelow(parentOf(path)))) continue;
       visible.set(path, layerOf.length);
       layerOf.push(layer);
       indexOf.push(i);
@@ -70,9 +86,7 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
     // This layer's deletions and shadowing apply only to the layers below it.
     for (const path of index.whiteouts) removed.add(path);
     for (const dir of index.opaqueDirs) opaque.add(dir === "/" ? "" : dir);
-    for (let i = 0; i < index.count; i++) {
-      if (index.kind(i) !== "dir") removed.add(index.paths[i]!);
-    }
+    for (const path of shadowing) removed.add(path);
   }
   const materialize = (slot: number): MergedEntry => ({
     ...layers[layerOf[slot]!]!.entry(indexOf[slot]!),

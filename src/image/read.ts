@@ -3,15 +3,26 @@
  * bytes and indexed, several layers at a time, never extracted to disk. Analyses (audit, SBOM
  * catalogers) get the per-layer indexes and the captured file contents from this single pass.
  */
+import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import type { Readable } from "node:stream";
 import { DrydockError } from "../errors.ts";
 import {
   type Compression,
   DEFAULT_EXPANSION_LIMITS,
   decompress,
   type ExpansionLimits,
+  sniffCompression,
 } from "./decompress.ts";
-import { type CaptureRule, type LayerIndex, readLayerTar } from "./layer-index.ts";
+import { DigestVerifier } from "./digest.ts";
+import {
+  type CaptureRule,
+  type LayerFileRange,
+  type LayerIndex,
+  readLayerFile,
+  readLayerTar,
+} from "./layer-index.ts";
+import { fileRangeOf } from "./sources/store.ts";
 import type { BlobReader, LayerRef, ResolvedImage } from "./types.ts";
 
 export interface LayerData {
@@ -31,6 +42,13 @@ export interface ReadLayersOptions {
   limits?: ExpansionLimits;
   /** Largest number of files in one layer. */
   maxEntries?: number;
+  /**
+   * Stream every byte of uncompressed layers stored in local files (docker-archive, OCI layouts)
+   * to check their digests. By default such layers are indexed by seeking over file data
+   * (readLayerFile), which reads only headers and captured files and cannot check a digest.
+   * Compressed layers and registry blobs are always read whole and verified.
+   */
+  verifyLocalLayers?: boolean;
 }
 
 export async function readLayers(
@@ -59,7 +77,27 @@ async function readOne(
 ): Promise<LayerData> {
   const label = `${image.source}: layer ${ref.index + 1} (${ref.descriptor.digest.slice(0, 19)})`;
   const blob = await blobs.openBlob(ref.descriptor);
-  const decompressed = await decompress(blob, label, options.limits ?? DEFAULT_EXPANSION_LIMITS);
+  const limits = options.limits ?? DEFAULT_EXPANSION_LIMITS;
+  const seekable = options.verifyLocalLayers ? undefined : await seekableLayer(blob);
+  if (seekable) {
+    try {
+      if (seekable.size > limits.maxBytes) {
+        throw new DrydockError(
+          "LAYER_TOO_LARGE",
+          `${label}: decompressed size exceeds ${limits.maxBytes} bytes (raise --max-layer-size)`,
+        );
+      }
+      const index = await readLayerFile(seekable, {
+        label,
+        capture: options.capture,
+        maxEntries: options.maxEntries,
+      });
+      return { ref, index, compression: "none", compressedSize: seekable.size, uncompressedSize: seekable.size };
+    } finally {
+      await seekable.file.close();
+    }
+  }
+  const decompressed = await decompress(blob, label, limits);
   let index: LayerIndex;
   try {
     index = await readLayerTar(decompressed.stream, {
@@ -81,6 +119,32 @@ async function readOne(
     compressedSize: decompressed.compressedBytes(),
     uncompressedSize: decompressed.decompressedBytes(),
   };
+}
+
+/**
+ * An uncompressed layer in a local file (a FileStore stream, possibly behind a DigestVerifier):
+ * opened for seeking, and the blob stream closed. Undefined for anything else.
+ */
+async function seekableLayer(blob: Readable): Promise<LayerFileRange | undefined> {
+  const source = blob instanceof DigestVerifier ? blob.upstream : blob;
+  const range = fileRangeOf(source);
+  if (!range) return undefined;
+  const file = await open(range.path, "r");
+  try {
+    const size = range.size ?? (await file.stat()).size - range.start;
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await file.read(head, 0, Math.min(4, size), range.start);
+    if (sniffCompression(head.subarray(0, bytesRead)) !== "none") {
+      await file.close();
+      return undefined;
+    }
+    blob.destroy();
+    source?.destroy();
+    return { file, start: range.start, size };
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
 }
 
 function drain(

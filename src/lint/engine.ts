@@ -117,6 +117,20 @@ export function analyze(
   context: ContextAccess = NO_CONTEXT,
   rules: readonly Rule[] = ALL_RULES,
 ): Analysis {
+  return runRules(prepareAnalysis(source, file, settings, context), rules);
+}
+
+/**
+ * The first half of `analyze`: parse, pragmas, syntax errors (DL1000) and the RUN scripts split
+ * into commands, without running any rule. What ShellCheck needs (`buildShellScripts`) is
+ * there, so it can start while the rules run.
+ */
+export function prepareAnalysis(
+  source: string,
+  file: string,
+  settings: LintSettings,
+  context: ContextAccess = NO_CONTEXT,
+): Analysis {
   const dockerfile = parseDockerfile(source);
   const pragmas = readPragmas(dockerfile);
   const hits: RawHit[] = [];
@@ -144,13 +158,20 @@ export function analyze(
     runs: collectRuns(dockerfile),
     file,
   };
+  return { file, dockerfile, pragmas, hits, ruleContext: ctx };
+}
+
+/** The second half of `analyze`: runs the rules over a prepared analysis, adding their hits. */
+export function runRules(analysis: Analysis, rules: readonly Rule[] = ALL_RULES): Analysis {
+  const ctx = analysis.ruleContext;
+  const hits = analysis.hits;
   for (const rule of rules) {
     const found = rule.check(ctx);
     if (found.length === 0) continue;
     const meta = metaOf(rule);
     for (const hit of found) hits.push(new RuleHitRecord(rule, meta, hit, ctx));
   }
-  return { file, dockerfile, pragmas, hits, ruleContext: ctx };
+  return analysis;
 }
 
 /** Applies pragmas, ignores and severity overrides; drops `ignore`-level findings. */

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
 
 /** File names linted when a directory is given (BuildKit and Podman conventions). */
 export function isDockerfileName(name: string): boolean {
@@ -39,7 +39,7 @@ async function walk(root: string, dir: string, scopes: Scope[], out: string[]): 
   const entries = await readdir(dir, { withFileTypes: true });
   const gitignore = entries.find((e) => e.isFile() && e.name === ".gitignore");
   const active = gitignore
-    ? [...scopes, { base: dir, matcher: ignore().add(await readFile(join(dir, ".gitignore"), "utf8")) }]
+    ? [...scopes, { base: dir, matcher: await gitignoreMatcher(join(dir, ".gitignore")) }]
     : scopes;
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
@@ -49,6 +49,12 @@ async function walk(root: string, dir: string, scopes: Scope[], out: string[]): 
     if (entry.isDirectory()) await walk(root, full, active, out);
     else if (entry.isFile() && isDockerfileName(entry.name)) out.push(full);
   }
+}
+
+/** The matcher library is loaded only for a tree that has a `.gitignore`. */
+async function gitignoreMatcher(file: string): Promise<Ignore> {
+  const { default: ignore } = await import("ignore");
+  return ignore().add(await readFile(file, "utf8"));
 }
 
 function isIgnored(path: string, isDir: boolean, scopes: Scope[]): boolean {

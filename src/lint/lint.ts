@@ -2,9 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { createTwoFilesPatch } from "diff";
 import { errorMessage, UsageError } from "../errors.ts";
-import { type Analysis, analyze, failsThreshold, finalize, type RawHit } from "./engine.ts";
+import { type Analysis, failsThreshold, finalize, prepareAnalysis, type RawHit, runRules } from "./engine.ts";
 import { findDockerfiles } from "./files.ts";
 import { applyFixes } from "./fix.ts";
 import { defaultLintSettings, type LintSettings } from "./settings.ts";
@@ -64,41 +63,42 @@ export interface LintReport {
 export async function lint(options: LintOptions): Promise<LintReport> {
   const settings: LintSettings = { ...defaultLintSettings(), ...options.settings };
   const sources = await readSources(options);
-
-  const analyses: { analysis: Analysis; source: Source; fix?: FixOutcome }[] = [];
+  const shellcheck = await locateShellCheck(settings, options.shellcheckOptions);
   const contextFiles = new ContextFiles();
-  for (const source of sources) {
-    const contextDir = options.contextDir ? resolve(options.cwd ?? ".", options.contextDir) : undefined;
-    const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null, contextFiles);
-    let text = source.text;
-    let fix: FixOutcome | undefined;
-    if (options.fix) {
-      const result = applyFixes(text, source.file, settings, context);
-      fix = {
-        output: result.output,
-        changed: result.output !== text,
-        applied: result.applied,
-        diff:
-          result.output === text ? "" : createTwoFilesPatch(source.file, source.file, text, result.output),
-      };
-      text = result.output;
-    }
-    analyses.push({ analysis: analyze(text, source.file, settings, context), source, fix });
-  }
+  const contextDir = options.contextDir ? resolve(options.cwd ?? ".", options.contextDir) : undefined;
 
-  const shellcheck = await shellCheckAll(
-    analyses.map((a) => a.analysis),
-    settings,
-    options.shellcheckOptions,
-  );
-  const files: LintFileResult[] = analyses.map((a, index) => ({
-    file: a.analysis.file,
-    ...(a.source.path ? { path: a.source.path } : {}),
-    stdin: a.source.stdin,
-    findings: finalize(a.analysis, shellcheck.hits[index] ?? [], settings),
-    fix: a.fix,
-    source: a.analysis.dockerfile.source,
-  }));
+  const prepare = async (source: Source): Promise<PreparedFile> => {
+    const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null, contextFiles);
+    const fix = options.fix ? await fixFile(source, settings, context) : undefined;
+    return { analysis: prepareAnalysis(fix?.output ?? source.text, source.file, settings, context), source, fix };
+  };
+
+  let files: LintFileResult[];
+  if (!shellcheck.binary) {
+    // One file at a time, start to finish: its parse and rule data can go as soon as it is done.
+    files = [];
+    for (const source of sources) {
+      const prepared = await prepare(source);
+      runRules(prepared.analysis);
+      files.push(fileResult(prepared, [], settings));
+    }
+  } else {
+    // ShellCheck needs only the parsed files: start it first, and run the rules while it works.
+    const prepared: PreparedFile[] = [];
+    for (const source of sources) prepared.push(await prepare(source));
+    const checked = startShellCheck(
+      prepared.map((p) => p.analysis),
+      shellcheck.binary,
+      options.shellcheckOptions,
+    );
+    for (const [index, file] of prepared.entries()) {
+      runRules(file.analysis);
+      // Let ShellCheck's set-up (temporary files, process start) and its pipes make progress.
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
+    }
+    const hits = await checked;
+    files = prepared.map((file, index) => fileResult(file, hits[index] ?? [], settings));
+  }
   const findings = files.flatMap((f) => f.findings);
   return {
     files,
@@ -106,6 +106,42 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     failed: failsThreshold(findings, settings),
     shellcheck: { status: shellcheck.status, binary: shellcheck.binary },
     settings,
+  };
+}
+
+/** Files analysed between two turns of the event loop while ShellCheck runs. */
+const YIELD_EVERY = 8;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface PreparedFile {
+  analysis: Analysis;
+  source: Source;
+  fix?: FixOutcome;
+}
+
+async function fixFile(source: Source, settings: LintSettings, context: ContextAccess): Promise<FixOutcome> {
+  const text = source.text;
+  const result = applyFixes(text, source.file, settings, context);
+  const changed = result.output !== text;
+  // The diff library is loaded only when there is a diff to write.
+  const diff = changed
+    ? (await import("diff")).createTwoFilesPatch(source.file, source.file, text, result.output)
+    : "";
+  return { output: result.output, changed, applied: result.applied, diff };
+}
+
+function fileResult(prepared: PreparedFile, shellcheckHits: RawHit[], settings: LintSettings): LintFileResult {
+  const { analysis, source, fix } = prepared;
+  return {
+    file: analysis.file,
+    ...(source.path ? { path: source.path } : {}),
+    stdin: source.stdin,
+    findings: finalize(analysis, shellcheckHits, settings),
+    fix,
+    source: analysis.dockerfile.source,
   };
 }
 
@@ -153,7 +189,8 @@ async function readSources(options: LintOptions): Promise<Source[]> {
       // Report files as the user named them: a file as given, a walked file under the given folder.
       const file = path === absolute ? given : join(given, relative(absolute, path));
       try {
-        sources.push({ file, path, text: await readFile(path, "utf8"), stdin: false });
+        // Synchronous: for many small files one read each beats four thread-pool round trips.
+        sources.push({ file, path, text: readFileSync(path, "utf8"), stdin: false });
       } catch (error) {
         throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
       }
@@ -218,12 +255,12 @@ function readTextOrNull(path: string): string | null {
   }
 }
 
-async function shellCheckAll(
-  analyses: Analysis[],
+/** Where ShellCheck is, when it is to run; a usage error when it is required and missing. */
+async function locateShellCheck(
   settings: LintSettings,
   options: ShellCheckOptions = {},
-): Promise<{ status: ShellCheckStatus; binary?: string; hits: RawHit[][] }> {
-  if (settings.shellcheck === "off") return { status: "off", hits: [] };
+): Promise<{ status: ShellCheckStatus; binary?: string }> {
+  if (settings.shellcheck === "off") return { status: "off" };
   const binary = await findShellCheck(options);
   if (!binary) {
     if (settings.shellcheck === "required") {
@@ -232,12 +269,23 @@ async function shellCheckAll(
         "install it (apt-get install shellcheck) or use --shellcheck=auto",
       );
     }
-    return { status: "missing", hits: [] };
+    return { status: "missing" };
   }
+  return { status: "used", binary };
+}
+
+/** Starts ShellCheck on the RUN scripts of the prepared files; resolves to hits per file. */
+function startShellCheck(
+  analyses: Analysis[],
+  binary: string,
+  options: ShellCheckOptions = {},
+): Promise<RawHit[][]> {
   const batches = analyses.map((analysis) => ({ analysis, scripts: buildShellScripts(analysis) }));
-  const hits = await runShellCheck(batches, binary, {
+  const running = runShellCheck(batches, binary, {
     concurrency: options.concurrency ?? availableParallelism(),
     ...options,
   });
-  return { status: "used", binary, hits };
+  // The caller awaits it after the rules; until then a failure must not count as unhandled.
+  running.catch(() => {});
+  return running;
 }

@@ -10,7 +10,12 @@ import type { FileRef, FileView } from "./files.ts";
 export type KeysAt = (ref: FileRef) => Iterable<string>;
 
 /** Layer index that introduced each key, as of the copy in `upToLayer` (inclusive). */
-export function introducedIn(files: FileView, path: string, keysAt: KeysAt, upToLayer: number): Map<string, number> {
+export function introducedIn(
+  files: FileView,
+  path: string,
+  keysAt: KeysAt,
+  upToLayer: number,
+): Map<string, number> {
   const introduced = new Map<string, number>();
   let previous = new Set<string>();
   for (const version of files.history(path)) {

@@ -93,7 +93,13 @@ function fromReleaseFile(path: string, text: string): Distro | undefined {
   for (const [pattern, id] of REDHAT_LIKE) {
     if (!pattern.test(line)) continue;
     const version = /release\s+([\d.]+)/i.exec(line)?.[1];
-    return { id, ...(version ? { versionId: version } : {}), idLike: ["rhel", "fedora"], prettyName: line, source: path };
+    return {
+      id,
+      ...(version ? { versionId: version } : {}),
+      idLike: ["rhel", "fedora"],
+      prettyName: line,
+      source: path,
+    };
   }
   return undefined;
 }

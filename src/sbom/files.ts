@@ -118,7 +118,9 @@ export function fileView(layers: readonly ViewLayer[], scope: Scope): FileView {
     },
     location(ref) {
       const diffId = layers[ref.layer]?.diffId;
-      return diffId === undefined ? { path: ref.path } : { path: ref.path, layerDiffId: diffId, layerIndex: ref.layer };
+      return diffId === undefined
+        ? { path: ref.path }
+        : { path: ref.path, layerDiffId: diffId, layerIndex: ref.layer };
     },
   };
 }

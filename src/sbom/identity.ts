@@ -35,7 +35,14 @@ export function purl(
 /** A stable id for a package: same package, same place, same id across runs. */
 export function packageId(pkg: Pick<Package, "type" | "name" | "version" | "purl" | "locations">): string {
   const first = pkg.locations[0];
-  const key = [pkg.type, pkg.name, pkg.version, pkg.purl ?? "", first?.path ?? "", first?.layerDiffId ?? ""].join("\u0000");
+  const key = [
+    pkg.type,
+    pkg.name,
+    pkg.version,
+    pkg.purl ?? "",
+    first?.path ?? "",
+    first?.layerDiffId ?? "",
+  ].join("\u0000");
   return createHash("sha256").update(key).digest("hex").slice(0, 16);
 }
 
@@ -64,9 +71,9 @@ const LICENSE_ALIASES: Record<string, string> = {
   "gpl-3+": "GPL-3.0-or-later",
   "gpl-3.0": "GPL-3.0-only",
   "gpl-3.0+": "GPL-3.0-or-later",
-  "gplv2": "GPL-2.0-only",
+  gplv2: "GPL-2.0-only",
   "gplv2+": "GPL-2.0-or-later",
-  "gplv3": "GPL-3.0-only",
+  gplv3: "GPL-3.0-only",
   "gplv3+": "GPL-3.0-or-later",
   "lgpl-2": "LGPL-2.0-only",
   "lgpl-2+": "LGPL-2.0-or-later",
@@ -87,9 +94,9 @@ const LICENSE_ALIASES: Record<string, string> = {
   "gfdl-1.3": "GFDL-1.3-only",
   "gfdl-1.3+": "GFDL-1.3-or-later",
   "gfdl-nis": "GFDL-1.2-no-invariants-only",
-  "expat": "MIT",
+  expat: "MIT",
   "mit/x11": "MIT",
-  "bsd": "BSD-3-Clause",
+  bsd: "BSD-3-Clause",
   "bsd-2-clause": "BSD-2-Clause",
   "bsd-3-clause": "BSD-3-Clause",
   "bsd-4-clause": "BSD-4-Clause",
@@ -102,18 +109,18 @@ const LICENSE_ALIASES: Record<string, string> = {
   "asl 2.0": "Apache-2.0",
   "mpl-1.1": "MPL-1.1",
   "mpl-2.0": "MPL-2.0",
-  "zlib": "Zlib",
-  "isc": "ISC",
+  zlib: "Zlib",
+  isc: "ISC",
   "psf-2": "PSF-2.0",
-  "python": "Python-2.0",
-  "artistic": "Artistic-1.0-Perl",
+  python: "Python-2.0",
+  artistic: "Artistic-1.0-Perl",
   "artistic-2": "Artistic-2.0",
   "cc0-1.0": "CC0-1.0",
-  "cc0": "CC0-1.0",
+  cc0: "CC0-1.0",
   "public-domain": "LicenseRef-public-domain",
-  "ruby": "Ruby",
-  "openssl": "OpenSSL",
-  "curl": "curl",
+  ruby: "Ruby",
+  openssl: "OpenSSL",
+  curl: "curl",
   "unicode-data": "Unicode-DFS-2015",
 };
 
@@ -150,7 +157,9 @@ export function normalizeLicense(raw: string): string {
   const id = spdxIdFor(text);
   if (id) return id;
   // "GPL-2+ or Artistic", "MIT and BSD-3-clause": map each operand, keep the operators.
-  const parts = text.split(/\s+(and|or|AND|OR|with|WITH)\s+|\s*([|&,])\s*/).filter((p) => p !== undefined && p !== "");
+  const parts = text
+    .split(/\s+(and|or|AND|OR|with|WITH)\s+|\s*([|&,])\s*/)
+    .filter((p) => p !== undefined && p !== "");
   if (parts.length > 1) {
     const mapped: string[] = [];
     for (const part of parts) {

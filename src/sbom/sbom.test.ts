@@ -1,9 +1,9 @@
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { sampleResult } from "./test-helpers/sample.ts";
 import { sbomDirectory, selectCatalogers } from "./sbom.ts";
+import { sampleResult } from "./test-helpers/sample.ts";
 
 describe("sbom/sbom", () => {
   it("reports OS packages with the layer that brought them", async () => {
@@ -18,7 +18,9 @@ describe("sbom/sbom", () => {
     expect(result.packages.some((p) => p.type === "python")).toBe(false);
     const six = result.packages.find((p) => p.name === "python3-six")!;
     expect(six.metadata.contains).toEqual(["pkg:pypi/six@1.16.0"]);
-    expect(result.relationships).toEqual([{ parent: six.id, child: "pkg:pypi/six@1.16.0", type: "contains" }]);
+    expect(result.relationships).toEqual([
+      { parent: six.id, child: "pkg:pypi/six@1.16.0", type: "contains" },
+    ]);
   });
 
   it("orders packages OS first, then by name", async () => {
@@ -52,13 +54,20 @@ describe("sbom/sbom", () => {
       await mkdir(join(dir, "lib/apk/db"), { recursive: true });
       await mkdir(join(dir, "srv/node_modules/ms"), { recursive: true });
       await writeFile(join(dir, "etc/alpine-release"), "3.19.1\n");
-      await writeFile(join(dir, "lib/apk/db/installed"), "P:musl\nV:1.2.4_git20230717-r4\nA:x86_64\nL:MIT\no:musl\n\n");
+      await writeFile(
+        join(dir, "lib/apk/db/installed"),
+        "P:musl\nV:1.2.4_git20230717-r4\nA:x86_64\nL:MIT\no:musl\n\n",
+      );
       await writeFile(join(dir, "srv/node_modules/ms/package.json"), '{"name":"ms","version":"2.1.3"}');
       const result = await sbomDirectory(dir);
       expect(result.source).toEqual({ type: "directory", name: dir });
       expect(result.distro).toMatchObject({ id: "alpine", versionId: "3.19.1" });
       expect(result.packages.map((p) => [p.name, p.purl, p.locations])).toEqual([
-        ["musl", "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.1", [{ path: "/lib/apk/db/installed" }]],
+        [
+          "musl",
+          "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.1",
+          [{ path: "/lib/apk/db/installed" }],
+        ],
         ["ms", "pkg:npm/ms@2.1.3", [{ path: "/srv/node_modules/ms/package.json" }]],
       ]);
     });

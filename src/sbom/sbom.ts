@@ -118,7 +118,9 @@ function comparePackages(a: Package, b: Package): number {
 function mergeDuplicates(packages: Package[]): Package[] {
   const byKey = new Map<string, Package>();
   for (const pkg of packages) {
-    const key = [pkg.type, pkg.name, pkg.version, pkg.purl ?? "", pkg.locations[0]?.path ?? ""].join("\u0000");
+    const key = [pkg.type, pkg.name, pkg.version, pkg.purl ?? "", pkg.locations[0]?.path ?? ""].join(
+      "\u0000",
+    );
     const seen = byKey.get(key);
     if (!seen) {
       byKey.set(key, { ...pkg, locations: [...pkg.locations] });
@@ -139,7 +141,10 @@ function childName(pkg: Package): string {
 }
 
 /** Moves language packages whose files an OS package owns under that package. */
-function relateOwnedPackages(packages: Package[]): { kept: SbomPackage[]; relationships: SbomRelationship[] } {
+function relateOwnedPackages(packages: Package[]): {
+  kept: SbomPackage[];
+  relationships: SbomRelationship[];
+} {
   const withIds = packages.map((pkg) => ({ pkg, id: packageId(pkg) }));
   const owner = new Map<string, { pkg: Package; id: string }>();
   for (const entry of withIds) {
@@ -159,7 +164,11 @@ function relateOwnedPackages(packages: Package[]): { kept: SbomPackage[]; relati
       continue;
     }
     const { ownedFiles, ...rest } = pkg;
-    kept.push({ ...rest, id, ...(ownedFiles ? { metadata: { ...rest.metadata, files: ownedFiles.length } } : {}) });
+    kept.push({
+      ...rest,
+      id,
+      ...(ownedFiles ? { metadata: { ...rest.metadata, files: ownedFiles.length } } : {}),
+    });
   }
   for (const pkg of kept) {
     const list = contains.get(pkg.id);
@@ -179,14 +188,19 @@ export function catalogLayers(
   const files = scope === "squashed" ? squashed : fileView(layers, scope);
   const distro = detectDistro(squashed);
   const found: Package[] = [];
-  for (const cataloger of catalogers) found.push(...cataloger.catalog({ files, ...(distro ? { distro } : {}) }));
+  for (const cataloger of catalogers)
+    found.push(...cataloger.catalog({ files, ...(distro ? { distro } : {}) }));
   const merged = scope === "all-layers" ? mergeDuplicates(found) : found;
   merged.sort(comparePackages);
   const { kept, relationships } = relateOwnedPackages(merged);
   return { ...(distro ? { distro } : {}), packages: kept, relationships };
 }
 
-export async function sbomImage(handle: ImageHandle, name: string, options: SbomOptions = {}): Promise<SbomResult> {
+export async function sbomImage(
+  handle: ImageHandle,
+  name: string,
+  options: SbomOptions = {},
+): Promise<SbomResult> {
   const catalogers = selectCatalogers(options.catalogers);
   const scope = options.scope ?? "squashed";
   const data = await handle.readLayers({ ...options.read, capture: sbomCaptureRules(catalogers) });
@@ -215,7 +229,10 @@ export async function sbomImage(handle: ImageHandle, name: string, options: Sbom
   };
 }
 
-export async function sbomDirectory(path: string, options: SbomOptions & { cwd?: string } = {}): Promise<SbomResult> {
+export async function sbomDirectory(
+  path: string,
+  options: SbomOptions & { cwd?: string } = {},
+): Promise<SbomResult> {
   const catalogers = selectCatalogers(options.catalogers);
   const root = resolvePath(options.cwd ?? "/", path);
   const stats = await stat(root).catch(() => undefined);

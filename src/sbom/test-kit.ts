@@ -5,7 +5,7 @@
 import { Readable } from "node:stream";
 import { pack } from "tar-stream";
 import { type CaptureRule, type LayerIndex, readLayerTar } from "../image/layer-index.ts";
-import { detectDistro, DISTRO_CAPTURE } from "./distro.ts";
+import { DISTRO_CAPTURE, detectDistro } from "./distro.ts";
 import { fileView, type Scope } from "./files.ts";
 import type { Cataloger, Package } from "./types.ts";
 
@@ -23,11 +23,13 @@ export async function layerTar(files: Record<string, FileSpec>): Promise<Buffer>
     const name = path.replace(/^\//, "");
     if (typeof spec === "object" && !Buffer.isBuffer(spec) && "whiteout" in spec) {
       const cut = name.lastIndexOf("/");
-      tar.entry({ name: `${name.slice(0, cut + 1)}.wh.${name.slice(cut + 1)}`, size: 0 });
+      tar.entry({ name: `${name.slice(0, cut + 1)}.wh.${name.slice(cut + 1)}` }, Buffer.alloc(0));
       continue;
     }
     const { content, mode } =
-      typeof spec === "string" || Buffer.isBuffer(spec) ? { content: spec, mode: 0o644 } : { mode: 0o644, ...spec };
+      typeof spec === "string" || Buffer.isBuffer(spec)
+        ? { content: spec, mode: 0o644 }
+        : { mode: 0o644, ...spec };
     tar.entry({ name, mode }, typeof content === "string" ? Buffer.from(content) : content);
   }
   tar.finalize();
@@ -35,7 +37,10 @@ export async function layerTar(files: Record<string, FileSpec>): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
-export async function layerIndex(files: Record<string, FileSpec>, capture: CaptureRule[]): Promise<LayerIndex> {
+export async function layerIndex(
+  files: Record<string, FileSpec>,
+  capture: CaptureRule[],
+): Promise<LayerIndex> {
   return readLayerTar(Readable.from([await layerTar(files)]), { label: "test", capture });
 }
 

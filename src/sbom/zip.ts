@@ -32,7 +32,11 @@ export function listZip(b: Buffer): ZipEntry[] | undefined {
   if (eocd < 0) return undefined;
   let count = b.readUInt16LE(eocd + 10);
   let offset = b.readUInt32LE(eocd + 16);
-  if ((count === 0xffff || offset === 0xffffffff) && eocd >= 20 && b.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
+  if (
+    (count === 0xffff || offset === 0xffffffff) &&
+    eocd >= 20 &&
+    b.readUInt32LE(eocd - 20) === ZIP64_LOCATOR
+  ) {
     const at = Number(b.readBigUInt64LE(eocd - 20 + 8));
     if (at + 56 <= b.length && b.readUInt32LE(at) === ZIP64_EOCD) {
       count = Number(b.readBigUInt64LE(at + 32));
@@ -58,8 +62,14 @@ export function listZip(b: Buffer): ZipEntry[] | undefined {
       const length = b.readUInt16LE(extra + 2);
       if (id === 1) {
         let field = extra + 4;
-        if (size === 0xffffffff) size = Number(b.readBigUInt64LE((field += 8) - 8));
-        if (compressedSize === 0xffffffff) compressedSize = Number(b.readBigUInt64LE((field += 8) - 8));
+        if (size === 0xffffffff) {
+          size = Number(b.readBigUInt64LE(field));
+          field += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(b.readBigUInt64LE(field));
+          field += 8;
+        }
         if (localOffset === 0xffffffff) localOffset = Number(b.readBigUInt64LE(field));
       }
       extra += 4 + length;

@@ -44,7 +44,8 @@ export function parseOutputSpec(text: string): OutputSpec {
 export function documentTime(env: Record<string, string | undefined>): Date {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch === undefined || epoch === "") return new Date();
-  if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}"`);
+  if (!/^\d+$/.test(epoch))
+    throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}"`);
   return new Date(Number(epoch) * 1000);
 }
 
@@ -64,11 +65,17 @@ export function registerSbom(program: Command, io: CliIO, setExit: (code: number
       collect,
     )
     .addOption(
-      new Option("--scope <scope>", "squashed: what the container sees; all-layers: also packages later removed")
+      new Option(
+        "--scope <scope>",
+        "squashed: what the container sees; all-layers: also packages later removed",
+      )
         .choices(["squashed", "all-layers"] as const)
         .default("squashed" as const),
     )
-    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default: this machine's)")
+    .option(
+      "--platform <os/arch[/variant]>",
+      "platform to pick from a multi-platform image (default: this machine's)",
+    )
     .option("--catalogers <names>", "comma-separated catalogers to run (default: all)")
     .addHelpText(
       "after",
@@ -95,7 +102,14 @@ Examples:
         cwd: io.cwd,
         scope: opts.scope,
         ...(platform ? { platform } : {}),
-        ...(opts.catalogers ? { catalogers: opts.catalogers.split(",").map((c) => c.trim()).filter(Boolean) } : {}),
+        ...(opts.catalogers
+          ? {
+              catalogers: opts.catalogers
+                .split(",")
+                .map((c) => c.trim())
+                .filter(Boolean),
+            }
+          : {}),
       });
       for (const output of outputs) {
         const text = renderSbom(result, output.format, { timestamp, toolVersion: VERSION });

@@ -500,9 +500,9 @@ export class RegistryClient {
           );
         }
       }
-      const secure = createAgent({ timeoutMs: this.timeoutMs, extraCa });
+      const secure = await createAgent({ timeoutMs: this.timeoutMs, extraCa });
       const insecure =
-        this.insecure.size > 0 ? createAgent({ timeoutMs: this.timeoutMs, insecure: true }) : undefined;
+        this.insecure.size > 0 ? await createAgent({ timeoutMs: this.timeoutMs, insecure: true }) : undefined;
       return { secure, insecure };
     })();
     return this.agents;

@@ -4,7 +4,7 @@
  * Retry-After) and one-line errors for network failures.
  */
 import * as tls from "node:tls";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { DrydockError } from "../../errors.ts";
 
 export interface AgentOptions {
@@ -19,8 +19,10 @@ export interface AgentOptions {
  * An agent whose timeouts cover every phase: connecting, waiting for headers, and each gap
  * between body chunks (`bodyTimeout` is an idle timeout, so a stalled body aborts).
  */
-export function createAgent(options: AgentOptions): Agent {
+export async function createAgent(options: AgentOptions): Promise<Agent> {
   const ca = options.extraCa ? [...defaultCertificates(), options.extraCa] : undefined;
+  // undici costs ~130 ms to load: only commands that reach a registry pay for it.
+  const { Agent } = await import("undici");
   return new Agent({
     connect: {
       timeout: options.timeoutMs,

@@ -13,6 +13,37 @@ import { indexTarFile, type TarMember } from "./tar-index.ts";
 /** Largest JSON document (manifest, index, config) read into memory. */
 export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
+/** Where a stream returned by a FileStore reads from: a byte range of a local file. */
+export interface FileRange {
+  path: string;
+  start: number;
+  /** Bytes in the range; undefined: to the end of the file. */
+  size?: number;
+}
+
+const fileRanges = new WeakMap<Readable, FileRange>();
+
+/**
+ * The file range behind a stream that `FileStore.open` returned, so a reader that can seek
+ * (an uncompressed layer: see read.ts) may index the file instead of streaming every byte.
+ */
+export function fileRangeOf(stream: Readable | undefined): FileRange | undefined {
+  return stream === undefined ? undefined : fileRanges.get(stream);
+}
+
+function rangeStream(path: string, start: number, size: number | undefined): Readable {
+  const stream =
+    size === 0
+      ? createReadStream(path, { start: 1, end: 0 })
+      : createReadStream(path, {
+          start,
+          ...(size === undefined ? {} : { end: start + size - 1 }),
+          highWaterMark: 1 << 20,
+        });
+  fileRanges.set(stream, { path, start, size });
+  return stream;
+}
+
 export interface FileStore {
   label: string;
   has(name: string): boolean;
@@ -74,12 +105,7 @@ export class TarFileStore implements FileStore {
   open(name: string): Readable {
     const member = this.members.get(normalize(name));
     if (!member) throw new DrydockError("MISSING_BLOB", `${this.label}: no "${name}" in the archive`);
-    if (member.size === 0) return createReadStream(this.path, { start: 1, end: 0 });
-    return createReadStream(this.path, {
-      start: member.offset,
-      end: member.offset + member.size - 1,
-      highWaterMark: 1 << 20,
-    });
+    return rangeStream(this.path, member.offset, member.size);
   }
 
   async read(name: string, maxBytes = MAX_JSON_BYTES): Promise<Buffer> {
@@ -139,7 +165,7 @@ export class DirectoryStore implements FileStore {
   }
 
   open(name: string): Readable {
-    return createReadStream(this.pathOf(name), { highWaterMark: 1 << 20 });
+    return rangeStream(this.pathOf(name), 0, undefined);
   }
 
   async read(name: string, maxBytes = MAX_JSON_BYTES): Promise<Buffer> {

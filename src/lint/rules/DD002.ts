@@ -8,7 +8,14 @@ import {
   CURL_VALUE_FLAGS,
   WGET_VALUE_FLAGS,
 } from "../data/caches.ts";
-import { type Invocation, invocation, matchSubcommand, readCliArgs } from "../support/commands.ts";
+import {
+  type Invocation,
+  indexByProgram,
+  invocation,
+  matchSubcommand,
+  readCliArgs,
+  type SubcommandMatch,
+} from "../support/commands.ts";
 import { cacheTargets, isWithin } from "../support/run-mounts.ts";
 import { stageRuns, variableAt } from "../support/stages.ts";
 import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
@@ -79,21 +86,31 @@ function joinAnd(items: string[]): string {
     : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
+/** Cache kinds a command of this program can create or clean (besides `rm`, which cleans any). */
+const kindsFor = indexByProgram(
+  CACHE_KINDS.map((kind) => ({
+    kind,
+    programs: [...new Set([...kind.creators, ...kind.cleaners].flatMap((p) => p.programs))],
+  })),
+);
+
 /** Creations and cleanups of one RUN, in command order. */
 function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
   const events: Event[] = [];
   const cachedDirs = cacheTargets(run.instruction);
   for (const command of run.commands) {
     const inv = invocation(command);
-    for (const kind of CACHE_KINDS) {
-      const leftover = { key: kind.id, what: kind.what };
-      if (cleans(kind, inv)) events.push({ leftover, kind: "clean" });
+    const kinds = inv.program === "rm" ? CACHE_KINDS : kindsFor(inv.program).map((k) => k.kind);
+    for (const kind of kinds) {
+      if (cleans(kind, inv)) events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
       else if (creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
-        events.push({ leftover, kind: "create" });
+        events.push({ leftover: { key: kind.id, what: kind.what }, kind: "create" });
     }
-    for (const file of downloadedArchives(inv)) {
-      if (cachedDirs.some((dir) => isWithin(file, dir))) continue;
-      events.push({ leftover: downloadLeftover(file), kind: "create" });
+    if (inv.program === "curl" || inv.program === "wget") {
+      for (const file of downloadedArchives(inv)) {
+        if (cachedDirs.some((dir) => isWithin(file, dir))) continue;
+        events.push({ leftover: downloadLeftover(file), kind: "create" });
+      }
     }
     if (inv.program === "rm") {
       for (const path of readCliArgs(inv.args).positional) {
@@ -124,13 +141,16 @@ function creates(
   inv: Invocation,
   cachedDirs: string[],
 ): boolean {
-  const match = kind.creators
-    .map((p) => matchSubcommand(inv, p.programs, p.subcommands))
-    .find((m) => m !== null);
+  let match: SubcommandMatch | null = null;
+  for (const pattern of kind.creators) {
+    match = matchSubcommand(inv, pattern.programs, pattern.subcommands);
+    if (match) break;
+  }
   if (!match) return false;
-  if (kind.noCacheFlags?.some((flag) => match.parsed.flags.some((f) => f.name === flag))) return false;
+  const parsed = match.parsed;
+  if (kind.noCacheFlags?.some((flag) => parsed.flags.some((f) => f.name === flag))) return false;
   for (const name of kind.noCacheEnv ?? []) {
-    const inline = [...inv.command.assignments].some((a) => a.startsWith(`${name}=`));
+    const inline = inv.command.assignments.some((a) => a.startsWith(`${name}=`));
     if (inline || variableAt(ctx.dockerfile, stage, instruction, name) !== undefined) return false;
   }
   // A cache or tmpfs mount over the data's directory keeps it out of the layer.

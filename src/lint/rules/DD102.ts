@@ -1,7 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
 import { cleanContextPath, readIgnoreFile } from "../support/dockerignore.ts";
 import { literalWord } from "../support/expand.ts";
-import { splitWords } from "../support/words.ts";
+import { instructionWords } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 /**
@@ -43,7 +43,7 @@ export const rule: Rule = {
 
 /** Literal source paths of a COPY/ADD that name files of the build context. */
 function contextSources(instruction: Instruction, escapeChar: "\\" | "`"): string[] {
-  const words = instruction.json ?? splitWords(instruction.args, escapeChar);
+  const words = instruction.json ?? instructionWords(instruction, escapeChar);
   const sources = words.slice(0, -1);
   return sources
     .filter((word) => !word.startsWith("<<") && !word.includes("$"))

@@ -1,5 +1,5 @@
 import { literalWord } from "../support/expand.ts";
-import { splitWords } from "../support/words.ts";
+import { instructionWords } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 /**
@@ -17,7 +17,7 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     for (const instruction of dockerfile.instructions) {
       if (instruction.keyword !== "EXPOSE") continue;
-      for (const word of splitWords(instruction.args, dockerfile.escape)) {
+      for (const word of instructionWords(instruction, dockerfile.escape)) {
         if (word.includes("$")) continue;
         const port = literalWord(word, dockerfile.escape);
         if (!port.includes(":")) continue;

@@ -1,5 +1,5 @@
 import { literalWord } from "../support/expand.ts";
-import { splitWords } from "../support/words.ts";
+import { instructionWords } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 const PROTOCOLS = new Set(["tcp", "udp", "sctp"]);
@@ -18,7 +18,7 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     for (const instruction of dockerfile.instructions) {
       if (instruction.keyword !== "EXPOSE") continue;
-      for (const word of splitWords(instruction.args, dockerfile.escape)) {
+      for (const word of instructionWords(instruction, dockerfile.escape)) {
         const slash = word.lastIndexOf("/");
         if (slash === -1 || word.slice(slash).includes("$")) continue;
         const port = word.includes("$") ? word : literalWord(word, dockerfile.escape);

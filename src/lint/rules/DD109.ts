@@ -1,4 +1,4 @@
-import { splitWords } from "../support/words.ts";
+import { instructionWords } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
 
 /**
@@ -16,7 +16,7 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     for (const instruction of dockerfile.instructions) {
       if (instruction.keyword !== "ENV" && instruction.keyword !== "LABEL") continue;
-      const words = splitWords(instruction.args, dockerfile.escape);
+      const words = instructionWords(instruction, dockerfile.escape);
       if (words.length < 2 || words[0]!.includes("=")) continue;
       const name = instruction.keyword;
       hits.push({

@@ -1,4 +1,4 @@
-import { type EscapeChar, splitWords, unquote } from "../support/words.ts";
+import { type EscapeChar, instructionWords, unquote } from "../support/words.ts";
 import type { Rule } from "../types.ts";
 
 const MAX_PORT = 65535;
@@ -21,7 +21,7 @@ export const rule: Rule = {
   check({ dockerfile }) {
     const invalid = (spec: string) => hasInvalidPort(spec, dockerfile.escape);
     return dockerfile.instructions
-      .filter((i) => i.keyword === "EXPOSE" && splitWords(i.args, dockerfile.escape).some(invalid))
+      .filter((i) => i.keyword === "EXPOSE" && instructionWords(i, dockerfile.escape).some(invalid))
       .map((i) => ({ line: i.line }));
   },
 };

@@ -3,7 +3,7 @@ import { readPragmas } from "../pragmas.ts";
 import { hasAnyFlag, readCliArgs } from "../support/commands.ts";
 import { topLevelSteps } from "../support/passes.ts";
 import { parentStages } from "../support/stages.ts";
-import { splitWords } from "../support/words.ts";
+import { instructionWords } from "../support/words.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
 /** Shells whose `-o pipefail` hadolint trusts (ksh and mksh have it as well). */
@@ -89,7 +89,7 @@ export const rule: Rule = {
         const parent = parents[instruction.stage];
         settled = parent === null || parent === undefined ? initial : (settledByStage.get(parent) ?? initial);
       } else if (instruction.keyword === "SHELL") {
-        settled = shellSettles(instruction.json ?? splitWords(instruction.args, ctx.dockerfile.escape));
+        settled = shellSettles(instruction.json ?? instructionWords(instruction, ctx.dockerfile.escape));
       } else if (run && !settled && pipeWithoutPipefail(run)) {
         hits.push({ line });
       }

@@ -146,9 +146,36 @@ export function runsWhere(
   runs: readonly RunInfo[],
   matches: (cmd: ShellCommand, run: RunInfo) => boolean,
 ): { line: number }[] {
-  return runs
-    .filter((run) => run.commands.some((cmd) => matches(cmd, run)))
-    .map((run) => ({ line: run.outer.line }));
+  // Plain loops: every rule of this shape runs it over every command of every file.
+  const hits: { line: number }[] = [];
+  for (const run of runs) {
+    for (const cmd of run.commands) {
+      if (!matches(cmd, run)) continue;
+      hits.push({ line: run.outer.line });
+      break;
+    }
+  }
+  return hits;
+}
+
+/**
+ * A lookup from a program name to the entries of `table` that list it in `programs`, in table
+ * order: a rule that walks a table of command patterns per command can skip the entries that
+ * cannot match (most commands name none).
+ */
+export function indexByProgram<T extends { programs: readonly string[] }>(
+  table: readonly T[],
+): (program: string) => readonly T[] {
+  const index = new Map<string, T[]>();
+  for (const entry of table) {
+    for (const program of entry.programs) {
+      const list = index.get(program) ?? [];
+      if (!list.includes(entry)) list.push(entry);
+      index.set(program, list);
+    }
+  }
+  const none: readonly T[] = [];
+  return (program) => index.get(program) ?? none;
 }
 
 /** A command as drydock's own rules read it: the program, with `python -m pip` read as `pip`. */

@@ -4,7 +4,7 @@
  * spaces in one word.
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
-import { dropQuotes, type EscapeChar, splitWords, unquote } from "./words.ts";
+import { dropQuotes, type EscapeChar, instructionWords, unquote } from "./words.ts";
 
 export interface CopyOperands {
   sources: string[];
@@ -16,7 +16,7 @@ export interface CopyOperands {
  * them after dropQuotes). Heredoc markers count as sources.
  */
 export function copyOperands(instruction: Instruction, escapeChar: EscapeChar = "\\"): CopyOperands | null {
-  const words = instruction.json ?? splitWords(instruction.args, escapeChar);
+  const words = instruction.json ?? instructionWords(instruction, escapeChar);
   if (words.length < 2) return null;
   return { sources: words.slice(0, -1), dest: words[words.length - 1]! };
 }

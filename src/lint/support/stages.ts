@@ -14,7 +14,7 @@ import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { type Expansion, expandWord, type Lookup } from "./expand.ts";
 import { type ImageRef, parseImageRef } from "./images.ts";
-import { argDeclarations, type EscapeChar, keyValues, splitWords, unquote } from "./words.ts";
+import { argDeclarations, type EscapeChar, instructionWords, keyValues, unquote } from "./words.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Global ARGs
@@ -96,9 +96,9 @@ export function lookupIn(values: ReadonlyMap<string, string>): Lookup {
 // ---------------------------------------------------------------------------------------------
 // What a FROM builds on
 
-/** The words of a FROM after its flags: `image [AS name]`. */
+/** The words of a FROM after its flags: `image [AS name]` (shared: do not modify). */
 export function fromWords(from: Instruction, escapeChar: EscapeChar): string[] {
-  return splitWords(from.args, escapeChar);
+  return instructionWords(from, escapeChar);
 }
 
 /** The FROM's image word expanded with the given meta ARGs. */

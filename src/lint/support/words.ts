@@ -11,28 +11,59 @@ export type EscapeChar = "\\" | "`";
 
 /** Splits arguments into words. Quotes and escape characters are kept (see unquote). */
 export function splitWords(text: string, escapeChar: EscapeChar = "\\"): string[] {
+  // A word is the text between unquoted blanks, kept verbatim: collect it as one slice.
   const words: string[] = [];
-  let current = "";
-  let inWord = false;
+  let start = -1;
   let quote: string | null = null;
   for (let k = 0; k < text.length; k++) {
-    const ch = text[k]!;
-    if (quote === null && /\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
+    if (quote === null && isBlank(text.charCodeAt(k))) {
+      if (start !== -1) words.push(text.slice(start, k));
+      start = -1;
       continue;
     }
-    inWord = true;
-    current += ch;
+    if (start === -1) start = k;
+    const ch = text[k]!;
     // Nothing can be escaped inside single quotes.
-    if (ch === escapeChar && quote !== "'" && k + 1 < text.length) current += text[++k]!;
+    if (ch === escapeChar && quote !== "'" && k + 1 < text.length) k++;
     else if (quote === null && (ch === '"' || ch === "'")) quote = ch;
     else if (ch === quote) quote = null;
   }
-  if (inWord) words.push(current);
+  if (start !== -1) words.push(text.slice(start));
   return words;
 }
+
+const UNICODE_BLANK = /\s/;
+
+/** `/\s/` for one UTF-16 unit, without a regular expression for ASCII. */
+function isBlank(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return UNICODE_BLANK.test(String.fromCharCode(code));
+}
+
+/**
+ * The words of an instruction's arguments (`splitWords(instruction.args)`), split once per
+ * instruction: many rules read the same ENV, ARG, FROM or COPY. Shared: do not modify.
+ */
+export function instructionWords(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
+  return wordsCache.get(instruction, escapeChar, () => splitWords(instruction.args, escapeChar));
+}
+
+/** One value per instruction (and escape character); parsing results never change. */
+class PerInstruction<T> {
+  readonly #values = new WeakMap<Instruction, { escapeChar: EscapeChar; value: T }>();
+
+  get(instruction: Instruction, escapeChar: EscapeChar, compute: () => T): T {
+    const cached = this.#values.get(instruction);
+    if (cached && cached.escapeChar === escapeChar) return cached.value;
+    const value = compute();
+    this.#values.set(instruction, { escapeChar, value });
+    return value;
+  }
+}
+
+const wordsCache = new PerInstruction<string[]>();
+const keyValuesCache = new PerInstruction<KeyValue[]>();
+const argsCache = new PerInstruction<ArgDeclaration[]>();
 
 /**
  * Removes shell-style quoting and keeps variables as written: quotes anywhere in the word,
@@ -40,6 +71,8 @@ export function splitWords(text: string, escapeChar: EscapeChar = "\\"): string[
  * the escape character itself).
  */
 export function unquote(word: string, escapeChar: EscapeChar = "\\"): string {
+  // Most words have nothing to remove.
+  if (!word.includes(escapeChar) && !word.includes('"') && !word.includes("'")) return word;
   const escapableInDouble = `"$\`${escapeChar}`;
   let out = "";
   let quote: string | null = null;
@@ -78,9 +111,14 @@ export interface KeyValue {
  * The pairs of an ENV or LABEL (https://docs.docker.com/reference/dockerfile/#env): quoted
  * `key=value` words, or the legacy `ENV key value` form whose value is the rest of the line.
  * A word without `=` in the pair form gives an empty value (BuildKit refuses it).
+ * Read once per instruction and shared: do not modify.
  */
 export function keyValues(instruction: Instruction, escapeChar: EscapeChar = "\\"): KeyValue[] {
-  const words = splitWords(instruction.args, escapeChar);
+  return keyValuesCache.get(instruction, escapeChar, () => readKeyValues(instruction, escapeChar));
+}
+
+function readKeyValues(instruction: Instruction, escapeChar: EscapeChar): KeyValue[] {
+  const words = instructionWords(instruction, escapeChar);
   if (words.length === 0) return [];
   if (!words[0]!.includes("=")) {
     const rest = instruction.args.trim().slice(words[0]!.length).trim();
@@ -104,9 +142,13 @@ export interface ArgDeclaration {
   defaultWord: string | null;
 }
 
-/** `ARG a`, `ARG a=1 b="x y"`: what the ARG declares. */
+/** `ARG a`, `ARG a=1 b="x y"`: what the ARG declares (read once per instruction; shared). */
 export function argDeclarations(instruction: Instruction, escapeChar: EscapeChar = "\\"): ArgDeclaration[] {
-  return splitWords(instruction.args, escapeChar).map((word) => {
+  return argsCache.get(instruction, escapeChar, () => readArgDeclarations(instruction, escapeChar));
+}
+
+function readArgDeclarations(instruction: Instruction, escapeChar: EscapeChar): ArgDeclaration[] {
+  return instructionWords(instruction, escapeChar).map((word) => {
     const eq = word.indexOf("=");
     return eq === -1
       ? { name: unquote(word, escapeChar), defaultWord: null }

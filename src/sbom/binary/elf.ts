@@ -23,7 +23,8 @@ export interface ElfFile {
   segments: ElfSegment[];
 }
 
-export const isElf = (b: Buffer) => b.length >= 16 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+export const isElf = (b: Buffer) =>
+  b.length >= 16 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 export function parseElf(b: Buffer): ElfFile | undefined {
   if (!isElf(b) || b.length < 52) return undefined;

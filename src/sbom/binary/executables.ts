@@ -6,7 +6,13 @@
  */
 import type { CaptureRule } from "../../image/layer-index.ts";
 import { isElf, parseElf } from "./elf.ts";
-import { type GoBuildInfo, GO_BUILDINFO_MAGIC, parseModInfo, readGoBuildInfo, readInlineBuildInfo } from "./go-buildinfo.ts";
+import {
+  GO_BUILDINFO_MAGIC,
+  type GoBuildInfo,
+  parseModInfo,
+  readGoBuildInfo,
+  readInlineBuildInfo,
+} from "./go-buildinfo.ts";
 import { type AuditablePackage, readCargoAuditable } from "./rust-audit.ts";
 
 export interface ExecutableFacts {
@@ -15,7 +21,7 @@ export interface ExecutableFacts {
 }
 
 const MiB = 1024 * 1024;
-const BUFFERED_MAX = 128 * MiB;
+const BUFFERED_MAX = 48 * MiB;
 const SCANNED_MAX = 4096 * MiB;
 const MIN_SIZE = 1024;
 
@@ -24,18 +30,8 @@ export async function executableFacts(
   size: number,
 ): Promise<ExecutableFacts | undefined> {
   if (size > BUFFERED_MAX) return scanGoBuildInfo(stream);
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let elf: boolean | undefined;
-  // Read to the end even when the file is not ELF: leaving a `for await` early destroys it.
-  for await (const chunk of stream) {
-    elf ??= isElf(chunk);
-    if (!elf) continue;
-    chunks.push(chunk);
-    length += chunk.length;
-  }
-  if (!elf) return undefined;
-  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  const whole = await readElfWhole(stream, size);
+  if (!whole) return undefined;
   const parsed = parseElf(whole);
   const facts: ExecutableFacts = {};
   const go = readGoBuildInfo(whole, parsed);
@@ -43,6 +39,23 @@ export async function executableFacts(
   const rust = parsed ? readCargoAuditable(whole, parsed) : undefined;
   if (rust) facts.rust = rust;
   return facts.go || facts.rust ? facts : undefined;
+}
+
+/** The whole file in one allocation (no chunk list plus copy), or undefined when not ELF. */
+async function readElfWhole(stream: AsyncIterable<Buffer>, size: number): Promise<Buffer | undefined> {
+  let whole: Buffer | undefined;
+  let length = 0;
+  let elf: boolean | undefined;
+  // Read to the end even when the file is not ELF: leaving a `for await` early destroys it.
+  for await (const chunk of stream) {
+    elf ??= isElf(chunk);
+    if (!elf) continue;
+    whole ??= Buffer.allocUnsafe(size);
+    const n = Math.min(chunk.length, size - length);
+    chunk.copy(whole, length, 0, n);
+    length += n;
+  }
+  return whole && length === size ? whole : whole?.subarray(0, length);
 }
 
 /**

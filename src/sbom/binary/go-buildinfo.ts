@@ -106,7 +106,12 @@ export function parseModInfo(goVersion: string, raw: string): GoBuildInfo {
         info.deps.push(last);
         break;
       case "=>":
-        if (last) last.replace = { path: parts[1] ?? "", version: parts[2] ?? "", ...(parts[3] ? { sum: parts[3] } : {}) };
+        if (last)
+          last.replace = {
+            path: parts[1] ?? "",
+            version: parts[2] ?? "",
+            ...(parts[3] ? { sum: parts[3] } : {}),
+          };
         break;
       case "build": {
         const setting = parts.slice(1).join("\t");

@@ -48,7 +48,7 @@ describe("sbom/catalogers/apk", () => {
 
   it("builds syft's purl (upstream only when the origin differs)", async () => {
     const packages = await catalogFiles(cataloger, {
-      "/etc/os-release": 'ID=alpine\nVERSION_ID=3.18.4\n',
+      "/etc/os-release": "ID=alpine\nVERSION_ID=3.18.4\n",
       "/lib/apk/db/installed": INSTALLED,
     });
     expect(packages.map((p) => p.purl)).toEqual([

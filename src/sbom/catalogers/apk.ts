@@ -118,7 +118,12 @@ function catalog(input: CatalogInput): Package[] {
   for (const db of files.find(isInstalledDb)) {
     const content = files.read(db);
     if (!content) continue;
-    const introduced = introducedIn(files, db.path, (ref) => parseApkInstalled(files.read(ref)?.toString("utf8") ?? "").map(keyOf), db.layer);
+    const introduced = introducedIn(
+      files,
+      db.path,
+      (ref) => parseApkInstalled(files.read(ref)?.toString("utf8") ?? "").map(keyOf),
+      db.layer,
+    );
     for (const entry of parseApkInstalled(content.toString("utf8"))) {
       const layer = introduced.get(keyOf(entry)) ?? db.layer;
       const metadata: Record<string, unknown> = { architecture: entry.arch };

@@ -74,7 +74,8 @@ describe("sbom/catalogers/dpkg", () => {
   it("reads distroless status.d with md5sums as owned files", async () => {
     const packages = await catalogFiles(cataloger, {
       "/etc/os-release": 'PRETTY_NAME="Distroless"\nID=debian\nVERSION_ID="12"\n',
-      "/var/lib/dpkg/status.d/base-files": "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n",
+      "/var/lib/dpkg/status.d/base-files":
+        "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n",
       "/var/lib/dpkg/status.d/base-files.md5sums": "0123456789abcdef0123456789abcdef  etc/debian_version\n",
     });
     expect(packages.map((p) => [p.name, p.version, p.ownedFiles])).toEqual([
@@ -94,10 +95,7 @@ describe("sbom/catalogers/dpkg", () => {
   it("lists removed packages too in all-layers scope", async () => {
     const packages = await catalogLayers(
       cataloger,
-      [
-        { "/etc/os-release": OS_RELEASE, "/var/lib/dpkg/status": CURL },
-        { "/var/lib/dpkg/status": LIBSSL },
-      ],
+      [{ "/etc/os-release": OS_RELEASE, "/var/lib/dpkg/status": CURL }, { "/var/lib/dpkg/status": LIBSSL }],
       "all-layers",
     );
     expect(packages.map((p) => [p.name, p.locations[0]!.layerIndex])).toEqual([

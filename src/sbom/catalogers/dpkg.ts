@@ -94,7 +94,10 @@ function ownedFiles(files: FileView, root: string): Map<string, string[]> {
     const base = posix.basename(ref.path, ".list");
     const content = files.read(ref);
     if (!content) continue;
-    const paths = content.toString("utf8").split("\n").filter((l) => l.startsWith("/"));
+    const paths = content
+      .toString("utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("/"));
     owned.set(base, paths);
   }
   for (const ref of files.find((p) => isStatusDSums(p) && p.startsWith(root))) {
@@ -115,11 +118,16 @@ function ownedFiles(files: FileView, root: string): Map<string, string[]> {
 function licensesByPackage(files: FileView, root: string): Map<string, { licenses: string[]; path: string }> {
   const out = new Map<string, { licenses: string[]; path: string }>();
   const prefix = root === "/" ? "" : root;
-  for (const ref of files.find((p) => p.startsWith(`${prefix}/usr/share/doc/`) && isCopyright(p.slice(prefix.length)))) {
+  for (const ref of files.find(
+    (p) => p.startsWith(`${prefix}/usr/share/doc/`) && isCopyright(p.slice(prefix.length)),
+  )) {
     const content = files.read(ref);
     if (!content) continue;
     const name = ref.path.slice(prefix.length).split("/")[4]!;
-    out.set(name, { licenses: normalizeLicenses(parseCopyrightLicenses(content.toString("utf8"))), path: ref.path });
+    out.set(name, {
+      licenses: normalizeLicenses(parseCopyrightLicenses(content.toString("utf8"))),
+      path: ref.path,
+    });
   }
   return out;
 }
@@ -130,7 +138,13 @@ function rootOf(dbPath: string): string {
   return cut <= 0 ? "/" : dbPath.slice(0, cut);
 }
 
-function toPackage(entry: DpkgEntry, input: CatalogInput, db: FileRef, layer: number, extra: Extras): Package {
+function toPackage(
+  entry: DpkgEntry,
+  input: CatalogInput,
+  db: FileRef,
+  layer: number,
+  extra: Extras,
+): Package {
   const { distro } = input;
   const namespace = distro?.id ?? "debian";
   const upstream = entry.source

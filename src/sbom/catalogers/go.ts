@@ -28,7 +28,12 @@ export function stdlibCpe(goVersion: string): string | undefined {
   return `cpe:2.3:a:golang:go:${match[1]}:${match[2] ?? "-"}:*:*:*:*:*:*`;
 }
 
-function modulePackage(mod: GoModule, info: GoBuildInfo, location: Location, isMain: boolean): Package | undefined {
+function modulePackage(
+  mod: GoModule,
+  info: GoBuildInfo,
+  location: Location,
+  isMain: boolean,
+): Package | undefined {
   const effective = mod.replace && mod.replace.version !== "" ? mod.replace : mod;
   const path = mod.replace && mod.replace.version !== "" ? mod.replace.path : mod.path;
   if (path === "") return undefined;

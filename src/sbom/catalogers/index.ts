@@ -15,4 +15,16 @@ import { cataloger as rpm } from "./rpm.ts";
 import { cataloger as ruby } from "./ruby.ts";
 import { cataloger as rust } from "./rust.ts";
 
-export const CATALOGERS: readonly Cataloger[] = [dpkg, apk, rpm, python, node, go, java, ruby, rust, dotnet, php];
+export const CATALOGERS: readonly Cataloger[] = [
+  dpkg,
+  apk,
+  rpm,
+  python,
+  node,
+  go,
+  java,
+  ruby,
+  rust,
+  dotnet,
+  php,
+];

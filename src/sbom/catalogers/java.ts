@@ -14,7 +14,7 @@ import { listZip, readZipEntry } from "../zip.ts";
 
 const NAME = "java-archive-cataloger";
 const MiB = 1024 * 1024;
-const MAX_ARCHIVE = 512 * MiB;
+const MAX_ARCHIVE = 256 * MiB;
 const MAX_NESTED = 256 * MiB;
 const MAX_DEPTH = 4;
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|nar|jpi|hpi|kar|lpkg)$/i;
@@ -109,7 +109,14 @@ export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaI
       const version = props.get("version");
       if (!artifactId || !version) continue;
       const groupId = props.get("groupId");
-      out.push({ archive, ...(groupId ? { groupId } : {}), artifactId, version, source: "pom.properties", pomPath: entry.name });
+      out.push({
+        archive,
+        ...(groupId ? { groupId } : {}),
+        artifactId,
+        version,
+        source: "pom.properties",
+        pomPath: entry.name,
+      });
     } else if (depth < MAX_DEPTH && isArchive(entry.name) && !entry.name.endsWith("/")) {
       const content = readZipEntry(bytes, entry, MAX_NESTED);
       if (content) nested.push({ name: entry.name, bytes: content });
@@ -119,7 +126,10 @@ export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaI
   const ownPom = out.some((id) => id.artifactId === file.name || (out.length === 1 && !file.version));
   if (!ownPom && manifest) {
     const identity = manifestIdentity(archive, manifest);
-    if (identity && !out.some((id) => id.artifactId === identity.artifactId && id.version === identity.version)) {
+    if (
+      identity &&
+      !out.some((id) => id.artifactId === identity.artifactId && id.version === identity.version)
+    ) {
       out.push(identity);
     }
   } else if (!ownPom && !manifest && out.length === 0 && file.version) {
@@ -129,7 +139,10 @@ export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaI
   return out;
 }
 
-async function extractArchive(path: string, stream: AsyncIterable<Buffer>): Promise<JavaIdentity[] | undefined> {
+async function extractArchive(
+  path: string,
+  stream: AsyncIterable<Buffer>,
+): Promise<JavaIdentity[] | undefined> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   try {
@@ -167,6 +180,8 @@ function catalog(input: CatalogInput): Package[] {
 
 export const cataloger: Cataloger = {
   name: NAME,
-  capture: [{ matches: isArchive, maxBytes: MAX_ARCHIVE, extract: (path, stream) => extractArchive(path, stream) }],
+  capture: [
+    { matches: isArchive, maxBytes: MAX_ARCHIVE, extract: extractArchive },
+  ],
   catalog,
 };

@@ -1,14 +1,14 @@
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { catalogFiles } from "../test-kit.ts";
 import { elfWithSections, goBinary, zip } from "../test-helpers/binaries.ts";
+import { catalogFiles } from "../test-kit.ts";
 import { cataloger as dotnet } from "./dotnet.ts";
 import { cataloger as go } from "./go.ts";
 import { cataloger as java, nameFromFile } from "./java.ts";
 import { cataloger as node } from "./node.ts";
 import { cataloger as php } from "./php.ts";
 import { cataloger as python } from "./python.ts";
-import { cataloger as ruby, parseGemspec } from "./ruby.ts";
+import { parseGemspec, cataloger as ruby } from "./ruby.ts";
 import { cataloger as rust } from "./rust.ts";
 
 const summary = (pkgs: Array<{ name: string; version: string; purl?: string }>) =>
@@ -50,7 +50,8 @@ describe("sbom/catalogers/node", () => {
         '{"name":"debug","version":"2.6.9","license":{"type":"MIT"}}',
       "/app/node_modules/@babel/core/package.json": '{"name":"@babel/core","version":"7.23.0"}',
       "/app/node_modules/@babel/core/lib/package.json": '{"type":"module"}',
-      "/usr/local/lib/node_modules/npm/package.json": '{"name":"npm","version":"10.2.4","licenses":[{"type":"Artistic-2.0"}]}',
+      "/usr/local/lib/node_modules/npm/package.json":
+        '{"name":"npm","version":"10.2.4","licenses":[{"type":"Artistic-2.0"}]}',
       "/app/node_modules/broken/package.json": "{not json",
     });
     expect(summary(packages)).toEqual([
@@ -103,9 +104,15 @@ describe("sbom/catalogers/rust", () => {
       }),
     );
     const packages = await catalogFiles(rust, {
-      "/usr/local/bin/tool": { content: elfWithSections({ ".text": Buffer.alloc(2048), ".dep-v0": audit }), mode: 0o755 },
+      "/usr/local/bin/tool": {
+        content: elfWithSections({ ".text": Buffer.alloc(2048), ".dep-v0": audit }),
+        mode: 0o755,
+      },
     });
-    expect(summary(packages)).toEqual(["tool@0.1.0 pkg:cargo/tool@0.1.0", "serde@1.0.190 pkg:cargo/serde@1.0.190"]);
+    expect(summary(packages)).toEqual([
+      "tool@0.1.0 pkg:cargo/tool@0.1.0",
+      "serde@1.0.190 pkg:cargo/serde@1.0.190",
+    ]);
   });
 });
 
@@ -118,7 +125,8 @@ describe("sbom/catalogers/java", () => {
   it("reads pom.properties, manifests and nested archives", async () => {
     const inner = zip({
       "META-INF/MANIFEST.MF": "Manifest-Version: 1.0\r\nImplementation-Title: guava\r\n",
-      "META-INF/maven/com.google.guava/guava/pom.properties": "groupId=com.google.guava\nartifactId=guava\nversion=32.1.3-jre\n",
+      "META-INF/maven/com.google.guava/guava/pom.properties":
+        "groupId=com.google.guava\nartifactId=guava\nversion=32.1.3-jre\n",
     });
     const manifestOnly = zip({
       "META-INF/MANIFEST.MF":
@@ -153,7 +161,12 @@ Gem::Specification.new do |s|
   s.homepage = "https://github.com/ruby/rake".freeze
 end
 `;
-    expect(parseGemspec(spec)).toEqual({ name: "rake", version: "13.0.6", licenses: ["MIT"], homepage: "https://github.com/ruby/rake" });
+    expect(parseGemspec(spec)).toEqual({
+      name: "rake",
+      version: "13.0.6",
+      licenses: ["MIT"],
+      homepage: "https://github.com/ruby/rake",
+    });
     const packages = await catalogFiles(ruby, {
       "/usr/local/bundle/specifications/rake-13.0.6.gemspec": spec,
       "/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec":

@@ -29,7 +29,9 @@ function catalog(input: CatalogInput): Package[] {
     } catch {
       continue;
     }
-    const list = (Array.isArray(json) ? json : ((json as { packages?: unknown }).packages ?? [])) as ComposerPackage[];
+    const list = (
+      Array.isArray(json) ? json : ((json as { packages?: unknown }).packages ?? [])
+    ) as ComposerPackage[];
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
       if (typeof entry.name !== "string" || typeof entry.version !== "string") continue;

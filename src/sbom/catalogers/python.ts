@@ -15,7 +15,8 @@ const MiB = 1024 * 1024;
 const isDistInfoMetadata = (p: string) => /\/[^/]+\.dist-info\/METADATA$/.test(p);
 const isEggInfoPkgInfo = (p: string) => /\/[^/]+\.egg-info\/PKG-INFO$/.test(p);
 const isEggInfoFile = (p: string) => /\/[^/]+\.egg-info$/.test(p);
-const isRecord = (p: string) => /\/[^/]+\.dist-info\/RECORD$/.test(p) || /\/[^/]+\.egg-info\/installed-files\.txt$/.test(p);
+const isRecord = (p: string) =>
+  /\/[^/]+\.dist-info\/RECORD$/.test(p) || /\/[^/]+\.egg-info\/installed-files\.txt$/.test(p);
 
 /** Headers of a core-metadata file (the body after the first blank line is the description). */
 export function parseCoreMetadata(text: string): Map<string, string[]> {
@@ -93,7 +94,9 @@ function catalog(input: CatalogInput): Package[] {
     if (!name || !version) continue;
     const infoDir = isEggInfoFile(ref.path) ? ref.path : posix.dirname(ref.path);
     const siteDir = posix.dirname(infoDir);
-    const recordPath = infoDir.endsWith(".dist-info") ? `${infoDir}/RECORD` : `${infoDir}/installed-files.txt`;
+    const recordPath = infoDir.endsWith(".dist-info")
+      ? `${infoDir}/RECORD`
+      : `${infoDir}/installed-files.txt`;
     const record = records.get(`${ref.layer}\u0000${recordPath}`);
     const recordText = record ? files.read(record)?.toString("utf8") : undefined;
     const metadata: Record<string, unknown> = { sitePackages: siteDir };

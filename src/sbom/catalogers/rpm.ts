@@ -13,7 +13,8 @@ import { type RpmHeader, readRpmHeader } from "../rpm/header.ts";
 import type { Cataloger, CatalogInput, Package } from "../types.ts";
 
 const NAME = "rpm-db-cataloger";
-const DB_PATH = /(?:^|\/)(?:var\/lib|usr\/share|usr\/lib\/sysimage)\/rpm\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
+const DB_PATH =
+  /(?:^|\/)(?:var\/lib|usr\/share|usr\/lib\/sysimage)\/rpm\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
 const isRpmDb = (path: string) => DB_PATH.test(path);
 
 export function readRpmPackages(content: Buffer): RpmHeader[] {

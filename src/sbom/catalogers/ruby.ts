@@ -12,7 +12,12 @@ const isGemspec = (p: string) => /\/specifications\/(?:default\/)?[^/]+\.gemspec
 
 const STRING = /["']([^"']*)["']/g;
 
-export function parseGemspec(text: string): { name?: string; version?: string; licenses: string[]; homepage?: string } {
+export function parseGemspec(text: string): {
+  name?: string;
+  version?: string;
+  licenses: string[];
+  homepage?: string;
+} {
   const field = (key: string) => new RegExp(`^\\s*\\w+\\.${key}\\s*=\\s*(.+)$`, "m").exec(text)?.[1];
   const first = (value: string | undefined) => (value ? [...value.matchAll(STRING)][0]?.[1] : undefined);
   const all = (value: string | undefined) => (value ? [...value.matchAll(STRING)].map((m) => m[1]!) : []);

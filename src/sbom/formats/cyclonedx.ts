@@ -38,14 +38,16 @@ function properties(pkg: SbomPackage): Json[] {
   ];
   pkg.locations.forEach((location, i) => {
     out.push({ name: `drydock:location:${i}:path`, value: location.path });
-    if (location.layerDiffId) out.push({ name: `drydock:location:${i}:layerDiffId`, value: location.layerDiffId });
+    if (location.layerDiffId)
+      out.push({ name: `drydock:location:${i}:layerDiffId`, value: location.layerDiffId });
   });
   for (const [key, value] of Object.entries(pkg.metadata)) {
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       for (const item of value) out.push({ name: `drydock:metadata:${key}`, value: String(item) });
     } else if (typeof value === "object") {
-      for (const [k, v] of Object.entries(value as Json)) out.push({ name: `drydock:metadata:${key}:${k}`, value: String(v) });
+      for (const [k, v] of Object.entries(value as Json))
+        out.push({ name: `drydock:metadata:${key}:${k}`, value: String(v) });
     } else {
       out.push({ name: `drydock:metadata:${key}`, value: String(value) });
     }
@@ -87,7 +89,11 @@ function subject(result: SbomResult): Json {
   return out;
 }
 
-export function renderCycloneDx(result: SbomResult, options: RenderOptions, version: CycloneDxVersion = "1.6"): string {
+export function renderCycloneDx(
+  result: SbomResult,
+  options: RenderOptions,
+  version: CycloneDxVersion = "1.6",
+): string {
   const root = subject(result);
   const components: Json[] = [];
   if (result.distro) {
@@ -114,9 +120,7 @@ export function renderCycloneDx(result: SbomResult, options: RenderOptions, vers
       properties: [{ name: "drydock:sbom:scope", value: result.scope }],
     },
     components,
-    dependencies: [
-      { ref: root["bom-ref"], dependsOn: components.map((c) => c["bom-ref"] as string) },
-    ],
+    dependencies: [{ ref: root["bom-ref"], dependsOn: components.map((c) => c["bom-ref"] as string) }],
   };
   return `${JSON.stringify(bom, null, 2)}\n`;
 }

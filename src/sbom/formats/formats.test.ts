@@ -6,17 +6,21 @@ import { sampleResult } from "../test-helpers/sample.ts";
 import { renderSbom } from "./index.ts";
 
 const schema = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../__fixtures__/schemas/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`../__fixtures__/schemas/${name}`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
 
 function cycloneDxValidator(version: "1.5" | "1.6") {
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
   addFormats.default(ajv);
-  ajv.addSchema(schema("spdx.SNAPSHOT.schema.json"), "http://cyclonedx.org/schema/spdx.schema.json");
-  ajv.addSchema(schema("spdx.SNAPSHOT.schema.json"), "spdx.SNAPSHOT.schema.json");
-  ajv.addSchema(schema("jsf-0.82.SNAPSHOT.schema.json"), "http://cyclonedx.org/schema/jsf-0.82.schema.json");
-  ajv.addSchema(schema("jsf-0.82.SNAPSHOT.schema.json"), "jsf-0.82.SNAPSHOT.schema.json");
-  if (version === "1.6") {
-    ajv.addSchema(schema("cryptography-defs.SNAPSHOT.schema.json"), "cryptography-defs.SNAPSHOT.schema.json");
+  // The bom schema refers to its neighbours by file name, relative to its own $id.
+  for (const file of [
+    "spdx.SNAPSHOT.schema.json",
+    "jsf-0.82.SNAPSHOT.schema.json",
+    "cryptography-defs.SNAPSHOT.schema.json",
+  ]) {
+    ajv.addSchema({ ...schema(file), $id: `http://cyclonedx.org/schema/${file}` });
   }
   return ajv.compile(schema(`bom-${version}.SNAPSHOT.schema.json`));
 }
@@ -39,17 +43,32 @@ describe("sbom/formats", () => {
     expect(doc.metadata.timestamp).toBe("2023-11-14T22:13:20Z");
     expect(doc.components[0]).toMatchObject({ type: "operating-system", name: "debian", version: "12" });
     const byName = Object.fromEntries(doc.components.map((c: { name: string }) => [c.name, c]));
-    expect(byName.libssl3.purl).toBe("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl");
-    expect(byName.libssl3.licenses).toEqual([{ license: { id: "Apache-2.0" } }, { license: { name: "Some-Odd-Licence" } }]);
-    expect(byName["x"].licenses).toEqual([{ expression: "(MIT OR Apache-2.0)" }]);
+    expect(byName.libssl3.purl).toBe(
+      "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl",
+    );
+    expect(byName.libssl3.licenses).toEqual([
+      { license: { id: "Apache-2.0" } },
+      { license: { name: "Some-Odd-Licence" } },
+    ]);
+    expect(byName["@scope/x"].licenses).toEqual([{ expression: "(MIT OR Apache-2.0)" }]);
     expect(byName["left-pad"].licenses).toEqual([{ license: { id: "WTFPL" } }]);
-    expect(byName["python3-six"].properties).toContainEqual({ name: "drydock:metadata:contains", value: "pkg:pypi/six@1.16.0" });
-    expect(byName["left-pad"].properties).toContainEqual({ name: "drydock:location:0:layerDiffId", value: `sha256:${"3".repeat(64)}` });
+    expect(byName["python3-six"].properties).toContainEqual({
+      name: "drydock:metadata:contains",
+      value: "pkg:pypi/six@1.16.0",
+    });
+    expect(byName["left-pad"].properties).toContainEqual({
+      name: "drydock:location:0:layerDiffId",
+      value: `sha256:${"3".repeat(64)}`,
+    });
   });
 
   it("SPDX 2.3: required fields, licence refs, relationships", async () => {
     const doc = JSON.parse(renderSbom(await sampleResult(), "spdx-json", options));
-    expect(doc).toMatchObject({ spdxVersion: "SPDX-2.3", dataLicense: "CC0-1.0", SPDXID: "SPDXRef-DOCUMENT" });
+    expect(doc).toMatchObject({
+      spdxVersion: "SPDX-2.3",
+      dataLicense: "CC0-1.0",
+      SPDXID: "SPDXRef-DOCUMENT",
+    });
     expect(doc.creationInfo).toEqual({ created: "2023-11-14T22:13:20Z", creators: ["Tool: drydock-0.1.0"] });
     const ids = new Set<string>();
     for (const pkg of doc.packages) {
@@ -66,15 +85,17 @@ describe("sbom/formats", () => {
     }
     const ssl = doc.packages.find((p: { name: string }) => p.name === "libssl3");
     expect(ssl.licenseDeclared).toMatch(/^Apache-2\.0 AND LicenseRef-Some-Odd-Licence-[0-9a-f]{8}$/);
-    expect(doc.hasExtractedLicensingInfos.map((l: { extractedText: string }) => l.extractedText)).toEqual([
-      "SEE LICENSE IN LICENSE.txt",
-      "Some-Odd-Licence",
-    ].sort((a, b) => (`LicenseRef-${a}` < `LicenseRef-${b}` ? -1 : 1)));
+    expect(doc.hasExtractedLicensingInfos.map((l: { extractedText: string }) => l.extractedText)).toEqual(
+      ["SEE LICENSE IN LICENSE.txt", "Some-Odd-Licence"].sort((a, b) =>
+        `LicenseRef-${a}` < `LicenseRef-${b}` ? -1 : 1,
+      ),
+    );
     expect(ssl.externalRefs).toEqual([
       {
         referenceCategory: "PACKAGE-MANAGER",
         referenceType: "purl",
-        referenceLocator: "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl",
+        referenceLocator:
+          "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl",
       },
     ]);
   });
@@ -91,8 +112,8 @@ describe("sbom/formats", () => {
     const text = renderSbom(await sampleResult(), "table", options);
     expect(text.split("\n").slice(0, 3)).toEqual([
       "Debian GNU/Linux 12 (bookworm)",
-      "NAME         VERSION            TYPE  LAYER",
-      "base-files   12.4+deb12u5       deb   1",
+      "NAME         VERSION           TYPE  LAYER",
+      "base-files   12.4+deb12u5      deb   1",
     ]);
     expect(text).toContain("6 packages\n");
   });

@@ -6,10 +6,18 @@ import { renderDrydockJson } from "./drydock-json.ts";
 import { renderSpdx } from "./spdx.ts";
 import { renderTable } from "./table.ts";
 
-export const SBOM_FORMATS = ["table", "cyclonedx-json", "cyclonedx-json@1.5", "cyclonedx-json@1.6", "spdx-json", "json"] as const;
+export const SBOM_FORMATS = [
+  "table",
+  "cyclonedx-json",
+  "cyclonedx-json@1.5",
+  "cyclonedx-json@1.6",
+  "spdx-json",
+  "json",
+] as const;
 export type SbomFormat = (typeof SBOM_FORMATS)[number];
 
-export const isSbomFormat = (text: string): text is SbomFormat => (SBOM_FORMATS as readonly string[]).includes(text);
+export const isSbomFormat = (text: string): text is SbomFormat =>
+  (SBOM_FORMATS as readonly string[]).includes(text);
 
 export function renderSbom(result: SbomResult, format: SbomFormat, options: RenderOptions): string {
   switch (format) {

@@ -46,7 +46,11 @@ function spdxPackage(pkg: SbomPackage, refs: LicenseRefs): Json {
     externalRefs.push({ referenceCategory: "SECURITY", referenceType: "cpe23Type", referenceLocator: cpe });
   }
   if (pkg.purl) {
-    externalRefs.push({ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: pkg.purl });
+    externalRefs.push({
+      referenceCategory: "PACKAGE-MANAGER",
+      referenceType: "purl",
+      referenceLocator: pkg.purl,
+    });
   }
   const where = pkg.locations
     .map((l) => (l.layerDiffId ? `${l.path} (layer ${l.layerDiffId})` : l.path))
@@ -103,12 +107,20 @@ export function renderSpdx(result: SbomResult, options: RenderOptions): string {
       ...(d.prettyName ? { description: d.prettyName } : {}),
     };
     packages.push(os);
-    relationships.push({ spdxElementId: subject.SPDXID, relationshipType: "CONTAINS", relatedSpdxElement: os.SPDXID });
+    relationships.push({
+      spdxElementId: subject.SPDXID,
+      relationshipType: "CONTAINS",
+      relatedSpdxElement: os.SPDXID,
+    });
   }
   for (const pkg of result.packages) {
     const entry = spdxPackage(pkg, refs);
     packages.push(entry);
-    relationships.push({ spdxElementId: subject.SPDXID, relationshipType: "CONTAINS", relatedSpdxElement: entry.SPDXID });
+    relationships.push({
+      spdxElementId: subject.SPDXID,
+      relationshipType: "CONTAINS",
+      relatedSpdxElement: entry.SPDXID,
+    });
   }
   const document: Json = {
     spdxVersion: "SPDX-2.3",
@@ -123,6 +135,9 @@ export function renderSpdx(result: SbomResult, options: RenderOptions): string {
     packages,
     relationships,
   };
-  if (refs.infos.size > 0) document.hasExtractedLicensingInfos = [...refs.infos.values()].sort((a, b) => (String(a.licenseId) < String(b.licenseId) ? -1 : 1));
+  if (refs.infos.size > 0)
+    document.hasExtractedLicensingInfos = [...refs.infos.values()].sort((a, b) =>
+      String(a.licenseId) < String(b.licenseId) ? -1 : 1,
+    );
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -92,7 +92,8 @@ function readOverflowChain(
   const parts: Buffer[] = [];
   const seen = new Set<number>();
   for (let page = firstPage; page !== 0; ) {
-    if (seen.has(page) || (page + 1) * pageSize > content.length) throw new Error("BerkeleyDB: broken overflow chain");
+    if (seen.has(page) || (page + 1) * pageSize > content.length)
+      throw new Error("BerkeleyDB: broken overflow chain");
     seen.add(page);
     const start = page * pageSize;
     if (content[start + 25] !== BDB_PAGE.overflow) throw new Error("BerkeleyDB: expected an overflow page");
@@ -126,7 +127,8 @@ function readNdb(content: Buffer): Buffer[] {
     if (blobAt + 16 > content.length || content.readUInt32LE(blobAt) !== NDB_BLOB_MAGIC) {
       throw new Error(`NDB: no blob for package ${pkgIndex}`);
     }
-    if (content.readUInt32LE(blobAt + 4) !== pkgIndex) throw new Error(`NDB: blob mismatch for package ${pkgIndex}`);
+    if (content.readUInt32LE(blobAt + 4) !== pkgIndex)
+      throw new Error(`NDB: blob mismatch for package ${pkgIndex}`);
     const length = content.readUInt32LE(blobAt + 12);
     blobs.push(content.subarray(blobAt + 16, blobAt + 16 + length));
   }

@@ -23,7 +23,16 @@ export const RPMTAG = {
   modularityLabel: 5096,
 } as const;
 
-const TYPE = { int8: 2, int16: 3, int32: 4, int64: 5, string: 6, bin: 7, stringArray: 8, i18nString: 9 } as const;
+const TYPE = {
+  int8: 2,
+  int16: 3,
+  int32: 4,
+  int64: 5,
+  string: 6,
+  bin: 7,
+  stringArray: 8,
+  i18nString: 9,
+} as const;
 
 export type TagValue = string | string[] | number[];
 
@@ -33,7 +42,8 @@ export function parseHeaderBlob(blob: Buffer, wanted: ReadonlySet<number>): Map<
   const indexCount = blob.readUInt32BE(0);
   const dataLength = blob.readUInt32BE(4);
   const dataStart = 8 + indexCount * 16;
-  if (indexCount > 0x10000 || dataStart + dataLength > blob.length) throw new Error("rpm header blob truncated");
+  if (indexCount > 0x10000 || dataStart + dataLength > blob.length)
+    throw new Error("rpm header blob truncated");
   const data = blob.subarray(dataStart, dataStart + dataLength);
   const out = new Map<number, TagValue>();
   for (let i = 0; i < indexCount; i++) {
@@ -108,7 +118,8 @@ export interface RpmHeader {
 }
 
 const WANTED = new Set<number>(Object.values(RPMTAG));
-const str = (v: TagValue | undefined) => (typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined);
+const str = (v: TagValue | undefined) =>
+  typeof v === "string" ? v : Array.isArray(v) && typeof v[0] === "string" ? v[0] : undefined;
 const num = (v: TagValue | undefined) => (Array.isArray(v) && typeof v[0] === "number" ? v[0] : undefined);
 
 export function readRpmHeader(blob: Buffer): RpmHeader | undefined {

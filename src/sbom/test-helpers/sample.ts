@@ -1,7 +1,7 @@
 /** A small image, three layers, used by the pipeline and format tests. */
-import { catalogLayers } from "../sbom.ts";
+
 import { CATALOGERS } from "../catalogers/index.ts";
-import { sbomCaptureRules, type SbomResult } from "../sbom.ts";
+import { catalogLayers, type SbomResult, sbomCaptureRules } from "../sbom.ts";
 import { layerIndex } from "../test-kit.ts";
 
 const STATUS_BASE = `Package: base-files
@@ -25,7 +25,7 @@ Version: 1.16.0-4
 
 export async function sampleResult(): Promise<SbomResult> {
   const capture = sbomCaptureRules(CATALOGERS);
-  const layers = [
+  const layers: Array<Record<string, string>> = [
     {
       "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
       "/var/lib/dpkg/status": STATUS_BASE,
@@ -35,12 +35,15 @@ export async function sampleResult(): Promise<SbomResult> {
     {
       "/var/lib/dpkg/status": STATUS_PY,
       "/var/lib/dpkg/info/python3-six.list": "/usr/lib/python3/dist-packages/six-1.16.0.egg-info\n",
-      "/usr/lib/python3/dist-packages/six-1.16.0.egg-info": "Metadata-Version: 1.2\nName: six\nVersion: 1.16.0\n",
+      "/usr/lib/python3/dist-packages/six-1.16.0.egg-info":
+        "Metadata-Version: 1.2\nName: six\nVersion: 1.16.0\n",
     },
     {
       "/app/node_modules/left-pad/package.json": '{"name":"left-pad","version":"1.3.0","license":"WTFPL"}',
-      "/app/node_modules/@scope/x/package.json": '{"name":"@scope/x","version":"0.1.0","license":"(MIT OR Apache-2.0)"}',
-      "/app/node_modules/weird/package.json": '{"name":"weird","version":"2.0.0","license":"SEE LICENSE IN LICENSE.txt"}',
+      "/app/node_modules/@scope/x/package.json":
+        '{"name":"@scope/x","version":"0.1.0","license":"(MIT OR Apache-2.0)"}',
+      "/app/node_modules/weird/package.json":
+        '{"name":"weird","version":"2.0.0","license":"SEE LICENSE IN LICENSE.txt"}',
     },
   ];
   const indexes = await Promise.all(layers.map((files) => layerIndex(files, capture)));

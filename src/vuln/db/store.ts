@@ -1,0 +1,230 @@
+/**
+ * Reading the vulnerability database: affected rows by (ecosystem, package), records by row
+ * id, aliases, feeds and the per-ecosystem summary. Scans open it read-only; the one write a
+ * scan makes (the ecosystems it looked for, which `db update` refreshes by default) is a small
+ * in-place transaction that is skipped when the file is not writable.
+ */
+import { existsSync } from "node:fs";
+import Database from "better-sqlite3";
+import { DrydockError } from "../../errors.ts";
+import type { StoredAffected, StoredSeverity } from "./rows.ts";
+import { readMeta, SCHEMA_VERSION, schemaVersionOf } from "./schema.ts";
+
+export interface AffectedMatch {
+  vuln: number;
+  ecosystem: string;
+  data: StoredAffected;
+}
+
+export interface StoredVuln {
+  rowid: number;
+  id: string;
+  modified: string;
+  published?: string;
+  summary?: string;
+  severity: StoredSeverity;
+  references: string[];
+  aliases: string[];
+  upstream: string[];
+}
+
+export interface FeedInfo {
+  name: string;
+  url?: string;
+  etag?: string;
+  lastModified?: string;
+  updatedAt: string;
+  checkedAt: string;
+  records: number;
+}
+
+export interface EcosystemInfo {
+  name: string;
+  records: number;
+  packages: number;
+}
+
+const HINT = "run `drydock db update --ecosystem NAME` or `drydock db import PATH`";
+
+export class VulnStore {
+  private readonly db: Database.Database;
+  private readonly affectedQuery: Database.Statement<[string, string], { vuln: number; data: string }>;
+  private readonly vulnQuery: Database.Statement<
+    [number],
+    {
+      rowid: number;
+      id: string;
+      modified: string;
+      published: string | null;
+      summary: string | null;
+      severity: string | null;
+      refs: string | null;
+    }
+  >;
+  private readonly aliasQuery: Database.Statement<[number], { alias: string; upstream: number }>;
+  private readonly vulnCache = new Map<number, StoredVuln>();
+
+  readonly path: string;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+    this.affectedQuery = db.prepare("SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?");
+    this.vulnQuery = db.prepare(
+      "SELECT rowid, id, modified, published, summary, severity, refs FROM vulns WHERE rowid = ?",
+    );
+    this.aliasQuery = db.prepare("SELECT alias, upstream FROM aliases WHERE vuln = ?");
+  }
+
+  /** Opens an existing database; a missing file or another schema version is a DrydockError. */
+  static open(path: string): VulnStore {
+    if (!existsSync(path)) {
+      throw new DrydockError("DB_MISSING", `no vulnerability database at ${path}`, { hint: HINT });
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      db.pragma("query_only = ON");
+    } catch (error) {
+      throw new DrydockError("DB_UNREADABLE", `${path}: not a readable database (${(error as Error).message})`, {
+        hint: HINT,
+      });
+    }
+    const version = schemaVersionOf(db);
+    if (version !== SCHEMA_VERSION) {
+      db.close();
+      throw new DrydockError(
+        "DB_SCHEMA",
+        `${path} has database schema ${version}, this drydock reads schema ${SCHEMA_VERSION}`,
+        { hint: "rebuild it: `drydock db update` or `drydock db import` start a new one" },
+      );
+    }
+    return new VulnStore(path, db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  affected(ecosystem: string, packageKey: string): AffectedMatch[] {
+    return this.affectedQuery
+      .all(ecosystem, packageKey)
+      .map((row) => ({ vuln: row.vuln, ecosystem, data: JSON.parse(row.data) as StoredAffected }));
+  }
+
+  vuln(rowid: number): StoredVuln | undefined {
+    const cached = this.vulnCache.get(rowid);
+    if (cached) return cached;
+    const row = this.vulnQuery.get(rowid);
+    if (!row) return undefined;
+    const aliases: string[] = [];
+    const upstream: string[] = [];
+    for (const a of this.aliasQuery.all(rowid)) (a.upstream ? upstream : aliases).push(a.alias);
+    const vuln: StoredVuln = {
+      rowid: row.rowid,
+      id: row.id,
+      modified: row.modified,
+      ...(row.published ? { published: row.published } : {}),
+      ...(row.summary ? { summary: row.summary } : {}),
+      severity: row.severity ? (JSON.parse(row.severity) as StoredSeverity) : {},
+      references: row.refs ? (JSON.parse(row.refs) as string[]) : [],
+      aliases,
+      upstream,
+    };
+    this.vulnCache.set(rowid, vuln);
+    return vuln;
+  }
+
+  /**
+   * Records that describe the same vulnerability under another id: records whose id is one of
+   * `ids`, and records that list one of `ids` as an alias.
+   */
+  linkedRecords(ids: readonly string[]): StoredVuln[] {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => "?").join(", ");
+    const rows = this.db
+      .prepare(
+        `SELECT rowid FROM vulns WHERE id IN (${marks})
+         UNION SELECT vuln AS rowid FROM aliases WHERE upstream = 0 AND alias IN (${marks})`,
+      )
+      .all(...ids, ...ids) as Array<{ rowid: number }>;
+    return rows.flatMap((r) => {
+      const v = this.vuln(r.rowid);
+      return v ? [v] : [];
+    });
+  }
+
+  ecosystems(): EcosystemInfo[] {
+    return this.db.prepare("SELECT name, records, packages FROM ecosystems ORDER BY name").all() as EcosystemInfo[];
+  }
+
+  feeds(): FeedInfo[] {
+    const rows = this.db
+      .prepare("SELECT name, url, etag, last_modified, updated_at, checked_at, records FROM feeds ORDER BY name")
+      .all() as Array<{
+      name: string;
+      url: string | null;
+      etag: string | null;
+      last_modified: string | null;
+      updated_at: string;
+      checked_at: string;
+      records: number;
+    }>;
+    return rows.map((r) => ({
+      name: r.name,
+      ...(r.url ? { url: r.url } : {}),
+      ...(r.etag ? { etag: r.etag } : {}),
+      ...(r.last_modified ? { lastModified: r.last_modified } : {}),
+      updatedAt: r.updated_at,
+      checkedAt: r.checked_at,
+      records: r.records,
+    }));
+  }
+
+  seenEcosystems(): string[] {
+    return (this.db.prepare("SELECT ecosystem FROM seen ORDER BY ecosystem").all() as Array<{ ecosystem: string }>).map(
+      (r) => r.ecosystem,
+    );
+  }
+
+  meta(key: string): string | undefined {
+    return readMeta(this.db, key);
+  }
+
+  counts(): { records: number; aliases: number; affected: number } {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      records: one("SELECT COUNT(*) AS n FROM vulns"),
+      aliases: one("SELECT COUNT(*) AS n FROM aliases"),
+      affected: one("SELECT COUNT(*) AS n FROM affected"),
+    };
+  }
+}
+
+/**
+ * Small in-place writes (SQLite's own journal makes each atomic): the ecosystems a scan looked
+ * for, and the time feeds were last checked. Returns false when the file cannot be written.
+ */
+export function writeInPlace(path: string, write: (db: Database.Database) => void): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: 2000 });
+    if (schemaVersionOf(db) !== SCHEMA_VERSION) return false;
+    db.transaction(() => write(db!))();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/** Notes the ecosystem names (`Debian`, `PyPI`) a scan looked for. */
+export function noteSeenEcosystems(path: string, ecosystems: Iterable<string>, now: Date): boolean {
+  const list = [...new Set(ecosystems)];
+  if (list.length === 0) return true;
+  return writeInPlace(path, (db) => {
+    const insert = db.prepare("INSERT OR REPLACE INTO seen (ecosystem, at) VALUES (?, ?)");
+    for (const e of list) insert.run(e, now.toISOString());
+  });
+}

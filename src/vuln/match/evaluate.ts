@@ -1,0 +1,89 @@
+/**
+ * Whether a version is affected by one OSV affected entry, by the schema's evaluation
+ * algorithm (https://ossf.github.io/osv-schema/#evaluation): listed in `versions`, or inside a
+ * range: events sorted by version ("0" first), `introduced` opens, `fixed` closes at the fix,
+ * `last_affected` closes after it, and `limit` events bound the range from above. SEMVER ranges
+ * compare by SemVer 2.0 (a leading "v" of the installed version is dropped); ECOSYSTEM ranges
+ * by the ecosystem's own scheme. Versions the scheme cannot parse are not compared (no guess):
+ * only the `versions` list can match them.
+ */
+import type { StoredAffected, StoredEvent, StoredRange } from "../db/rows.ts";
+import { semver } from "../versions/index.ts";
+import type { VersionScheme } from "../versions/types.ts";
+
+export interface Evaluation {
+  affected: boolean;
+  /** The first fixed version after the installed one in the range that matched. */
+  fixed?: string;
+  /** A range could not be evaluated because the installed version does not parse. */
+  unparsed?: boolean;
+}
+
+type Compare = (a: string, b: string) => number;
+
+function sortEvents(events: readonly StoredEvent[], compare: Compare): StoredEvent[] {
+  const key = ([kind, version]: StoredEvent) => (kind === "i" && version === "0" ? null : version);
+  return events
+    .map((event, index) => ({ event, index }))
+    .sort((x, y) => {
+      const a = key(x.event);
+      const b = key(y.event);
+      const order = a === null ? (b === null ? 0 : -1) : b === null ? 1 : compare(a, b);
+      return order || x.index - y.index;
+    })
+    .map((e) => e.event);
+}
+
+function beforeLimits(version: string, events: readonly StoredEvent[], compare: Compare): boolean {
+  const limits = events.filter(([kind]) => kind === "x").map(([, v]) => v);
+  if (limits.length === 0) return true;
+  return limits.some((limit) => limit === "*" || compare(version, limit) < 0);
+}
+
+/** Evaluates one range; `fixed` is the next fix above the version when it is affected. */
+export function inRange(version: string, range: StoredRange, compare: Compare): Evaluation {
+  if (!beforeLimits(version, range.e, compare)) return { affected: false };
+  const sorted = sortEvents(range.e, compare);
+  let affected = false;
+  for (const [kind, at] of sorted) {
+    if (kind === "i") {
+      if (at === "0" || compare(version, at) >= 0) affected = true;
+    } else if (kind === "f") {
+      if (compare(version, at) >= 0) affected = false;
+    } else if (kind === "l") {
+      if (compare(version, at) > 0) affected = false;
+    }
+  }
+  if (!affected) return { affected };
+  const fix = sorted.find(([kind, at]) => kind === "f" && compare(version, at) < 0);
+  return fix ? { affected, fixed: fix[1] } : { affected };
+}
+
+const withoutV = (version: string) => (/^v\d/.test(version) ? version.slice(1) : version);
+
+export function evaluate(data: StoredAffected, version: string, scheme: VersionScheme | null): Evaluation {
+  let unparsed = false;
+  let listed = data.v?.includes(version) ?? false;
+  let result: Evaluation | undefined;
+  let evaluated = false;
+  for (const range of data.r ?? []) {
+    const useSemver = range.t === "S";
+    const rangeScheme = useSemver ? semver : scheme;
+    const candidate = useSemver ? withoutV(version) : version;
+    if (!rangeScheme || !rangeScheme.isValid(candidate)) {
+      unparsed = true;
+      continue;
+    }
+    evaluated = true;
+    const outcome = inRange(candidate, range, rangeScheme.compare);
+    if (outcome.affected && (!result || (!result.fixed && outcome.fixed))) result = outcome;
+  }
+  if (!listed && !evaluated && scheme && data.v && data.v.length > 0 && scheme.isValid(version)) {
+    // With no range to go by, a `versions` list may spell a version differently (PyPI "1.0" and
+    // "1.0.0" are one version). Where ranges were evaluated the list adds exact strings only.
+    listed = data.v.some((v) => scheme.isValid(v) && scheme.compare(v, version) === 0);
+  }
+  if (result) return result;
+  if (listed) return { affected: true };
+  return unparsed ? { affected: false, unparsed } : { affected: false };
+}

