@@ -2,6 +2,13 @@
 // drydock's command-line entry: runs the built CLI from dist/ (npm install builds it).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+
+// A batch CLI needs no short GC pauses. With V8's incremental marking on, the Buffer memory of
+// image layers streaming through (gigabytes, counted against a limit set by the ~15 MB heap)
+// starts a full mark-compact every few dozen MB: 50-100 per image and a third of the CPU time
+// of reading it (bench/image-read/README.md). Without it V8 collects when the heap is full.
+setFlagsFromString("--no-incremental-marking");
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {

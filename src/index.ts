@@ -59,10 +59,19 @@ export { renderInspectText } from "./report/inspect/text.ts";
 export type { LintFormat } from "./report/lint-report.ts";
 export { LINT_FORMATS, renderLintReport } from "./report/lint-report.ts";
 export { renderRuleExplanation, renderRuleList } from "./report/rules/text.ts";
-export { VERSION } from "./version.ts";
-export type { SbomFormat, RenderOptions as SbomRenderOptions } from "./sbom/formats/index.ts";
-export { isSbomFormat, renderSbom, SBOM_FORMATS } from "./sbom/formats/index.ts";
+export type { ScanFormat, ScanRenderOptions } from "./report/scan/index.ts";
+export {
+  COMPARE_FORMATS,
+  isScanFormat,
+  renderCompare,
+  renderScan,
+  SCAN_FORMATS,
+} from "./report/scan/index.ts";
 export type { SbomRequest } from "./sbom/api.ts";
 export { sbom } from "./sbom/api.ts";
+export type { RenderOptions as SbomRenderOptions, SbomFormat } from "./sbom/formats/index.ts";
+export { isSbomFormat, renderSbom, SBOM_FORMATS } from "./sbom/formats/index.ts";
 export type { SbomOptions, SbomPackage, SbomResult } from "./sbom/sbom.ts";
 export { sbomCaptureRules, sbomDirectory, sbomImage } from "./sbom/sbom.ts";
+export { VERSION } from "./version.ts";
+export * from "./vuln/index.ts";

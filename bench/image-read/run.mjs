@@ -139,8 +139,13 @@ function timeInterleaved(commands, options) {
         ? ["/usr/bin/time", "-f", "%U %S", "-o", cpuFile, "sh", "-c", c.command]
         : ["sh", "-c", c.command];
       const start = process.hrtime.bigint();
-      spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: "ignore" });
+      const run = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      // A command that fails while timed (the checkout changed under us) must not pass as fast.
+      if (run.status !== 0) {
+        const why = run.stderr.toString().trim().split("\n").slice(0, 3).join(" / ");
+        throw new Error(`${c.name} failed while timed (exit ${run.status}): ${why}`);
+      }
       if (round < options.warmup) continue;
       samples[index].times.push(seconds);
       if (gnuTime) {

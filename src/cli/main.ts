@@ -3,11 +3,13 @@ import { DrydockError, VERSION } from "../index.ts";
 import { registerAdvise } from "./commands/advise.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerCheck } from "./commands/check.ts";
+import { registerDb } from "./commands/db.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLint } from "./commands/lint.ts";
 import { registerRules } from "./commands/rules.ts";
 import { registerSbom } from "./commands/sbom.ts";
+import { registerScan } from "./commands/scan.ts";
 import type { CliIO } from "./io.ts";
 
 export type { CliIO } from "./io.ts";
@@ -34,6 +36,8 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   registerInit(program, io, setExit);
   registerCheck(program, io, setExit);
   registerSbom(program, io, setExit);
+  registerScan(program, io, setExit);
+  registerDb(program, io, setExit);
 
   return program;
 }

@@ -13,12 +13,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import { parseDocument } from "yaml";
-import { type ZodError, z } from "zod";
 import { errorMessage, UsageError } from "../errors.ts";
 import type { LintSettings, ShellcheckMode } from "../lint/settings.ts";
 import type { LabelType, Severity } from "../lint/types.ts";
 import { LINT_FORMATS, type LintFormat } from "../report/lint-report.ts";
+import type { HadolintFile } from "./lint-config-schemas.ts";
 
 export interface ConfigEnvironment {
   cwd: string;
@@ -36,11 +35,11 @@ export interface LoadedLintConfig {
   noColor?: boolean;
 }
 
-const OVERRIDE_LEVELS = ["error", "warning", "info", "style"] as const;
+export const OVERRIDE_LEVELS = ["error", "warning", "info", "style"] as const;
 type OverrideLevel = (typeof OVERRIDE_LEVELS)[number];
-const THRESHOLDS = ["error", "warning", "info", "style", "ignore", "none"] as const;
-const LABEL_TYPES = ["text", "url", "semver", "hash", "rfc3339", "spdx", "email"] as const;
-const SHELLCHECK_MODES = ["off", "auto", "required"] as const;
+export const THRESHOLDS = ["error", "warning", "info", "style", "ignore", "none"] as const;
+export const LABEL_TYPES = ["text", "url", "semver", "hash", "rfc3339", "spdx", "email"] as const;
+export const SHELLCHECK_MODES = ["off", "auto", "required"] as const;
 /** hadolint's format names that drydock renders under another name. */
 const FORMAT_ALIASES: Record<string, LintFormat> = { gitlab_codeclimate: "gitlab" };
 
@@ -77,16 +76,16 @@ export async function loadLintConfig(
   if (configPath !== undefined) {
     const file = resolve(where.cwd, configPath);
     const text = await readConfig(file, true);
-    const data = parseYaml(text!, file);
+    const data = await parseYaml(text!, file);
     files.push(file);
     drydockGiven = isDrydockShaped(data, file);
-    layers.push(drydockGiven ? drydockLayer(data, file) : hadolintLayer(data, file));
+    layers.push(drydockGiven ? await drydockLayer(data, file) : await hadolintLayer(data, file));
   } else {
     for (const file of hadolintCandidates(where)) {
       const text = await readConfig(file, false);
       if (text === null) continue;
       files.push(file);
-      layers.push(hadolintLayer(parseYaml(text, file), file));
+      layers.push(await hadolintLayer(await parseYaml(text, file), file));
       break; // the first file found wins
     }
   }
@@ -97,7 +96,7 @@ export async function loadLintConfig(
       const text = await readConfig(file, false);
       if (text === null) continue;
       files.push(file);
-      layers.push(drydockLayer(parseYaml(text, file), file));
+      layers.push(await drydockLayer(await parseYaml(text, file), file));
       break;
     }
   }
@@ -145,7 +144,8 @@ async function readConfig(file: string, required: boolean): Promise<string | nul
   }
 }
 
-function parseYaml(text: string, file: string): unknown {
+async function parseYaml(text: string, file: string): Promise<unknown> {
+  const { parseDocument } = await import("yaml");
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
@@ -164,82 +164,20 @@ function isDrydockShaped(data: unknown, file: string): boolean {
   return /^\.?drydock\.ya?ml$/i.test(basename(file)) || Object.hasOwn(data as object, "lint");
 }
 
-// ---------------------------------------------------------------------------------------------
-// Schemas
-
-/** YAML `key:` with no value is null: the same as leaving the key out. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === null ? undefined : value), schema.optional());
-
-/** A list of codes; a single code is accepted too. */
-const codeList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
-
-const hadolintKeys = {
-  ignored: optional(codeList),
-  override: optional(
-    z.object(Object.fromEntries(OVERRIDE_LEVELS.map((level) => [level, optional(codeList)]))).strict(),
-  ),
-  "failure-threshold": optional(z.enum(THRESHOLDS)),
-  trustedRegistries: optional(codeList),
-  "label-schema": optional(z.record(z.string(), z.enum(LABEL_TYPES))),
-  "strict-labels": optional(z.boolean()),
-  "no-fail": optional(z.boolean()),
-  "no-color": optional(z.boolean()),
-  "disable-ignore-pragma": optional(z.boolean()),
-  format: optional(z.string()),
-};
-
-/** hadolint reads only the keys it knows (`.:?`) and ignores the rest; so do we. */
-const hadolintSchema = z.object(hadolintKeys).loose();
-
-/** drydock's own section is strict: a misspelt key is reported, not silently ignored. */
-const drydockLintSchema = z
-  .object({
-    ...hadolintKeys,
-    fix: optional(z.record(z.string(), z.boolean())),
-    shellcheck: optional(
-      z.preprocess((v) => (v === false ? "off" : v === true ? "auto" : v), z.enum(SHELLCHECK_MODES)),
-    ),
-  })
-  .strict();
-
-const drydockSchema = z.object({ lint: optional(drydockLintSchema) }).loose();
-
-type HadolintFile = z.infer<typeof hadolintSchema>;
-
-function hadolintLayer(data: unknown, file: string): Layer {
-  return layerFromKeys(validate(hadolintSchema, data, file), file);
+/**
+ * The schemas need zod (and parsing needs yaml): both load only when a config file exists, so a
+ * plain `drydock lint` without one does not pay for them.
+ */
+async function hadolintLayer(data: unknown, file: string): Promise<Layer> {
+  const { readHadolintFile } = await import("./lint-config-schemas.ts");
+  return layerFromKeys(readHadolintFile(data, file), file);
 }
 
-function drydockLayer(data: unknown, file: string): Layer {
-  const lint = validate(drydockSchema, data, file).lint;
+async function drydockLayer(data: unknown, file: string): Promise<Layer> {
+  const { readDrydockLint } = await import("./lint-config-schemas.ts");
+  const lint = readDrydockLint(data, file);
   if (!lint) return {};
   return { ...layerFromKeys(lint, file), shellcheck: lint.shellcheck, fix: lint.fix };
-}
-
-function validate<T extends z.ZodType>(schema: T, data: unknown, file: string): z.infer<T> {
-  const result = schema.safeParse(data, { reportInput: true });
-  if (!result.success) throw new UsageError(`${file}: ${describeIssue(result.error)}`);
-  return result.data;
-}
-
-function describeIssue(error: ZodError): string {
-  const issue = error.issues[0]!;
-  const path = issue.path.join(".");
-  const at = path ? `${path}: ` : "";
-  switch (issue.code) {
-    case "unrecognized_keys":
-      if (issue.path.at(-1) === "override") {
-        return `${at}unknown severity '${issue.keys[0]}' (use ${OVERRIDE_LEVELS.join(", ")})`;
-      }
-      return `${at}unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
-    case "invalid_value":
-      return `${at}'${String(issue.input)}' is not one of ${issue.values.map(String).join(", ")}`;
-    case "invalid_type":
-      return `${at}expected ${issue.expected}${issue.input === undefined ? "" : `, got ${JSON.stringify(issue.input)}`}`;
-    default:
-      return `${at}${issue.message}`;
-  }
 }
 
 function layerFromKeys(keys: HadolintFile, file: string): Layer {

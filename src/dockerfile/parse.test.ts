@@ -16,14 +16,18 @@ describe("parseDockerfile", () => {
   });
 
   it("accepts any flag, known or not (never a syntax error)", () => {
-    const df = parseDockerfile("FROM alpine:3.20\nADD --keep-git-dir=true --unpack --future-flag=x src /dst\n");
+    const df = parseDockerfile(
+      "FROM alpine:3.20\nADD --keep-git-dir=true --unpack --future-flag=x src /dst\n",
+    );
     expect(df.errors).toEqual([]);
     expect(df.instructions[1]!.flags.map((f) => f.name)).toEqual(["keep-git-dir", "unpack", "future-flag"]);
     expect(df.instructions[1]!.args).toBe("src /dst");
   });
 
   it("joins continuations and skips comment and empty lines inside them", () => {
-    const df = parseDockerfile("FROM a:1\nRUN apt-get update \\\n  # why\n\n  && apt-get install -y curl\nUSER 1\n");
+    const df = parseDockerfile(
+      "FROM a:1\nRUN apt-get update \\\n  # why\n\n  && apt-get install -y curl\nUSER 1\n",
+    );
     const run = df.instructions[1]!;
     expect(run.line).toBe(2);
     expect(run.endLine).toBe(5);
@@ -34,7 +38,9 @@ describe("parseDockerfile", () => {
   });
 
   it("honours the escape directive (backtick) and CRLF", () => {
-    const df = parseDockerfile("# escape=`\r\nFROM mcr.microsoft.com/windows:ltsc2022\r\nRUN dir `\r\n  C:\\\r\nWORKDIR C:\\app\r\n");
+    const df = parseDockerfile(
+      "# escape=`\r\nFROM mcr.microsoft.com/windows:ltsc2022\r\nRUN dir `\r\n  C:\\\r\nWORKDIR C:\\app\r\n",
+    );
     expect(df.crlf).toBe(true);
     expect(df.escape).toBe("`");
     expect(df.instructions.map((i) => i.keyword)).toEqual(["FROM", "RUN", "WORKDIR"]);
@@ -42,7 +48,9 @@ describe("parseDockerfile", () => {
   });
 
   it("reads syntax and check directives only at the top", () => {
-    const df = parseDockerfile("# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\nFROM a:1\n# escape=`\n");
+    const df = parseDockerfile(
+      "# syntax=docker/dockerfile:1\n# check=skip=JSONArgsRecommended\nFROM a:1\n# escape=`\n",
+    );
     expect(df.directives.map((d) => [d.name, d.value])).toEqual([
       ["syntax", "docker/dockerfile:1"],
       ["check", "skip=JSONArgsRecommended"],
@@ -54,13 +62,17 @@ describe("parseDockerfile", () => {
     const df = parseDockerfile("FROM a:1\nRUN cat << 'EOF' > /etc/x.conf\nhello $NAME\nEOF\nRUN echo next\n");
     expect(df.instructions.map((i) => i.keyword)).toEqual(["FROM", "RUN", "RUN"]);
     const run = df.instructions[1]!;
-    expect(run.heredocs).toEqual([{ name: "EOF", stripTabs: false, quoted: true, body: "hello $NAME\n", line: 3 }]);
+    expect(run.heredocs).toEqual([
+      { name: "EOF", stripTabs: false, quoted: true, body: "hello $NAME\n", line: 3 },
+    ]);
     expect(run.endLine).toBe(4);
     expect(runScript(run)).toBe("cat << 'EOF' > /etc/x.conf\nhello $NAME\nEOF\n");
   });
 
   it("reads several heredocs, <<- tab stripping and COPY heredocs", () => {
-    const df = parseDockerfile("FROM a:1\nRUN <<-A cat - <<B\n\tone\n\tA\ntwo\nB\nCOPY <<EOF /x\ndata\nEOF\n");
+    const df = parseDockerfile(
+      "FROM a:1\nRUN <<-A cat - <<B\n\tone\n\tA\ntwo\nB\nCOPY <<EOF /x\ndata\nEOF\n",
+    );
     const run = df.instructions[1]!;
     expect(run.heredocs.map((h) => [h.name, h.body])).toEqual([
       ["A", "one\n"],
@@ -77,7 +89,10 @@ describe("parseDockerfile", () => {
 
   it("reports an unterminated heredoc and an unknown instruction as errors", () => {
     expect(parseDockerfile("FROM a:1\nRUN <<EOF\necho\n").errors[0]!.message).toMatch(/unterminated heredoc/);
-    expect(parseDockerfile("FROM a:1\nFORM b\n").errors[0]).toMatchObject({ line: 2, message: "unknown instruction: FORM" });
+    expect(parseDockerfile("FROM a:1\nFORM b\n").errors[0]).toMatchObject({
+      line: 2,
+      message: "unknown instruction: FORM",
+    });
   });
 
   it("keeps ONBUILD's wrapped instruction", () => {
@@ -98,10 +113,10 @@ describe("parseDockerfile", () => {
  */
 describe("parseDockerfile agrees with dockerfile-ast", () => {
   const samples = [
-    "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci \\\n  && npm cache clean --force\nCOPY . .\nCMD [\"node\", \"index.js\"]\n",
+    'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci \\\n  && npm cache clean --force\nCOPY . .\nCMD ["node", "index.js"]\n',
     "ARG V=3\nFROM python:${V}-slim AS base\n# comment\nENV A=1 \\\n    B=2\nRUN pip install \\\n\n  flask\nEXPOSE 80/tcp 443\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\n",
-    "# escape=`\nFROM mcr.microsoft.com/windows:ltsc2022\nRUN powershell `\n  -Command Write-Host hi\nSHELL [\"powershell\", \"-Command\"]\n",
-    "FROM alpine:3.20\nONBUILD RUN echo hi\nLABEL a=b c=\"d e\"\nSTOPSIGNAL SIGTERM\nVOLUME /data\nUSER 1000:1000\nENTRYPOINT exec /bin/sh\n",
+    '# escape=`\nFROM mcr.microsoft.com/windows:ltsc2022\nRUN powershell `\n  -Command Write-Host hi\nSHELL ["powershell", "-Command"]\n',
+    'FROM alpine:3.20\nONBUILD RUN echo hi\nLABEL a=b c="d e"\nSTOPSIGNAL SIGTERM\nVOLUME /data\nUSER 1000:1000\nENTRYPOINT exec /bin/sh\n',
   ];
   for (const [index, text] of samples.entries()) {
     it(`sample ${index + 1}`, () => {

@@ -122,7 +122,7 @@ class ExpansionGuard extends Transform {
   private readonly label: string;
 
   constructor(compressed: ByteCounter, compression: Compression, limits: ExpansionLimits, label: string) {
-    super({ highWaterMark: CHUNK_SIZE });
+    super({ highWaterMark: 1 << 16 });
     this.compressed = compressed;
     this.compression = compression;
     this.limits = limits;
@@ -178,7 +178,7 @@ export async function decompress(
 ): Promise<DecompressedStream> {
   const head = await peek(source, 4);
   const compression = sniffCompression(head);
-  const counter = new ByteCounter({ highWaterMark: CHUNK_SIZE });
+  const counter = new ByteCounter({ highWaterMark: 1 << 16 });
   const guard = new ExpansionGuard(counter, compression, limits, label);
   const decompressor = createDecompressor(compression);
   // The first error anywhere destroys `guard` with it; readers wrap foreign errors with the label.

@@ -18,7 +18,7 @@ export class DigestVerifier extends Transform {
   upstream: Readable | undefined;
 
   constructor(digest: string, label: string) {
-    super({ highWaterMark: 1 << 20 });
+    super({ highWaterMark: 1 << 16 });
     this.once("pipe", (source: Readable) => {
       this.upstream = source;
     });

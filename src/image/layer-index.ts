@@ -275,8 +275,14 @@ export async function readLayerTar(tar: Readable, options: ReadLayerOptions): Pr
   return index;
 }
 
-/** Window read at each header of an uncompressed layer file (small files come along in it). */
-const WINDOW_BYTES = 256 * 1024;
+/**
+ * Bytes read at a header of an uncompressed layer file. Runs of small files (node_modules) are
+ * read in windows that double up to the largest, so that each read brings hundreds of headers;
+ * after a jump over a large file the window starts small again, so that little of the next
+ * large file is read for nothing. Each read is a round trip to the thread pool.
+ */
+const MIN_WINDOW = 64 * 1024;
+const MAX_WINDOW = 4 * 1024 * 1024;
 
 /** An uncompressed layer tar at `start` in an open file, `size` bytes long. */
 export interface LayerFileRange {
@@ -294,7 +300,8 @@ export interface LayerFileRange {
 export async function readLayerFile(range: LayerFileRange, options: ReadLayerOptions): Promise<LayerIndex> {
   const index = new LayerIndex();
   const parser = new TarParser(entryHandler(index, options), options.label);
-  const window = Buffer.allocUnsafe(WINDOW_BYTES);
+  const window = Buffer.allocUnsafe(Math.min(MAX_WINDOW, Math.max(range.size, 1)));
+  let size = MIN_WINDOW;
   try {
     let pos = 0;
     while (pos < range.size) {
@@ -304,13 +311,15 @@ export async function readLayerFile(range: LayerFileRange, options: ReadLayerOpt
         pos += skip;
         continue;
       }
-      const want = Math.min(WINDOW_BYTES, range.size - pos);
+      const want = Math.min(size, window.length, range.size - pos);
       const { bytesRead } = await range.file.read(window, 0, want, range.start + pos);
       if (bytesRead === 0) break;
       // The window is reused: pieces handed to capture sinks are copied.
       const wait = parser.feed(window.subarray(0, bytesRead), true);
       if (wait) await wait;
       pos += bytesRead;
+      // Little left to skip: dense entries, read more at once. A long jump: start small.
+      size = parser.skippable < size ? Math.min(size * 2, MAX_WINDOW) : MIN_WINDOW;
     }
     parser.end();
   } catch (error) {

@@ -27,13 +27,12 @@ const parentOf = (path: string): string => {
 };
 
 /**
- * Whether anything below a directory is hidden from the current layer: the directory or an
- * ancestor was removed (whiteout, or replaced by a non-directory) or made opaque by a layer above.
- * Answers are cached per directory; create one per layer, as the sets grow between layers.
+ * Whether anything below a directory is hidden from the current layer, given whether a single
+ * directory hides its subtree (`blocks`) and whether the root is opaque. Answers are cached per
+ * directory; make one per layer, as what blocks grows between layers.
  */
-function hiddenDirs(removed: Set<string>, opaque: Set<string>): (dir: string) => boolean {
+function hiddenDirs(blocks: (dir: string) => boolean, rootOpaque: boolean): (dir: string) => boolean {
   const known = new Map<string, boolean>();
-  const rootOpaque = opaque.has("");
   return (dir) => {
     // Walk up to the first directory with a known answer, then fill in on the way down.
     const pending: string[] = [];
@@ -46,7 +45,7 @@ function hiddenDirs(removed: Set<string>, opaque: Set<string>): (dir: string) =>
         answer = rootOpaque;
         break;
       }
-      if (removed.has(current) || opaque.has(current)) {
+      if (blocks(current)) {
         answer = true;
         break;
       }
@@ -64,21 +63,47 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
   const visible = new Map<string, number>();
   const layerOf: number[] = [];
   const indexOf: number[] = [];
-  /** Paths removed for lower layers: whiteouts plus non-directories that shadow a subtree. */
+  /**
+   * Paths removed for lower layers: whiteouts, plus upper non-directories that are not visible
+   * themselves (visible ones are found in `visible`, which keeps this set small).
+   */
   const removed = new Set<string>();
   /** Directories whose lower contents are hidden ("" for the root). */
   const opaque = new Set<string>();
 
   for (let layer = layers.length - 1; layer >= 0; layer--) {
     const index = layers[layer]!;
-    const filtering = removed.size > 0 || opaque.size > 0;
-    const hiddenBelow = hiddenDirs(removed, opaque);
-    const shadowing: string[] = [];
+    const filtering = layer < layers.length - 1;
+    /** A non-directory from a layer above replaces the whole subtree below its path. */
+    const upperNonDir = (path: string) => {
+      const slot = visible.get(path);
+      return (
+        slot !== undefined && layerOf[slot] !== layer && layers[layerOf[slot]!]!.kind(indexOf[slot]!) !== "dir"
+      );
+    };
+    const hiddenBelow = hiddenDirs(
+      (dir) => removed.has(dir) || opaque.has(dir) || upperNonDir(dir),
+      opaque.has(""),
+    );
+    const invisibleNonDirs: string[] = [];
+    // Entries come grouped by directory: reuse the last directory's answer.
+    let lastDir = "";
+    let lastHidden = false;
     for (let i = 0; i < index.count; i++) {
       const path = index.path(i);
-      if (index.kind(i) !== "dir") shadowing.push(path);
-      if (visible.has(path)) continue;
-      if (filtering && (removed.has(path) || hiddenBelow(parentOf(path)))) continue;
+      if (visible.has(path)) {
+        if (layer > 0 && index.kind(i) !== "dir") invisibleNonDirs.push(path);
+        continue;
+      }
+      if (filtering) {
+        if (removed.has(path)) continue;
+        const slash = path.lastIndexOf("/");
+        if (slash <= 0 || slash !== lastDir.length || !path.startsWith(lastDir)) {
+          lastDir = slash <= 0 ? "/" : path.slice(0, slash);
+          lastHidden = hiddenBelow(lastDir);
+        }
+        if (lastHidden) continue;
+      }
       visible.set(path, layerOf.length);
       layerOf.push(layer);
       indexOf.push(i);
@@ -86,7 +111,7 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
     // This layer's deletions and shadowing apply only to the layers below it.
     for (const path of index.whiteouts) removed.add(path);
     for (const dir of index.opaqueDirs) opaque.add(dir === "/" ? "" : dir);
-    for (const path of shadowing) removed.add(path);
+    for (const path of invisibleNonDirs) removed.add(path);
   }
   const materialize = (slot: number): MergedEntry => ({
     ...layers[layerOf[slot]!]!.entry(indexOf[slot]!),

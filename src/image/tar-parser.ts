@@ -9,7 +9,8 @@
  * base-256 numbers (GNU tar manual "Basic Tar Format"). Each field is read the way tar-stream 3
  * reads it (the reader this replaced), so indexes do not change: numbers skip leading spaces and
  * NULs, a pax `path`/`linkpath`/`size` overrides the header, global pax records apply through
- * the next local pax header, a type-0 name ending in `/` is a directory, zero blocks are skipped.
+ * the next local pax header, zero blocks are skipped. One deliberate difference: a type-0 name
+ * ending in `/` is a directory, as in Go's archive/tar (tar-stream checks it too late to matter).
  */
 import { DrydockError } from "../errors.ts";
 

@@ -209,8 +209,13 @@ export function finalize(analysis: Analysis, extra: RawHit[], settings: LintSett
       url: hit.url,
     });
   }
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  findings.sort(compareFindings);
   return findings;
+}
+
+/** The order of findings in a file: by position, then code. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
 }
 
 function severityOverrides(settings: LintSettings): (names: string[]) => Severity | undefined {

@@ -3,7 +3,15 @@ import { readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { errorMessage, UsageError } from "../errors.ts";
-import { type Analysis, failsThreshold, finalize, prepareAnalysis, type RawHit, runRules } from "./engine.ts";
+import {
+  type Analysis,
+  compareFindings,
+  failsThreshold,
+  finalize,
+  prepareAnalysis,
+  type RawHit,
+  runRules,
+} from "./engine.ts";
 import { findDockerfiles } from "./files.ts";
 import { applyFixes } from "./fix.ts";
 import { defaultLintSettings, type LintSettings } from "./settings.ts";
@@ -70,7 +78,11 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const prepare = async (source: Source): Promise<PreparedFile> => {
     const context = contextFor(source.path ? (contextDir ?? dirname(source.path)) : null, contextFiles);
     const fix = options.fix ? await fixFile(source, settings, context) : undefined;
-    return { analysis: prepareAnalysis(fix?.output ?? source.text, source.file, settings, context), source, fix };
+    return {
+      analysis: prepareAnalysis(fix?.output ?? source.text, source.file, settings, context),
+      source,
+      fix,
+    };
   };
 
   let files: LintFileResult[];
@@ -80,7 +92,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     for (const source of sources) {
       const prepared = await prepare(source);
       runRules(prepared.analysis);
-      files.push(fileResult(prepared, [], settings));
+      files.push(fileResult(prepared, finalize(prepared.analysis, [], settings)));
     }
   } else {
     // ShellCheck needs only the parsed files: start it first, and run the rules while it works.
@@ -91,13 +103,25 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       shellcheck.binary,
       options.shellcheckOptions,
     );
+    // The rules' findings (and their fixes) are worked out while ShellCheck runs too.
+    const ruleFindings: Finding[][] = [];
     for (const [index, file] of prepared.entries()) {
       runRules(file.analysis);
-      // Let ShellCheck's set-up (temporary files, process start) and its pipes make progress.
+      ruleFindings.push(finalize(file.analysis, [], settings));
+      // Let ShellCheck's processes and pipes make progress.
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     }
     const hits = await checked;
-    files = prepared.map((file, index) => fileResult(file, hits[index] ?? [], settings));
+    files = prepared.map((file, index) => {
+      const shellcheckFindings = finalize({ ...file.analysis, hits: [] }, hits[index] ?? [], settings);
+      const findings = ruleFindings[index]!;
+      // Both lists are sorted; one stable sort of the two gives finalize's order of all hits.
+      const all =
+        shellcheckFindings.length === 0
+          ? findings
+          : [...findings, ...shellcheckFindings].sort(compareFindings);
+      return fileResult(file, all);
+    });
   }
   const findings = files.flatMap((f) => f.findings);
   return {
@@ -133,13 +157,13 @@ async function fixFile(source: Source, settings: LintSettings, context: ContextA
   return { output: result.output, changed, applied: result.applied, diff };
 }
 
-function fileResult(prepared: PreparedFile, shellcheckHits: RawHit[], settings: LintSettings): LintFileResult {
+function fileResult(prepared: PreparedFile, findings: Finding[]): LintFileResult {
   const { analysis, source, fix } = prepared;
   return {
     file: analysis.file,
     ...(source.path ? { path: source.path } : {}),
     stdin: source.stdin,
-    findings: finalize(analysis, shellcheckHits, settings),
+    findings,
     fix,
     source: analysis.dockerfile.source,
   };

@@ -8,8 +8,8 @@
  * spread over a few parallel ones.
  */
 import { spawn } from "node:child_process";
-import { constants } from "node:fs";
-import { access, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { constants, mkdtempSync, writeFileSync } from "node:fs";
+import { access, rm, stat } from "node:fs/promises";
 import { availableParallelism, platform, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import type { Dockerfile, Instruction } from "../dockerfile/parse.ts";
@@ -333,10 +333,12 @@ export async function runShellCheck(
   const results: RawHit[][] = batches.map(() => []);
   if (queued.length === 0) return results;
 
-  const dir = await mkdtemp(join(tmpdir(), "drydock-shellcheck-"));
+  // Written synchronously, so the processes start at once: the caller runs the rules while
+  // ShellCheck works, and only lets the event loop turn now and then.
+  const dir = mkdtempSync(join(tmpdir(), "drydock-shellcheck-"));
   try {
     const allScripts = batches.flatMap((b) => b.scripts);
-    await Promise.all(queued.map((q) => writeFile(join(dir, q.file), allScripts[q.id]!.script)));
+    for (const q of queued) writeFileSync(join(dir, q.file), allScripts[q.id]!.script);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()) || 1);
     const chunks = planProcesses(queued, concurrency);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -4,6 +4,7 @@
  * (https://spdx.github.io/spdx-spec/v2.3/SPDX-license-expressions/) where that is certain.
  */
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { PackageURL } from "packageurl-js";
 import parseSpdx from "spdx-expression-parse";
 import type { Package } from "./types.ts";
@@ -132,8 +133,6 @@ function spdxIdFor(token: string): string | undefined {
   }
   return LICENSE_IDS.get(token.toLowerCase());
 }
-
-import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 function listIds(module: string): string[] {

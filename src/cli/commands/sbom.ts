@@ -3,8 +3,6 @@ import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
 import {
   isSbomFormat,
-  type Platform,
-  parsePlatform,
   renderSbom,
   SBOM_FORMATS,
   type SbomFormat,
@@ -13,6 +11,7 @@ import {
   VERSION,
 } from "../../index.ts";
 import { collect } from "../collect.ts";
+import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import type { CliIO } from "../io.ts";
 
 interface OutputSpec {
@@ -50,33 +49,31 @@ export function documentTime(env: Record<string, string | undefined>): Date {
 }
 
 export function registerSbom(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command("sbom")
-    .description(
-      "List every package in an image or a directory (OS packages and language packages, with the layer that brought each) as CycloneDX, SPDX, drydock JSON or a table.",
-    )
-    .argument(
-      "<target>",
-      "image (docker-archive:PATH, oci:DIR, oci-archive:PATH, registry:REF, docker-daemon:REF, a path, a reference) or a directory (DIR or dir:DIR)",
-    )
-    .option(
-      "-o, --output <format[=file]>",
-      `output format, repeatable, each to stdout or a file: ${SBOM_FORMATS.join(", ")} (default: table)`,
-      collect,
-    )
-    .addOption(
-      new Option(
-        "--scope <scope>",
-        "squashed: what the container sees; all-layers: also packages later removed",
+  addImageOptions(
+    program
+      .command("sbom")
+      .description(
+        "List every package in an image or a directory (OS packages and language packages, with the layer that brought each) as CycloneDX, SPDX, drydock JSON or a table.",
       )
-        .choices(["squashed", "all-layers"] as const)
-        .default("squashed" as const),
-    )
-    .option(
-      "--platform <os/arch[/variant]>",
-      "platform to pick from a multi-platform image (default: this machine's)",
-    )
-    .option("--catalogers <names>", "comma-separated catalogers to run (default: all)")
+      .argument(
+        "<target>",
+        "image (docker-archive:PATH, oci:DIR, oci-archive:PATH, registry:REF, docker-daemon:REF, a path, a reference) or a directory (DIR or dir:DIR)",
+      )
+      .option(
+        "-o, --output <format[=file]>",
+        `output format, repeatable, each to stdout or a file: ${SBOM_FORMATS.join(", ")} (default: table)`,
+        collect,
+      )
+      .addOption(
+        new Option(
+          "--scope <scope>",
+          "squashed: what the container sees; all-layers: also packages later removed",
+        )
+          .choices(["squashed", "all-layers"] as const)
+          .default("squashed" as const),
+      )
+      .option("--catalogers <names>", "comma-separated catalogers to run (default: all)"),
+  )
     .addHelpText(
       "after",
       `
@@ -88,28 +85,22 @@ Examples:
     )
     .action(async (target, opts) => {
       const outputs = (opts.output ?? ["table"]).map(parseOutputSpec);
-      const stdoutCount = outputs.filter((o) => !o.file).length;
-      if (stdoutCount > 1) throw new UsageError("only one -o FORMAT can go to stdout; give the others =FILE");
-      let platform: Platform | undefined;
-      try {
-        platform = opts.platform ? parsePlatform(opts.platform) : undefined;
-      } catch (error) {
-        throw new UsageError((error as Error).message);
+      if (outputs.filter((o) => !o.file).length > 1) {
+        throw new UsageError("only one -o FORMAT can go to stdout; give the others =FILE");
       }
       const timestamp = documentTime(io.env);
+      const setup = await imageSourceSetup(opts as ImageCliOptions, io);
+      const catalogers = opts.catalogers
+        ?.split(",")
+        .map((c) => c.trim())
+        .filter(Boolean);
       const result = await sbom({
         target,
         cwd: io.cwd,
         scope: opts.scope,
-        ...(platform ? { platform } : {}),
-        ...(opts.catalogers
-          ? {
-              catalogers: opts.catalogers
-                .split(",")
-                .map((c) => c.trim())
-                .filter(Boolean),
-            }
-          : {}),
+        providers: setup.providers,
+        ...(setup.platform ? { platform: setup.platform } : {}),
+        ...(catalogers ? { catalogers } : {}),
       });
       for (const output of outputs) {
         const text = renderSbom(result, output.format, { timestamp, toolVersion: VERSION });

@@ -84,6 +84,8 @@ export const PACKAGE_REMOVALS: readonly PackageCommand[] = [
 
 /** Package name without version, release or architecture: `gcc=4:12.2.0-3` → `gcc`. */
 export function bareName(word: string): string {
+  // Already bare: nothing below would change it.
+  if (PLAIN_NAME.test(word)) return word;
   return word
     .replace(/^["']|["']$/g, "")
     .split(/[=<>~@]/)[0]!
@@ -92,6 +94,9 @@ export function bareName(word: string): string {
     .toLowerCase();
 }
 
+const PLAIN_NAME = /^[a-z0-9.+_-]+$/;
+const TOOLCHAIN_PACKAGE_SET: ReadonlySet<string> = new Set(TOOLCHAIN_PACKAGES);
+
 export function isToolchainPackage(name: string): boolean {
-  return TOOLCHAIN_PACKAGES.includes(name) || TOOLCHAIN_PATTERNS.some((p) => p.test(name));
+  return TOOLCHAIN_PACKAGE_SET.has(name) || TOOLCHAIN_PATTERNS.some((p) => p.test(name));
 }

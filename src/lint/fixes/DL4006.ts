@@ -55,6 +55,18 @@ function addPipefail(ctx: RuleContext, shell: Instruction): Fix | null {
   };
 }
 
+/** Lines the rule reports in this file, found once for all its findings there. */
+const linesByContext = new WeakMap<RuleContext, Set<number>>();
+
+function reportedLines(ctx: RuleContext): Set<number> {
+  let lines = linesByContext.get(ctx);
+  if (!lines) {
+    lines = new Set(rule.check(ctx).map((h) => h.line));
+    linesByContext.set(ctx, lines);
+  }
+  return lines;
+}
+
 function insertShell(ctx: RuleContext, stage: number): Fix | null {
   const df = ctx.dockerfile;
   const program = stageIsAlpine(df, stage)
@@ -64,7 +76,7 @@ function insertShell(ctx: RuleContext, stage: number): Fix | null {
       : null;
   if (!program) return null;
   // The first RUN of the stage the rule reports: the SHELL must come before it.
-  const lines = new Set(rule.check(ctx).map((h) => h.line));
+  const lines = reportedLines(ctx);
   const first = df.stages[stage]!.instructions.find((i) => i.keyword === "RUN" && lines.has(i.line));
   if (!first) return null;
   const at = insertionPointBefore(df, first);

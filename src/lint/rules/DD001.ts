@@ -1,4 +1,5 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
+import type { ShellCommand } from "../../dockerfile/shell.ts";
 import {
   DEPENDENCY_INSTALLS,
   type DependencyInstall,
@@ -9,6 +10,7 @@ import {
   describeCommand,
   flagValues,
   hasAnyFlag,
+  indexByProgram,
   invocation,
   matchSubcommand,
   readCliArgs,
@@ -30,6 +32,8 @@ export const rule: Rule = {
   check(ctx) {
     const hits: RuleHit[] = [];
     for (const stage of ctx.dockerfile.stages) {
+      // Only a whole-context COPY is reported: a stage without one needs no install search.
+      if (!stage.instructions.some((i) => isWholeContextCopy(i, ctx.dockerfile.escape))) continue;
       const runs = new Map(stageRuns(ctx, stage).map((r) => [r.instruction, r]));
       const installedFamilies = new Set<string>();
       const copies: { copy: Instruction; familiesBefore: Set<string>; installs: FoundInstall[] }[] = [];
@@ -58,18 +62,21 @@ export const rule: Rule = {
 interface FoundInstall {
   install: DependencyInstall;
   line: number;
-  text: string;
+  command: ShellCommand;
   manifests: string;
 }
+
+/** Install patterns per program: most commands name none and need no further look. */
+const installsFor = indexByProgram(DEPENDENCY_INSTALLS);
 
 function dependencyInstalls(run: RunInfo): FoundInstall[] {
   const found: FoundInstall[] = [];
   for (const command of run.commands) {
     const inv = invocation(command);
-    for (const install of DEPENDENCY_INSTALLS) {
+    for (const install of installsFor(inv.program)) {
       const manifests = installManifests(install, inv);
       if (manifests === null) continue;
-      found.push({ install, line: run.instruction.line, text: describeCommand(command), manifests });
+      found.push({ install, line: run.instruction.line, command, manifests });
       break;
     }
   }
@@ -104,7 +111,7 @@ function isLocalProject(word: string): boolean {
 }
 
 function messageFor(installs: FoundInstall[]): string {
-  const commands = installs.slice(0, 2).map((i) => `\`${i.text}\` (line ${i.line})`);
+  const commands = installs.slice(0, 2).map((i) => `\`${describeCommand(i.command)}\` (line ${i.line})`);
   const more = installs.length > 2 ? ` and ${installs.length - 2} more` : "";
   const manifests = [...new Set(installs.map((i) => i.manifests))].join("; ");
   return (

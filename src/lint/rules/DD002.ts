@@ -87,11 +87,8 @@ function joinAnd(items: string[]): string {
 }
 
 /** Cache kinds a command of this program can create or clean (besides `rm`, which cleans any). */
-const kindsFor = indexByProgram(
-  CACHE_KINDS.map((kind) => ({
-    kind,
-    programs: [...new Set([...kind.creators, ...kind.cleaners].flatMap((p) => p.programs))],
-  })),
+const kindsFor = indexByProgram(CACHE_KINDS, (kind) =>
+  [...kind.creators, ...kind.cleaners].flatMap((p) => p.programs),
 );
 
 /** Creations and cleanups of one RUN, in command order. */
@@ -100,7 +97,7 @@ function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
   const cachedDirs = cacheTargets(run.instruction);
   for (const command of run.commands) {
     const inv = invocation(command);
-    const kinds = inv.program === "rm" ? CACHE_KINDS : kindsFor(inv.program).map((k) => k.kind);
+    const kinds = inv.program === "rm" ? CACHE_KINDS : kindsFor(inv.program);
     for (const kind of kinds) {
       if (cleans(kind, inv)) events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
       else if (creates(ctx, stage, run.instruction, kind, inv, cachedDirs))

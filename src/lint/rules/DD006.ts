@@ -5,7 +5,13 @@ import {
   PACKAGE_REMOVALS,
   type PackageCommand,
 } from "../data/toolchain.ts";
-import { flagValues, type Invocation, invocation, matchSubcommand } from "../support/commands.ts";
+import {
+  flagValues,
+  type Invocation,
+  indexByProgram,
+  invocation,
+  matchSubcommand,
+} from "../support/commands.ts";
 import { finalStage, stageChain, stageRuns } from "../support/stages.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
@@ -55,14 +61,15 @@ function listed(names: string[]): string {
 /** Toolchain packages this RUN installs and does not remove again before it ends. */
 function toolchainKept(run: RunInfo): string[] {
   const installed = new Map<string, string | null>(); // package → apk virtual name
-  for (const inv of run.commands.map(invocation)) {
-    const added = packagesOf(inv, PACKAGE_INSTALLS);
+  for (const command of run.commands) {
+    const inv = invocation(command);
+    const added = packagesOf(inv, installsFor);
     if (added) {
       const virtual = flagValues(added.match.parsed, "t", "virtual")[0] ?? null;
       for (const name of added.packages) if (isToolchainPackage(name)) installed.set(name, virtual);
       continue;
     }
-    const removed = packagesOf(inv, PACKAGE_REMOVALS);
+    const removed = packagesOf(inv, removalsFor);
     if (!removed) continue;
     for (const [name, virtual] of [...installed]) {
       if (removed.packages.includes(name) || (virtual && removed.packages.includes(virtual.toLowerCase())))
@@ -72,11 +79,15 @@ function toolchainKept(run: RunInfo): string[] {
   return [...installed.keys()];
 }
 
+/** Install and removal patterns per program: most commands name none. */
+const installsFor = indexByProgram(PACKAGE_INSTALLS);
+const removalsFor = indexByProgram(PACKAGE_REMOVALS);
+
 function packagesOf(
   inv: Invocation,
-  commands: readonly PackageCommand[],
+  commands: (program: string) => readonly PackageCommand[],
 ): { packages: string[]; match: NonNullable<ReturnType<typeof matchSubcommand>> } | null {
-  for (const command of commands) {
+  for (const command of commands(inv.program)) {
     const match = matchSubcommand(inv, command.programs, command.subcommands, command.valueFlags);
     if (match) return { packages: match.rest.map(bareName), match };
   }

@@ -14,6 +14,7 @@ export const rule: Rule = {
   message: "Non-numeric user-id may not be resolvable by host system",
   check(ctx) {
     const hits: RuleHit[] = [];
+    if (!ctx.dockerfile.instructions.some((i) => i.keyword === "USER")) return hits;
     const variables = new DefinedVariables(parentStages(ctx.dockerfile), ctx.dockerfile.escape);
     for (const step of topLevelSteps(ctx)) {
       variables.step(step);

@@ -18,9 +18,14 @@ export const rule: Rule = {
       for (const { instruction, line, run } of pass.steps) {
         if (instruction.keyword === "FROM") seen = new Set();
         if (!run) continue;
-        const tools = run.commands.map((c) => basename(c.name)).filter((n) => n === "curl" || n === "wget");
-        for (const tool of tools) seen.add(tool);
-        if (tools.length > 0 && seen.size >= 2) hits.push({ line });
+        let downloads = false;
+        for (const command of run.commands) {
+          const name = basename(command.name);
+          if (name !== "curl" && name !== "wget") continue;
+          seen.add(name);
+          downloads = true;
+        }
+        if (downloads && seen.size >= 2) hits.push({ line });
       }
     }
     return hits;

@@ -35,7 +35,10 @@ const cliArgsCache = new WeakMap<readonly string[], Map<readonly string[], CliAr
  * @param valueFlags flags (long names or single letters) whose value is the next word
  * @returns the parsed arguments, shared with other callers: do not modify them
  */
-export function readCliArgs(args: readonly string[], valueFlags: readonly string[] = NO_VALUE_FLAGS): CliArgs {
+export function readCliArgs(
+  args: readonly string[],
+  valueFlags: readonly string[] = NO_VALUE_FLAGS,
+): CliArgs {
   // Many rules read the same command's words: parse once per words array and flag list.
   let byFlags = cliArgsCache.get(args);
   if (!byFlags) {
@@ -159,16 +162,18 @@ export function runsWhere(
 }
 
 /**
- * A lookup from a program name to the entries of `table` that list it in `programs`, in table
- * order: a rule that walks a table of command patterns per command can skip the entries that
+ * A lookup from a program name to the entries of `table` that list it (in `programs`, or as
+ * `programsOf` says), in table order: a rule that walks a table of command patterns per command can skip the entries that
  * cannot match (most commands name none).
  */
-export function indexByProgram<T extends { programs: readonly string[] }>(
+export function indexByProgram<T>(
   table: readonly T[],
+  programsOf: (entry: T) => readonly string[] = (entry) =>
+    (entry as { programs: readonly string[] }).programs,
 ): (program: string) => readonly T[] {
   const index = new Map<string, T[]>();
   for (const entry of table) {
-    for (const program of entry.programs) {
+    for (const program of programsOf(entry)) {
       const list = index.get(program) ?? [];
       if (!list.includes(entry)) list.push(entry);
       index.set(program, list);

@@ -54,6 +54,8 @@ export function expandWord(word: string, lookup: Lookup, options: ExpandOptions 
 
 /** Names of all variables a word refers to, set or not (for scope checks). */
 export function referencedVariables(word: string, options: ExpandOptions = {}): Set<string> {
+  // Every reference starts with `$`; most words have none.
+  if (!word.includes("$")) return new Set();
   const expansion = expandWord(word, () => undefined, options);
   return expansion.unmatched;
 }
@@ -317,6 +319,8 @@ function levenshtein(a: string, b: string): number {
  * `$name` not followed by another name character (hadolint's bareVariableInText).
  */
 export function referencesVariable(text: string, name: string): boolean {
+  // Both are needed for a match; checking them first spares building a regular expression.
+  if (!text.includes("$") || !text.includes(name)) return false;
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`\\$(?:\\{${escaped}(?:[}:#%/^,@]|[-+=?])|${escaped}(?![A-Za-z0-9_]))`).test(text);
 }

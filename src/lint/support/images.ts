@@ -97,12 +97,21 @@ export interface ImagePattern {
 }
 
 export function globMatches(glob: string, text: string): boolean {
-  const source = glob
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${source}$`).test(text);
+  if (!glob.includes("*")) return glob === text;
+  let pattern = globPatterns.get(glob);
+  if (!pattern) {
+    const source = glob
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*");
+    pattern = new RegExp(`^${source}$`);
+    globPatterns.set(glob, pattern);
+  }
+  return pattern.test(text);
 }
+
+/** Compiled globs: they come from the data files and the configuration, a handful each. */
+const globPatterns = new Map<string, RegExp>();
 
 export function imageMatches(ref: ImageRef, pattern: ImagePattern): boolean {
   if (!globMatches(pattern.repository, ref.repository)) return false;

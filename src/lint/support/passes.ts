@@ -32,28 +32,34 @@ function runsByInstruction(runs: readonly RunInfo[]): Map<Instruction, RunInfo> 
 
 /** Top-level instructions in order; an ONBUILD stays an ONBUILD (it is no RUN, ENV, ...). */
 export function topLevelSteps(ctx: RuleContext): Step[] {
-  const byInstruction = runsByInstruction(ctx.runs);
-  return ctx.dockerfile.instructions.map((i) => ({
-    instruction: i,
-    line: i.line,
-    run: byInstruction.get(i),
-  }));
+  return passes(ctx)[0]!.steps;
 }
 
 /** The triggers of every ONBUILD, unwrapped, in order. */
 export function onbuildSteps(ctx: RuleContext): Step[] {
-  const byInstruction = runsByInstruction(ctx.runs);
-  return ctx.dockerfile.instructions
-    .filter((i) => i.onbuild !== undefined)
-    .map((i) => ({ instruction: i.onbuild!, line: i.line, run: byInstruction.get(i.onbuild!) }));
+  return passes(ctx)[1]!.steps;
 }
 
-/** Both passes, each to be folded with its own state. */
+// Several rules walk the same passes of a file; parsing results never change.
+const passesCache = new WeakMap<RuleContext, Pass[]>();
+
+/** Both passes, each to be folded with its own state (built once per file; do not modify). */
 export function passes(ctx: RuleContext): Pass[] {
-  return [
-    { onbuild: false, steps: topLevelSteps(ctx) },
-    { onbuild: true, steps: onbuildSteps(ctx) },
-  ];
+  let both = passesCache.get(ctx);
+  if (!both) {
+    const byInstruction = runsByInstruction(ctx.runs);
+    const instructions = ctx.dockerfile.instructions;
+    const topLevel = instructions.map((i) => ({ instruction: i, line: i.line, run: byInstruction.get(i) }));
+    const onbuild = instructions
+      .filter((i) => i.onbuild !== undefined)
+      .map((i) => ({ instruction: i.onbuild!, line: i.line, run: byInstruction.get(i.onbuild!) }));
+    both = [
+      { onbuild: false, steps: topLevel },
+      { onbuild: true, steps: onbuild },
+    ];
+    passesCache.set(ctx, both);
+  }
+  return both;
 }
 
 /**

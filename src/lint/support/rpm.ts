@@ -83,6 +83,8 @@ export function unpinnedRpmRuns(
   skipped: readonly string[],
 ): RuleHit[] {
   const hits: RuleHit[] = [];
+  // Most files run none of these tools: then there is nothing to track.
+  if (!ctx.runs.some((run) => run.commands.some((cmd) => tools.includes(basename(cmd.name))))) return hits;
   const parents = parentStages(ctx.dockerfile);
   for (const pass of passes(ctx)) {
     const variables = new DefinedVariables(parents, ctx.dockerfile.escape);

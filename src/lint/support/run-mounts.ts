@@ -13,10 +13,22 @@ export interface RunMount {
   from: string | null;
 }
 
+// Rules ask about the mounts of the same RUN many times; parsing results never change.
+const mountsCache = new WeakMap<Instruction, RunMount[]>();
+const cacheTargetsCache = new WeakMap<Instruction, string[]>();
+
+/** The `--mount` options of a RUN, read once per instruction (shared: do not modify). */
 export function runMounts(instruction: Instruction): RunMount[] {
-  return instruction.flags
-    .filter((f) => f.name === "mount" && f.value !== null)
-    .map((f) => parseMount(f.value!));
+  let mounts = mountsCache.get(instruction);
+  if (!mounts) {
+    mounts = instruction.flags.some((f) => f.name === "mount")
+      ? instruction.flags
+          .filter((f) => f.name === "mount" && f.value !== null)
+          .map((f) => parseMount(f.value!))
+      : [];
+    mountsCache.set(instruction, mounts);
+  }
+  return mounts;
 }
 
 function parseMount(spec: string): RunMount {
@@ -67,11 +79,16 @@ export function hasCacheMount(instruction: Instruction, ...fragments: string[]):
   return cacheTargets(instruction).some((target) => fragments.some((f) => target.includes(f)));
 }
 
-/** Targets of the cache and tmpfs mounts of a RUN. */
+/** Targets of the cache and tmpfs mounts of a RUN (shared: do not modify). */
 export function cacheTargets(instruction: Instruction): string[] {
-  return runMounts(instruction)
-    .filter((m) => (m.type === "cache" || m.type === "tmpfs") && m.target !== null)
-    .map((m) => m.target!);
+  let targets = cacheTargetsCache.get(instruction);
+  if (!targets) {
+    targets = runMounts(instruction)
+      .filter((m) => (m.type === "cache" || m.type === "tmpfs") && m.target !== null)
+      .map((m) => m.target!);
+    cacheTargetsCache.set(instruction, targets);
+  }
+  return targets;
 }
 
 /** True when `path` is `dir` or inside it (plain string paths, trailing slashes ignored). */

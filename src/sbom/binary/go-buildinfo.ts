@@ -128,6 +128,6 @@ export function readGoBuildInfo(b: Buffer, elf: ElfFile | undefined): GoBuildInf
   const header = findBuildInfoHeader(b);
   if (header < 0) return undefined;
   const strings = readInlineBuildInfo(b, header) ?? (elf ? readPointerBuildInfo(b, header, elf) : undefined);
-  if (!strings || !strings[0].startsWith("go")) return undefined;
+  if (!strings?.[0].startsWith("go")) return undefined;
   return parseModInfo(strings[0], strings[1]);
 }

@@ -79,7 +79,7 @@ function manifestIdentity(archive: string, manifest: Map<string, string>): JavaI
   const symbolic = manifest.get("Bundle-SymbolicName")?.split(";")[0]?.trim();
   const groupId =
     manifest.get("Implementation-Vendor-Id") ??
-    (symbolic && symbolic.includes(".") ? symbolic.slice(0, symbolic.lastIndexOf(".")) : undefined);
+    (symbolic?.includes(".") ? symbolic.slice(0, symbolic.lastIndexOf(".")) : undefined);
   const licenses = manifest.get("Bundle-License");
   return {
     archive,
@@ -180,8 +180,6 @@ function catalog(input: CatalogInput): Package[] {
 
 export const cataloger: Cataloger = {
   name: NAME,
-  capture: [
-    { matches: isArchive, maxBytes: MAX_ARCHIVE, extract: extractArchive },
-  ],
+  capture: [{ matches: isArchive, maxBytes: MAX_ARCHIVE, extract: extractArchive }],
   catalog,
 };

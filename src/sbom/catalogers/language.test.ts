@@ -53,14 +53,21 @@ describe("sbom/catalogers/node", () => {
       "/usr/local/lib/node_modules/npm/package.json":
         '{"name":"npm","version":"10.2.4","licenses":[{"type":"Artistic-2.0"}]}',
       "/app/node_modules/broken/package.json": "{not json",
+      // Bundled copies count; private helpers and examples do not.
+      "/app/node_modules/next/dist/compiled/@babel/runtime/package.json":
+        '{"name":"@babel/runtime","version":"7.27.0"}',
+      "/app/node_modules/terser/bin/package.json": '{"name":"bin","version":"1.0.0","private":true}',
+      "/app/node_modules/github-from-package/example/package.json": '{"name":"beep-boop","version":"1.2.3"}',
     });
     expect(summary(packages)).toEqual([
       "@babel/core@7.23.0 pkg:npm/%40babel/core@7.23.0",
       "debug@2.6.9 pkg:npm/debug@2.6.9",
       "express@4.18.2 pkg:npm/express@4.18.2",
+      "@babel/runtime@7.27.0 pkg:npm/%40babel/runtime@7.27.0",
       "npm@10.2.4 pkg:npm/npm@10.2.4",
     ]);
-    expect(packages.map((p) => p.licenses)).toEqual([[], ["MIT"], ["MIT"], ["Artistic-2.0"]]);
+    expect(packages.map((p) => p.licenses)).toEqual([[], ["MIT"], ["MIT"], [], ["Artistic-2.0"]]);
+    expect(packages[3]!.metadata.bundled).toBe(true);
   });
 });
 

@@ -1,9 +1,12 @@
 /**
  * Installed npm packages: `node_modules/NAME/package.json` and `node_modules/@SCOPE/NAME/
- * package.json` at any depth (nested and global installs included). package.json fields:
+ * package.json` at any depth (nested and global installs included), plus copies bundled inside
+ * a package (`next/dist/compiled/@babel/runtime/package.json`): a package.json under
+ * node_modules whose folder carries its name and that is not private. Other package.json files
+ * in a package (`lib/package.json` holding only `"type": "module"`, private build helpers,
+ * example and benchmark folders) are not packages. Fields:
  * https://docs.npmjs.com/cli/v10/configuring-npm/package-json (`license` string or the legacy
- * `{type}` / `licenses: [{type}]` forms). Files elsewhere in a package (e.g. a `lib/package.json`
- * holding only `"type": "module"`) are not packages.
+ * `{type}` / `licenses: [{type}]` forms).
  */
 import { normalizeLicense, normalizeLicenses, purl } from "../identity.ts";
 import type { Cataloger, CatalogInput, Package } from "../types.ts";
@@ -11,6 +14,10 @@ import type { Cataloger, CatalogInput, Package } from "../types.ts";
 const NAME = "javascript-package-cataloger";
 const PACKAGE_JSON = /\/node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const isInstalledPackageJson = (p: string) => PACKAGE_JSON.test(p);
+const isUnderNodeModules = (p: string) => p.endsWith("/package.json") && p.includes("/node_modules/");
+
+/** A bundled copy lives in a folder named like the package (`.../compiled/@babel/runtime`). */
+const folderCarriesName = (path: string, name: string) => path.endsWith(`/${name}/package.json`);
 
 type Json = Record<string, unknown>;
 
@@ -30,7 +37,7 @@ function licensesOf(manifest: Json): string[] {
 function catalog(input: CatalogInput): Package[] {
   const { files } = input;
   const packages: Package[] = [];
-  for (const ref of files.find(isInstalledPackageJson)) {
+  for (const ref of files.find(isUnderNodeModules)) {
     const content = files.read(ref);
     if (!content) continue;
     let manifest: Json;
@@ -42,8 +49,11 @@ function catalog(input: CatalogInput): Package[] {
     const name = manifest.name;
     const version = manifest.version;
     if (typeof name !== "string" || typeof version !== "string" || name === "" || version === "") continue;
+    const installed = isInstalledPackageJson(ref.path);
+    if (!installed && (manifest.private === true || !folderCarriesName(ref.path, name))) continue;
     const slash = name.startsWith("@") ? name.indexOf("/") : -1;
     const metadata: Record<string, unknown> = {};
+    if (!installed) metadata.bundled = true;
     if (typeof manifest.homepage === "string") metadata.homepage = manifest.homepage;
     if (manifest.private === true) metadata.private = true;
     packages.push({
@@ -67,6 +77,6 @@ function catalog(input: CatalogInput): Package[] {
 
 export const cataloger: Cataloger = {
   name: NAME,
-  capture: [{ matches: isInstalledPackageJson, maxBytes: 4 * 1024 * 1024 }],
+  capture: [{ matches: isUnderNodeModules, maxBytes: 4 * 1024 * 1024 }],
   catalog,
 };

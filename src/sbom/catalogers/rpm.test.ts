@@ -19,7 +19,11 @@ describe("sbom/catalogers/rpm", () => {
       expect(headers.map((h) => [h.name, h.epoch, h.version, h.release, h.arch, h.license])).toEqual([
         ["hello", 1, "2.12.1", "3", "x86_64", "GPL-3.0-or-later"],
         ["libdemo", 0, "1.0", "7", "x86_64", "MIT AND BSD-3-Clause"],
+        ["manyfiles", undefined, "3", "1", "noarch", "MIT"],
       ]);
+      // 300 files make a header larger than a BerkeleyDB page: a chain of overflow pages.
+      expect(headers[2]!.files).toHaveLength(301);
+      expect(headers[2]!.files).toContain("/usr/share/manyfiles/file-with-a-long-name-300");
       expect(headers[0]!.files).toEqual(["/usr/bin/hello"]);
       expect(headers[0]!.sourceRpm).toBe("hello-2.12.1-3.src.rpm");
     });

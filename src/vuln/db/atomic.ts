@@ -5,7 +5,17 @@
  * one directory is atomic). A lock file keeps two imports from racing.
  */
 import { randomUUID } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { DrydockError } from "../../errors.ts";
@@ -42,9 +52,13 @@ function lock(path: string, now: Date): () => void {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const since = Date.parse(readFileSync(lockPath, "utf8").trim());
     if (!Number.isNaN(since) && now.getTime() - since < STALE_LOCK_MS) {
-      throw new DrydockError("DB_LOCKED", `${path} is being changed by another drydock since ${new Date(since).toISOString()}`, {
-        hint: `remove ${lockPath} if no other import or update is running`,
-      });
+      throw new DrydockError(
+        "DB_LOCKED",
+        `${path} is being changed by another drydock since ${new Date(since).toISOString()}`,
+        {
+          hint: `remove ${lockPath} if no other import or update is running`,
+        },
+      );
     }
     rmSync(lockPath, { force: true });
     take();
@@ -64,7 +78,9 @@ function reusable(path: string, warn?: (message: string) => void): boolean {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const version = schemaVersionOf(db);
     if (version === SCHEMA_VERSION) return true;
-    warn?.(`${path} has database schema ${version}, this drydock writes ${SCHEMA_VERSION}: starting a new database`);
+    warn?.(
+      `${path} has database schema ${version}, this drydock writes ${SCHEMA_VERSION}: starting a new database`,
+    );
     return false;
   } catch (error) {
     warn?.(`${path} is not a readable database (${(error as Error).message}): starting a new database`);

@@ -31,7 +31,11 @@ export class DownloadError extends DrydockError {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Downloads `url` into `destination` (created or truncated); removes it on failure. */
-export async function download(url: string, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function download(
+  url: string,
+  destination: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   let timedOut = false;
@@ -84,7 +88,9 @@ export async function download(url: string, destination: string, options: Downlo
       }
     } catch (error) {
       throw new DownloadError(
-        timedOut ? `${url}: download stalled for ${seconds}` : `${url}: download failed (${(error as Error).message})`,
+        timedOut
+          ? `${url}: download stalled for ${seconds}`
+          : `${url}: download failed (${(error as Error).message})`,
         error,
       );
     }

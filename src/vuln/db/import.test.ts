@@ -80,21 +80,26 @@ describe("db import: the PyPA advisory database (real OSV YAML records)", () => 
       // A withdrawn record is not there.
       const withdrawnId = /^id: (\S+)/m.exec(readFileSync(withdrawn[0]!, "utf8"))![1]!;
       expect(store.linkedRecords([withdrawnId])).toEqual([]);
-      expect(store.ecosystems().find((e) => e.name === "PyPI")!.records).toBe(files.length - withdrawn.length);
+      expect(store.ecosystems().find((e) => e.name === "PyPI")!.records).toBe(
+        files.length - withdrawn.length,
+      );
     });
   });
 
   it("keeps versions as strings (YAML 1.10 is not 1.1) and normalises names per PEP 503", async () => {
-    write("r.yaml", [
-      "id: TEST-1",
-      "modified: 2024-01-01T00:00:00Z",
-      "affected:",
-      "- package: {ecosystem: PyPI, name: Foo_Bar.baz}",
-      "  versions: [1.10, 2.0]",
-      "  ranges:",
-      "  - type: ECOSYSTEM",
-      "    events: [{introduced: 0}, {fixed: 1.20}]",
-    ].join("\n"));
+    write(
+      "r.yaml",
+      [
+        "id: TEST-1",
+        "modified: 2024-01-01T00:00:00Z",
+        "affected:",
+        "- package: {ecosystem: PyPI, name: Foo_Bar.baz}",
+        "  versions: [1.10, 2.0]",
+        "  ranges:",
+        "  - type: ECOSYSTEM",
+        "    events: [{introduced: 0}, {fixed: 1.20}]",
+      ].join("\n"),
+    );
     await importPaths(["r.yaml"]);
     withStore((store) => {
       const [match] = store.affected("PyPI", "foo-bar-baz");
@@ -109,25 +114,48 @@ describe("db import: the PyPA advisory database (real OSV YAML records)", () => 
 
 describe("db import: zip archives, folders, files", () => {
   it("reads OSV's all.zip shape and keeps the newer of two copies of a record", async () => {
-    const older = ghsaRecord({ id: "GHSA-aaaa", ecosystem: "npm", name: "left-pad", fixed: "1.0.1", modified: "2024-01-01T00:00:00.5Z" });
+    const older = ghsaRecord({
+      id: "GHSA-aaaa",
+      ecosystem: "npm",
+      name: "left-pad",
+      fixed: "1.0.1",
+      modified: "2024-01-01T00:00:00.5Z",
+    });
     const newer = { ...older, modified: "2024-03-01T00:00:00Z", summary: "newer" };
     write("npm.zip", makeZip([{ name: "GHSA-aaaa.json", data: JSON.stringify(newer) }]));
     write("older.json", older);
     const result = await importPaths(["npm.zip", "older.json"]);
     expect(result.inputs.map((i) => i.counts.inserted)).toEqual([1, 0]);
     expect(result.inputs[1]!.counts.keptNewer).toBe(1);
-    withStore((store) => expect(store.vuln(store.affected("npm", "left-pad")[0]!.vuln)!.summary).toBe("newer"));
+    withStore((store) =>
+      expect(store.vuln(store.affected("npm", "left-pad")[0]!.vuln)!.summary).toBe("newer"),
+    );
   });
 
   it("replaces a record by a newer one and removes it when it is withdrawn", async () => {
     write("a.json", ghsaRecord({ id: "GHSA-b", ecosystem: "PyPI", name: "x", fixed: "1.0" }));
     await importPaths(["a.json"]);
-    write("b.json", ghsaRecord({ id: "GHSA-b", ecosystem: "PyPI", name: "x", fixed: "2.0", modified: "2024-07-01T00:00:00Z" }));
+    write(
+      "b.json",
+      ghsaRecord({
+        id: "GHSA-b",
+        ecosystem: "PyPI",
+        name: "x",
+        fixed: "2.0",
+        modified: "2024-07-01T00:00:00Z",
+      }),
+    );
     await importPaths(["b.json"]);
     withStore((store) => expect(store.affected("PyPI", "x")[0]!.data.r![0]!.e[1]).toEqual(["f", "2.0"]));
     write(
       "c.json",
-      ghsaRecord({ id: "GHSA-b", ecosystem: "PyPI", name: "x", modified: "2024-08-01T00:00:00Z", withdrawn: "2024-08-01T00:00:00Z" }),
+      ghsaRecord({
+        id: "GHSA-b",
+        ecosystem: "PyPI",
+        name: "x",
+        modified: "2024-08-01T00:00:00Z",
+        withdrawn: "2024-08-01T00:00:00Z",
+      }),
     );
     const result = await importPaths(["c.json"]);
     expect(result.totals.withdrawn).toBe(1);
@@ -139,7 +167,9 @@ describe("db import: zip archives, folders, files", () => {
 
   it("reads lists of records and OSV API answers ({vulns: [...]})", async () => {
     write("list.json", [debianRecord({ cve: "CVE-2024-1", source: "openssl", fixed: "3.0.13-1~deb12u1" })]);
-    write("api.json", { vulns: [alpineRecord({ id: "ALPINE-CVE-2024-2", origin: "busybox", fixed: "1.36.1-r8" })] });
+    write("api.json", {
+      vulns: [alpineRecord({ id: "ALPINE-CVE-2024-2", origin: "busybox", fixed: "1.36.1-r8" })],
+    });
     const result = await importPaths(["list.json", "api.json"]);
     expect(result.totals.inserted).toBe(2);
     withStore((store) => {
@@ -158,9 +188,19 @@ describe("db import: Alpine secdb", () => {
     expect(result.totals.inserted).toBeGreaterThan(100);
     withStore((store) => {
       // v3.11 main: ansible 2.9.3-r0 fixes CVE-2019-14904 (see the fixture's first package).
-      const rows = store.affected("Alpine:v3.11", "ansible").map((m) => ({ id: store.vuln(m.vuln)!.id, data: m.data }));
+      const rows = store
+        .affected("Alpine:v3.11", "ansible")
+        .map((m) => ({ id: store.vuln(m.vuln)!.id, data: m.data }));
       const row = rows.find((r) => r.id === "ALPINE-CVE-2019-14904")!;
-      expect(row.data.r).toEqual([{ t: "E", e: [["i", "0"], ["f", "2.9.3-r0"]] }]);
+      expect(row.data.r).toEqual([
+        {
+          t: "E",
+          e: [
+            ["i", "0"],
+            ["f", "2.9.3-r0"],
+          ],
+        },
+      ]);
       const vuln = store.linkedRecords(["CVE-2019-14904"]).find((v) => v.id === "ALPINE-CVE-2019-14904")!;
       expect(vuln.aliases).toEqual(["CVE-2019-14904"]);
       // The same CVE also has its v3.10 row: the second file merged, it did not replace.
@@ -174,24 +214,30 @@ describe("db import: Alpine secdb", () => {
   });
 
   it("imports the whole secdb folder (every release) and skips never-affected (fixed 0) entries", async () => {
-    write("nak.yaml", [
-      "distroversion: v3.18",
-      "reponame: main",
-      "packages:",
-      "  - pkg:",
-      "      name: musl",
-      "      secfixes:",
-      "        0:",
-      "          - CVE-2020-0001",
-      "        1.2.4-r3:",
-      "          - CVE-2020-0002 XSA-1",
-    ].join("\n"));
+    write(
+      "nak.yaml",
+      [
+        "distroversion: v3.18",
+        "reponame: main",
+        "packages:",
+        "  - pkg:",
+        "      name: musl",
+        "      secfixes:",
+        "        0:",
+        "          - CVE-2020-0001",
+        "        1.2.4-r3:",
+        "          - CVE-2020-0002 XSA-1",
+      ].join("\n"),
+    );
     await importPaths([ALPINE_SECDB(), "nak.yaml"]);
     withStore((store) => {
       const names = store.ecosystems().map((e) => e.name);
       for (const v of ["v3.3", "v3.4", "v3.5", "v3.6", "v3.7", "v3.8", "v3.9", "v3.10", "v3.11"])
         expect(names).toContain(`Alpine:${v}`);
-      const ids = store.affected("Alpine:v3.18", "musl").map((m) => store.vuln(m.vuln)!.id).sort();
+      const ids = store
+        .affected("Alpine:v3.18", "musl")
+        .map((m) => store.vuln(m.vuln)!.id)
+        .sort();
       expect(ids).toEqual(["ALPINE-CVE-2020-0002", "ALPINE-XSA-1"]);
     });
   });
@@ -206,7 +252,9 @@ describe("db import: damaged input is rejected and nothing is lost", () => {
 
   it("rejects a truncated zip", async () => {
     const before = await seeded();
-    const zip = makeZip([{ name: "a.json", data: JSON.stringify(debianRecord({ cve: "CVE-1", source: "a" })) }]);
+    const zip = makeZip([
+      { name: "a.json", data: JSON.stringify(debianRecord({ cve: "CVE-1", source: "a" })) },
+    ]);
     write("cut.zip", zip.subarray(0, zip.length - 30));
     const error = await importPaths(["cut.zip"]).catch((e) => e);
     expect(error).toBeInstanceOf(DrydockError);
@@ -231,7 +279,16 @@ describe("db import: damaged input is rejected and nothing is lost", () => {
 
   it("rejects an invalid record with the field at fault; --skip-invalid goes on", async () => {
     const before = await seeded();
-    const bad = { id: "BAD-1", modified: "2024-01-01T00:00:00Z", affected: [{ package: { ecosystem: "PyPI", name: "x" }, ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0", fixed: "1" }] }] }] };
+    const bad = {
+      id: "BAD-1",
+      modified: "2024-01-01T00:00:00Z",
+      affected: [
+        {
+          package: { ecosystem: "PyPI", name: "x" },
+          ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0", fixed: "1" }] }],
+        },
+      ],
+    };
     write("bad.json", bad);
     write("good.json", ghsaRecord({ id: "GHSA-good", ecosystem: "PyPI", name: "y", fixed: "1" }));
     const error = await importPaths(["good.json", "bad.json"]).catch((e) => e);
@@ -240,7 +297,10 @@ describe("db import: damaged input is rejected and nothing is lost", () => {
     );
     expect(readFileSync(dbPath).equals(before)).toBe(true);
     const warnings: string[] = [];
-    const result = await importPaths(["good.json", "bad.json", "broken.json"].slice(0, 2), { skipInvalid: true, warn: (m) => warnings.push(m) });
+    const result = await importPaths(["good.json", "bad.json", "broken.json"].slice(0, 2), {
+      skipInvalid: true,
+      warn: (m) => warnings.push(m),
+    });
     expect(result.skipped).toHaveLength(1);
     expect(warnings[0]).toMatch(/^skipped: bad\.json/);
     withStore((store) => expect(store.affected("PyPI", "y")).toHaveLength(1));
@@ -249,10 +309,16 @@ describe("db import: damaged input is rejected and nothing is lost", () => {
   it("rejects documents that are not JSON or not records", async () => {
     await seeded();
     write("broken.json", "{ not json");
-    expect((await importPaths(["broken.json"]).catch((e) => e)).message).toMatch(/^broken\.json: not valid JSON/);
+    expect((await importPaths(["broken.json"]).catch((e) => e)).message).toMatch(
+      /^broken\.json: not valid JSON/,
+    );
     write("noid.json", { modified: "x" });
-    expect((await importPaths(["noid.json"]).catch((e) => e)).message).toBe("noid.json: id is missing; nothing imported");
-    expect((await importPaths(["missing.json"]).catch((e) => e)).message).toMatch(/missing\.json: no such file or folder/);
+    expect((await importPaths(["noid.json"]).catch((e) => e)).message).toBe(
+      "noid.json: id is missing; nothing imported",
+    );
+    expect((await importPaths(["missing.json"]).catch((e) => e)).message).toMatch(
+      /missing\.json: no such file or folder/,
+    );
   });
 
   it("leaves the database intact when the change fails half way (a crash before the rename)", async () => {
@@ -288,7 +354,9 @@ describe("database file", () => {
     await importPaths(["a.json"]);
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SCHEMA_VERSION) });
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()).toEqual({
+        value: String(SCHEMA_VERSION),
+      });
       const columns = db.prepare("PRAGMA index_info(affected_by_package)").all() as Array<{ name: string }>;
       expect(columns.map((c) => c.name)).toEqual(["ecosystem", "package"]);
     } finally {

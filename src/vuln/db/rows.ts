@@ -132,7 +132,8 @@ export function toRow(record: OsvRecord): VulnRow {
   if (typeof ghsa === "string" && ghsa.trim() !== "") severity.g = ghsa.trim().toUpperCase();
   const refs = referencesOf(record);
   const id = record.id.trim();
-  const others = (list: string[] | undefined) => [...new Set((list ?? []).map((a) => a.trim()))].filter((a) => a && a !== id);
+  const others = (list: string[] | undefined) =>
+    [...new Set((list ?? []).map((a) => a.trim()))].filter((a) => a && a !== id);
   return {
     id,
     modified: record.modified,

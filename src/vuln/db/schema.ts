@@ -57,7 +57,9 @@ CREATE INDEX IF NOT EXISTS aliases_by_alias ON aliases (alias);
 
 export function createTables(db: Database): void {
   db.exec(TABLES);
-  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(
+    String(SCHEMA_VERSION),
+  );
 }
 
 export function createLookupIndexes(db: Database): void {

@@ -41,7 +41,8 @@ function parseText(text: string, name: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
-      if (/\.json$/i.test(name)) throw new InvalidRecordError(`${name}: not valid JSON (${(error as Error).message})`);
+      if (/\.json$/i.test(name))
+        throw new InvalidRecordError(`${name}: not valid JSON (${(error as Error).message})`);
     }
   }
   try {
@@ -61,12 +62,11 @@ export function documentRecords(value: unknown, where: string, now: string): Rec
       throw new InvalidRecordError((error as Error).message);
     }
   }
-  const list =
-    Array.isArray(value)
-      ? value
-      : typeof value === "object" && value !== null && Array.isArray((value as { vulns?: unknown }).vulns)
-        ? ((value as { vulns: unknown[] }).vulns)
-        : [value];
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === "object" && value !== null && Array.isArray((value as { vulns?: unknown }).vulns)
+      ? (value as { vulns: unknown[] }).vulns
+      : [value];
   return {
     where,
     records: list.map((item, i) => readOsvRecord(item, list.length > 1 ? `${where}[${i}]` : where)),
@@ -75,7 +75,11 @@ export function documentRecords(value: unknown, where: string, now: string): Rec
 }
 
 export function parseDocument(data: Buffer | string, where: string, now: string): RecordBatch {
-  return documentRecords(parseText(typeof data === "string" ? data : data.toString("utf8"), where), where, now);
+  return documentRecords(
+    parseText(typeof data === "string" ? data : data.toString("utf8"), where),
+    where,
+    now,
+  );
 }
 
 async function* walk(dir: string): AsyncGenerator<string> {
@@ -109,9 +113,14 @@ function parsed(data: Buffer, where: string, now: string): RecordBatch | Invalid
   }
 }
 
-async function* fileBatches(path: string, label: string, now: string): AsyncGenerator<RecordBatch | InvalidDocument> {
+async function* fileBatches(
+  path: string,
+  label: string,
+  now: string,
+): AsyncGenerator<RecordBatch | InvalidDocument> {
   if (/\.zip$/i.test(path) || (await startsLikeZip(path))) {
-    for await (const file of zipFiles(path, isRecordFile, label)) yield parsed(file.data, `${label}: ${file.name}`, now);
+    for await (const file of zipFiles(path, isRecordFile, label))
+      yield parsed(file.data, `${label}: ${file.name}`, now);
     return;
   }
   yield parsed(await readFile(path), label, now);

@@ -4,8 +4,8 @@
  * database built more than 5 days ago; drydock warns and goes on).
  */
 import { statSync } from "node:fs";
-import { type EcosystemInfo, type FeedInfo, VulnStore } from "./store.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
+import { type EcosystemInfo, type FeedInfo, VulnStore } from "./store.ts";
 
 export const STALE_AFTER_DAYS = 7;
 
@@ -60,7 +60,9 @@ export function dbStatus(options: { dbPath: string; now?: Date }): DbStatus {
     ecosystems: [],
     feeds: [],
     seen: [],
-    warnings: [`no database at ${options.dbPath}: run \`drydock db update --ecosystem NAME\` or \`drydock db import PATH\``],
+    warnings: [
+      `no database at ${options.dbPath}: run \`drydock db update --ecosystem NAME\` or \`drydock db import PATH\``,
+    ],
   };
   let size: number;
   try {

@@ -44,24 +44,27 @@ export interface EcosystemInfo {
   packages: number;
 }
 
+/** Keys per batched query (SQLite handles far more; this bounds the JSON text). */
+const BATCH = 500;
+
+interface VulnRowData {
+  rowid: number;
+  id: string;
+  modified: string;
+  published: string | null;
+  summary: string | null;
+  severity: string | null;
+  refs: string | null;
+}
+
 const HINT = "run `drydock db update --ecosystem NAME` or `drydock db import PATH`";
 
 export class VulnStore {
   private readonly db: Database.Database;
   private readonly affectedQuery: Database.Statement<[string, string], { vuln: number; data: string }>;
-  private readonly vulnQuery: Database.Statement<
-    [number],
-    {
-      rowid: number;
-      id: string;
-      modified: string;
-      published: string | null;
-      summary: string | null;
-      severity: string | null;
-      refs: string | null;
-    }
-  >;
-  private readonly aliasQuery: Database.Statement<[number], { alias: string; upstream: number }>;
+  private readonly vulnsQuery: Database.Statement<[string], VulnRowData>;
+  private readonly aliasesQuery: Database.Statement<[string], { vuln: number; alias: string; upstream: number }>;
+  private readonly linkedQuery: Database.Statement<[string, string], { rowid: number; via: string }>;
   private readonly vulnCache = new Map<number, StoredVuln>();
 
   readonly path: string;
@@ -70,10 +73,20 @@ export class VulnStore {
     this.path = path;
     this.db = db;
     this.affectedQuery = db.prepare("SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?");
-    this.vulnQuery = db.prepare(
-      "SELECT rowid, id, modified, published, summary, severity, refs FROM vulns WHERE rowid = ?",
+    // Batched lookups: one prepared statement for any number of keys, passed as a JSON array
+    // (a scan loads thousands of records; one statement each would cost more than the work).
+    this.vulnsQuery = db.prepare(
+      `SELECT rowid, id, modified, published, summary, severity, refs FROM vulns
+       WHERE rowid IN (SELECT value FROM json_each(?))`,
     );
-    this.aliasQuery = db.prepare("SELECT alias, upstream FROM aliases WHERE vuln = ?");
+    this.aliasesQuery = db.prepare(
+      "SELECT vuln, alias, upstream FROM aliases WHERE vuln IN (SELECT value FROM json_each(?))",
+    );
+    this.linkedQuery = db.prepare(
+      `SELECT rowid, id AS via FROM vulns WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT vuln AS rowid, alias AS via FROM aliases
+       WHERE upstream = 0 AND alias IN (SELECT value FROM json_each(?))`,
+    );
   }
 
   /** Opens an existing database; a missing file or another schema version is a DrydockError. */
@@ -86,9 +99,13 @@ export class VulnStore {
       db = new Database(path, { readonly: true, fileMustExist: true });
       db.pragma("query_only = ON");
     } catch (error) {
-      throw new DrydockError("DB_UNREADABLE", `${path}: not a readable database (${(error as Error).message})`, {
-        hint: HINT,
-      });
+      throw new DrydockError(
+        "DB_UNREADABLE",
+        `${path}: not a readable database (${(error as Error).message})`,
+        {
+          hint: HINT,
+        },
+      );
     }
     const version = schemaVersionOf(db);
     if (version !== SCHEMA_VERSION) {
@@ -113,54 +130,73 @@ export class VulnStore {
   }
 
   vuln(rowid: number): StoredVuln | undefined {
-    const cached = this.vulnCache.get(rowid);
-    if (cached) return cached;
-    const row = this.vulnQuery.get(rowid);
-    if (!row) return undefined;
-    const aliases: string[] = [];
-    const upstream: string[] = [];
-    for (const a of this.aliasQuery.all(rowid)) (a.upstream ? upstream : aliases).push(a.alias);
-    const vuln: StoredVuln = {
-      rowid: row.rowid,
-      id: row.id,
-      modified: row.modified,
-      ...(row.published ? { published: row.published } : {}),
-      ...(row.summary ? { summary: row.summary } : {}),
-      severity: row.severity ? (JSON.parse(row.severity) as StoredSeverity) : {},
-      references: row.refs ? (JSON.parse(row.refs) as string[]) : [],
-      aliases,
-      upstream,
-    };
-    this.vulnCache.set(rowid, vuln);
-    return vuln;
+    if (!this.vulnCache.has(rowid)) this.load([rowid]);
+    return this.vulnCache.get(rowid);
+  }
+
+  /** Loads records (and their aliases) into the cache, a batch of row ids at a time. */
+  load(rowids: Iterable<number>): void {
+    const missing = [...new Set(rowids)].filter((r) => !this.vulnCache.has(r));
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = JSON.stringify(missing.slice(i, i + BATCH));
+      const found = new Map<number, StoredVuln>();
+      for (const row of this.vulnsQuery.all(batch)) {
+        found.set(row.rowid, {
+          rowid: row.rowid,
+          id: row.id,
+          modified: row.modified,
+          ...(row.published ? { published: row.published } : {}),
+          ...(row.summary ? { summary: row.summary } : {}),
+          severity: row.severity ? (JSON.parse(row.severity) as StoredSeverity) : {},
+          references: row.refs ? (JSON.parse(row.refs) as string[]) : [],
+          aliases: [],
+          upstream: [],
+        });
+      }
+      for (const a of this.aliasesQuery.all(batch)) {
+        const vuln = found.get(a.vuln);
+        if (vuln) (a.upstream ? vuln.upstream : vuln.aliases).push(a.alias);
+      }
+      for (const [rowid, vuln] of found) this.vulnCache.set(rowid, vuln);
+    }
   }
 
   /**
-   * Records that describe the same vulnerability under another id: records whose id is one of
-   * `ids`, and records that list one of `ids` as an alias.
+   * Records that describe the same vulnerability under another id, for each group of ids:
+   * records whose id is one of the ids, and records that list one of them as an alias.
    */
-  linkedRecords(ids: readonly string[]): StoredVuln[] {
-    if (ids.length === 0) return [];
-    const marks = ids.map(() => "?").join(", ");
-    const rows = this.db
-      .prepare(
-        `SELECT rowid FROM vulns WHERE id IN (${marks})
-         UNION SELECT vuln AS rowid FROM aliases WHERE upstream = 0 AND alias IN (${marks})`,
-      )
-      .all(...ids, ...ids) as Array<{ rowid: number }>;
-    return rows.flatMap((r) => {
-      const v = this.vuln(r.rowid);
-      return v ? [v] : [];
+  linkedRecordsMany(groups: ReadonlyArray<readonly string[]>): StoredVuln[][] {
+    const all = [...new Set(groups.flat())];
+    const byId = new Map<string, number[]>();
+    for (let i = 0; i < all.length; i += BATCH) {
+      const batch = JSON.stringify(all.slice(i, i + BATCH));
+      for (const row of this.linkedQuery.all(batch, batch)) byId.set(row.via, [...(byId.get(row.via) ?? []), row.rowid]);
+    }
+    this.load([...byId.values()].flat());
+    return groups.map((ids) => {
+      const rowids = new Set(ids.flatMap((id) => byId.get(id) ?? []));
+      return [...rowids].flatMap((r) => {
+        const v = this.vulnCache.get(r);
+        return v ? [v] : [];
+      });
     });
   }
 
+  linkedRecords(ids: readonly string[]): StoredVuln[] {
+    return this.linkedRecordsMany([ids])[0]!;
+  }
+
   ecosystems(): EcosystemInfo[] {
-    return this.db.prepare("SELECT name, records, packages FROM ecosystems ORDER BY name").all() as EcosystemInfo[];
+    return this.db
+      .prepare("SELECT name, records, packages FROM ecosystems ORDER BY name")
+      .all() as EcosystemInfo[];
   }
 
   feeds(): FeedInfo[] {
     const rows = this.db
-      .prepare("SELECT name, url, etag, last_modified, updated_at, checked_at, records FROM feeds ORDER BY name")
+      .prepare(
+        "SELECT name, url, etag, last_modified, updated_at, checked_at, records FROM feeds ORDER BY name",
+      )
       .all() as Array<{
       name: string;
       url: string | null;
@@ -182,9 +218,9 @@ export class VulnStore {
   }
 
   seenEcosystems(): string[] {
-    return (this.db.prepare("SELECT ecosystem FROM seen ORDER BY ecosystem").all() as Array<{ ecosystem: string }>).map(
-      (r) => r.ecosystem,
-    );
+    return (
+      this.db.prepare("SELECT ecosystem FROM seen ORDER BY ecosystem").all() as Array<{ ecosystem: string }>
+    ).map((r) => r.ecosystem);
   }
 
   meta(key: string): string | undefined {

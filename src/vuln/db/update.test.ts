@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { debianRecord, ghsaRecord, tempDir } from "../test-helpers/records.ts";
 import { makeZip } from "../test-helpers/zip-writer.ts";
-import type { DbProgress } from "./import.ts";
+import { type DbProgress, importIntoDb } from "./import.ts";
 import { dbStatus } from "./status.ts";
 import { noteSeenEcosystems, VulnStore } from "./store.ts";
 import { feedUrl, updateDb } from "./update.ts";
@@ -34,7 +34,10 @@ let cleanup: () => void;
 let dbPath: string;
 
 function handler(req: IncomingMessage, res: ServerResponse) {
-  requests.push({ url: req.url ?? "", ...(req.headers["if-none-match"] ? { ifNoneMatch: req.headers["if-none-match"] } : {}) });
+  requests.push({
+    url: req.url ?? "",
+    ...(req.headers["if-none-match"] ? { ifNoneMatch: req.headers["if-none-match"] } : {}),
+  });
   const served = files.get(decodeURIComponent(req.url ?? ""));
   if (!served) {
     res.writeHead(404).end("not found");
@@ -62,7 +65,9 @@ function handler(req: IncomingMessage, res: ServerResponse) {
 }
 
 function serve(ecosystem: string, records: unknown[], extra: Partial<Served> = {}) {
-  const body = makeZip(records.map((r, i) => ({ name: `${(r as { id?: string }).id ?? i}.json`, data: JSON.stringify(r) })));
+  const body = makeZip(
+    records.map((r, i) => ({ name: `${(r as { id?: string }).id ?? i}.json`, data: JSON.stringify(r) })),
+  );
   files.set(`/${ecosystem}/all.zip`, { body, ...extra });
 }
 
@@ -83,13 +88,26 @@ afterEach(async () => {
 });
 
 const now = new Date("2024-06-01T00:00:00Z");
+const alpineLike = () => ({
+  id: "ALPINE-CVE-2024-1",
+  modified: "2024-05-01T00:00:00Z",
+  affected: [
+    {
+      package: { ecosystem: "Alpine:v3.18", name: "openssl" },
+      ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "3.1.7-r1" }] }],
+    },
+  ],
+});
 const update = (ecosystems: string[] | undefined, extra: Partial<Parameters<typeof updateDb>[0]> = {}) =>
   updateDb({ dbPath, baseUrl, now, ...(ecosystems ? { ecosystems } : {}), ...extra });
 
 function ids(ecosystem: string, name: string): string[] {
   const store = VulnStore.open(dbPath);
   try {
-    return store.affected(ecosystem, name).map((m) => store.vuln(m.vuln)!.id).sort();
+    return store
+      .affected(ecosystem, name)
+      .map((m) => store.vuln(m.vuln)!.id)
+      .sort();
   } finally {
     store.close();
   }
@@ -107,7 +125,9 @@ describe("db update", () => {
       ["PyPI", "updated", 1],
       ["Debian", "updated", 1],
     ]);
-    expect(progress.some((p) => p.phase === "download" && p.received > 0 && p.total === p.received)).toBe(true);
+    expect(progress.some((p) => p.phase === "download" && p.received > 0 && p.total === p.received)).toBe(
+      true,
+    );
     expect(progress.some((p) => p.phase === "import" && p.records === 1)).toBe(true);
     expect(ids("PyPI", "django")).toEqual(["GHSA-1"]);
     expect(ids("Debian:12", "openssl")).toEqual(["DEBIAN-CVE-2024-1"]);
@@ -133,7 +153,15 @@ describe("db update", () => {
     ]);
     serve("npm", [ghsaRecord({ id: "GHSA-3", ecosystem: "npm", name: "lodash", fixed: "4.17.21" })]);
     await update(["PyPI", "npm"]);
-    serve("PyPI", [ghsaRecord({ id: "GHSA-1", ecosystem: "PyPI", name: "django", fixed: "4.2.2", modified: "2024-06-01T00:00:00Z" })]);
+    serve("PyPI", [
+      ghsaRecord({
+        id: "GHSA-1",
+        ecosystem: "PyPI",
+        name: "django",
+        fixed: "4.2.2",
+        modified: "2024-06-01T00:00:00Z",
+      }),
+    ]);
     const result = await update(["PyPI"]);
     expect(result.ecosystems[0]!.counts).toMatchObject({ replaced: 1, removed: 1 });
     expect(ids("PyPI", "flask")).toEqual([]);
@@ -146,13 +174,26 @@ describe("db update", () => {
     const before = readFileSync(dbPath);
 
     // A zip whose entry fails its CRC: rejected, nothing changes (not even the file).
-    const good = makeZip([{ name: "GHSA-9.json", data: JSON.stringify(ghsaRecord({ id: "GHSA-9", ecosystem: "PyPI", name: "x" })) }]);
+    const good = makeZip([
+      {
+        name: "GHSA-9.json",
+        data: JSON.stringify(ghsaRecord({ id: "GHSA-9", ecosystem: "PyPI", name: "x" })),
+      },
+    ]);
     files.set("/PyPI/all.zip", {
-      body: makeZip([{ name: "GHSA-9.json", data: JSON.stringify(ghsaRecord({ id: "GHSA-9", ecosystem: "PyPI", name: "x" })), badCrc: true }]),
+      body: makeZip([
+        {
+          name: "GHSA-9.json",
+          data: JSON.stringify(ghsaRecord({ id: "GHSA-9", ecosystem: "PyPI", name: "x" })),
+          badCrc: true,
+        },
+      ]),
     });
     const bad = await update(["PyPI"]);
     expect(bad.ecosystems[0]).toMatchObject({ status: "failed" });
-    expect(bad.ecosystems[0]!.error).toMatch(/PyPI\/all\.zip: GHSA-9\.json: damaged zip entry \(CRC-32 mismatch\); PyPI left as it was/);
+    expect(bad.ecosystems[0]!.error).toMatch(
+      /PyPI\/all\.zip: GHSA-9\.json: damaged zip entry \(CRC-32 mismatch\); PyPI left as it was/,
+    );
     expect(readFileSync(dbPath).equals(before)).toBe(true);
 
     // A cut connection (Content-Length not reached) and an HTTP error, next to a good feed.
@@ -161,7 +202,9 @@ describe("db update", () => {
     serve("npm", [ghsaRecord({ id: "GHSA-3", ecosystem: "npm", name: "lodash", fixed: "4.17.21" })]);
     const mixed = await update(["PyPI", "Go", "npm"]);
     expect(mixed.ecosystems.map((e) => e.status)).toEqual(["failed", "failed", "updated"]);
-    expect(mixed.ecosystems[0]!.error).toMatch(/PyPI\/all\.zip: (request failed \(UND_ERR_SOCKET|download (cut short|failed))/);
+    expect(mixed.ecosystems[0]!.error).toMatch(
+      /PyPI\/all\.zip: (request failed \(UND_ERR_SOCKET|download (cut short|failed))/,
+    );
     expect(mixed.ecosystems[1]!.error).toBe(`${feedUrl(baseUrl, "Go")}: HTTP 500 Internal Server Error`);
     expect(ids("PyPI", "django")).toEqual(["GHSA-1"]);
     expect(ids("PyPI", "x")).toEqual([]);
@@ -175,14 +218,19 @@ describe("db update", () => {
     const before = readFileSync(dbPath);
     serve("PyPI", [{ id: "GHSA-2", modified: "2024-06-01T00:00:00Z", affected: "everything" }]);
     const result = await update(["PyPI"]);
-    expect(result.ecosystems[0]!.error).toBe("PyPI/all.zip: GHSA-2.json (GHSA-2): affected must be a list; PyPI left as it was");
+    expect(result.ecosystems[0]!.error).toBe(
+      "PyPI/all.zip: GHSA-2.json (GHSA-2): affected must be a list; PyPI left as it was",
+    );
     expect(readFileSync(dbPath).equals(before)).toBe(true);
   });
 
   it("times out a server that does not answer", async () => {
     files.set("/PyPI/all.zip", { body: Buffer.alloc(0), hang: true });
     const result = await update(["PyPI"], { timeoutMs: 300 });
-    expect(result.ecosystems[0]).toMatchObject({ status: "failed", error: `${feedUrl(baseUrl, "PyPI")}: no answer within 0.3 s` });
+    expect(result.ecosystems[0]).toMatchObject({
+      status: "failed",
+      error: `${feedUrl(baseUrl, "PyPI")}: no answer within 0.3 s`,
+    });
     expect(leftovers()).toEqual([]);
   });
 
@@ -198,7 +246,30 @@ describe("db update", () => {
     expect(requests.map((r) => r.url)).toEqual(["/Alpine/all.zip", "/PyPI/all.zip"]);
   });
 
+  it("db import reads URLs too (downloaded next to the database, then removed)", async () => {
+    serve("Alpine", [alpineLike()]);
+    const progress: DbProgress[] = [];
+    const result = await importIntoDb({
+      dbPath,
+      inputs: [`${baseUrl}/Alpine/all.zip`],
+      cwd: dir,
+      now,
+      onProgress: (e) => progress.push(e),
+    });
+    expect(result.totals.inserted).toBe(1);
+    expect(progress[0]).toMatchObject({ phase: "download", input: `${baseUrl}/Alpine/all.zip` });
+    expect(ids("Alpine:v3.18", "openssl")).toEqual(["ALPINE-CVE-2024-1"]);
+    expect(leftovers()).toEqual([]);
+    const missing = await importIntoDb({ dbPath, inputs: [`${baseUrl}/Nope/all.zip`], cwd: dir, now }).catch(
+      (e) => e,
+    );
+    expect(missing.message).toBe(`${baseUrl}/Nope/all.zip: HTTP 404 Not Found`);
+    expect(leftovers()).toEqual([]);
+  });
+
   it("escapes ecosystem names in URLs", () => {
-    expect(feedUrl("https://example.test/osv/", "Red Hat")).toBe("https://example.test/osv/Red%20Hat/all.zip");
+    expect(feedUrl("https://example.test/osv/", "Red Hat")).toBe(
+      "https://example.test/osv/Red%20Hat/all.zip",
+    );
   });
 });

@@ -67,7 +67,9 @@ export class DbWriter {
       "DELETE FROM affected WHERE vuln = ? AND ecosystem = ? AND package = ?",
     );
     this.deleteAliases = db.prepare("DELETE FROM aliases WHERE vuln = ?");
-    this.insertAffected = db.prepare("INSERT INTO affected (vuln, ecosystem, package, data) VALUES (?, ?, ?, ?)");
+    this.insertAffected = db.prepare(
+      "INSERT INTO affected (vuln, ecosystem, package, data) VALUES (?, ?, ?, ?)",
+    );
     this.insertAlias = db.prepare("INSERT INTO aliases (vuln, alias, upstream) VALUES (?, ?, ?)");
     this.hasAlias = db.prepare("SELECT 1 AS found FROM aliases WHERE vuln = ? AND alias = ?");
     this.countAffected = db.prepare("SELECT COUNT(*) AS n FROM affected WHERE vuln = ?");
@@ -116,7 +118,8 @@ export class DbWriter {
       );
     }
     for (const a of row.affected) this.insertAffected.run(rowid, a.ecosystem, a.package, a.data);
-    for (const alias of row.aliases) if (!this.hasAlias.get(rowid, alias)) this.insertAlias.run(rowid, alias, 0);
+    for (const alias of row.aliases)
+      if (!this.hasAlias.get(rowid, alias)) this.insertAlias.run(rowid, alias, 0);
     for (const id of row.upstream) if (!this.hasAlias.get(rowid, id)) this.insertAlias.run(rowid, id, 1);
     return existing ? "replaced" : "inserted";
   }
@@ -138,7 +141,9 @@ export class DbWriter {
    */
   dropFromEcosystem(rowid: number, base: string): void {
     this.db
-      .prepare("DELETE FROM affected WHERE vuln = ? AND (ecosystem = ? OR (ecosystem >= ? AND ecosystem < ?))")
+      .prepare(
+        "DELETE FROM affected WHERE vuln = ? AND (ecosystem = ? OR (ecosystem >= ? AND ecosystem < ?))",
+      )
       .run(rowid, base, `${base}:`, `${base};`);
     if ((this.countAffected.get(rowid)?.n ?? 0) === 0) this.removeRow(rowid);
   }
@@ -190,5 +195,7 @@ export class DbWriter {
 
 /** The ecosystem base names of a record's affected packages. */
 export function recordEcosystems(record: OsvRecord): Set<string> {
-  return new Set((record.affected ?? []).flatMap((a) => (a.package ? [ecosystemBase(a.package.ecosystem)] : [])));
+  return new Set(
+    (record.affected ?? []).flatMap((a) => (a.package ? [ecosystemBase(a.package.ecosystem)] : [])),
+  );
 }

@@ -4,7 +4,8 @@
  * range: events sorted by version ("0" first), `introduced` opens, `fixed` closes at the fix,
  * `last_affected` closes after it, and `limit` events bound the range from above. SEMVER ranges
  * compare by SemVer 2.0 (a leading "v" of the installed version is dropped); ECOSYSTEM ranges
- * by the ecosystem's own scheme. Versions the scheme cannot parse are not compared (no guess):
+ * by the ecosystem's own scheme. Overlapping intervals are read both ways (inWrittenIntervals),
+ * so an overlap never hides an affected version. Versions the scheme cannot parse are not compared (no guess):
  * only the `versions` list can match them.
  */
 import type { StoredAffected, StoredEvent, StoredRange } from "../db/rows.ts";
@@ -40,9 +41,36 @@ function beforeLimits(version: string, events: readonly StoredEvent[], compare: 
   return limits.some((limit) => limit === "*" || compare(version, limit) < 0);
 }
 
-/** Evaluates one range; `fixed` is the next fix above the version when it is affected. */
+/**
+ * Intervals as written: an `introduced` immediately followed by a higher `fixed` or
+ * `last_affected`. Real records overlap intervals (wagtail's PYSEC-2021-114 lists
+ * [2.11, 2.11.7) and [0, 2.11.6)), where the sorted walk closes the first interval at the
+ * second's fix; osv.dev's own versions lists follow the intervals as written. Pairs that are
+ * not in order, and open-ended introductions, are left to the sorted walk.
+ */
+function inWrittenIntervals(version: string, events: readonly StoredEvent[], compare: Compare): Evaluation {
+  for (let i = 0; i + 1 < events.length; i++) {
+    const [kind, start] = events[i]!;
+    const [endKind, end] = events[i + 1]!;
+    if (kind !== "i" || (endKind !== "f" && endKind !== "l")) continue;
+    if (start !== "0" && (compare(end, start) <= 0 || compare(version, start) < 0)) continue;
+    if (endKind === "f" && compare(version, end) < 0) return { affected: true, fixed: end };
+    if (endKind === "l" && compare(version, end) <= 0) return { affected: true };
+  }
+  return { affected: false };
+}
+
+/**
+ * Evaluates one range: the schema's sorted walk, or else the intervals as written (see
+ * inWrittenIntervals). `fixed` is the next fix above the version when it is affected.
+ */
 export function inRange(version: string, range: StoredRange, compare: Compare): Evaluation {
   if (!beforeLimits(version, range.e, compare)) return { affected: false };
+  const walked = sortedWalk(version, range, compare);
+  return walked.affected ? walked : inWrittenIntervals(version, range.e, compare);
+}
+
+function sortedWalk(version: string, range: StoredRange, compare: Compare): Evaluation {
   const sorted = sortEvents(range.e, compare);
   let affected = false;
   for (const [kind, at] of sorted) {
@@ -70,7 +98,7 @@ export function evaluate(data: StoredAffected, version: string, scheme: VersionS
     const useSemver = range.t === "S";
     const rangeScheme = useSemver ? semver : scheme;
     const candidate = useSemver ? withoutV(version) : version;
-    if (!rangeScheme || !rangeScheme.isValid(candidate)) {
+    if (!rangeScheme?.isValid(candidate)) {
       unparsed = true;
       continue;
     }

@@ -67,9 +67,19 @@ function groupByAlias(hits: Hit[]): Hit[][] {
   return [...groups.values()];
 }
 
-/** The id shown for a group: a CVE id if one of the matched records is one, else the first record id. */
-function primaryId(records: string[]): string {
-  return records.find((id) => id.startsWith("CVE-")) ?? records[0]!;
+/**
+ * The id shown for a group: its CVE id when it has exactly one (as a record id, an alias, or
+ * the single upstream id of a distro record such as DEBIAN-CVE-2024-1), the way trivy and
+ * grype show distro findings; otherwise the first record id (a DSA fixing several CVEs).
+ */
+function primaryId(hits: Hit[], records: string[]): string {
+  const cves = new Set<string>();
+  for (const hit of hits) {
+    for (const id of [hit.vuln.id, ...hit.vuln.aliases]) if (id.startsWith("CVE-")) cves.add(id);
+    if (hit.vuln.upstream.length === 1 && hit.vuln.upstream[0]!.startsWith("CVE-"))
+      cves.add(hit.vuln.upstream[0]!);
+  }
+  return cves.size === 1 ? [...cves][0]! : records[0]!;
 }
 
 function fixedVersionOf(hits: Hit[], target: MatchTarget): string | undefined {
@@ -83,10 +93,18 @@ function fixedVersionOf(hits: Hit[], target: MatchTarget): string | undefined {
 function buildFinding(store: VulnStore, pkg: ScanPackage, target: MatchTarget, hits: Hit[]): Finding {
   hits.sort((a, b) => (a.vuln.id < b.vuln.id ? -1 : a.vuln.id > b.vuln.id ? 1 : 0));
   const records = [...new Set(hits.map((h) => h.vuln.id))];
-  const id = primaryId(records);
-  const aliases = [...new Set(hits.flatMap((h) => [h.vuln.id, ...h.vuln.aliases]))].filter((a) => a !== id).sort();
-  const upstream = [...new Set(hits.flatMap((h) => h.vuln.upstream))].filter((u) => u !== id && !aliases.includes(u)).sort();
-  const inputs: SeverityInput[] = hits.map((h) => ({ record: h.vuln.id, severity: h.vuln.severity, affected: h.match.data }));
+  const id = primaryId(hits, records);
+  const aliases = [...new Set(hits.flatMap((h) => [h.vuln.id, ...h.vuln.aliases]))]
+    .filter((a) => a !== id)
+    .sort();
+  const upstream = [...new Set(hits.flatMap((h) => h.vuln.upstream))]
+    .filter((u) => u !== id && !aliases.includes(u))
+    .sort();
+  const inputs: SeverityInput[] = hits.map((h) => ({
+    record: h.vuln.id,
+    severity: h.vuln.severity,
+    affected: h.match.data,
+  }));
   let scores = collectScores(inputs);
   if (scores.length === 0) {
     const linked = store.linkedRecords([id, ...aliases, ...upstream]).filter((v) => !records.includes(v.id));
@@ -94,7 +112,10 @@ function buildFinding(store: VulnStore, pkg: ScanPackage, target: MatchTarget, h
   }
   const fixedVersion = fixedVersionOf(hits, target);
   const summary = hits.find((h) => h.vuln.summary)?.vuln.summary;
-  const published = hits.map((h) => h.vuln.published).filter((p): p is string => Boolean(p)).sort()[0];
+  const published = hits
+    .map((h) => h.vuln.published)
+    .filter((p): p is string => Boolean(p))
+    .sort()[0];
   const ecosystem = hits[0]!.match.ecosystem;
   return {
     id,
@@ -136,7 +157,8 @@ export function matchPackages(
     unparsed: new Map(),
   };
   const ecosystems = new Set<string>();
-  const findings: Finding[] = [];
+  // 1. Evaluate every affected row; remember the matches.
+  const matched: Array<{ pkg: ScanPackage; target: MatchTarget; hits: Array<Omit<Hit, "vuln"> & { rowid: number }> }> = [];
   for (const pkg of packages) {
     const target = matchTarget(pkg, distro, knownList);
     if (!target) {
@@ -150,7 +172,7 @@ export function matchPackages(
       continue;
     }
     stats.matched++;
-    const hits: Hit[] = [];
+    const hits: Array<Omit<Hit, "vuln"> & { rowid: number }> = [];
     const seen = new Set<number>();
     let unparsed = false;
     for (const ecosystem of present) {
@@ -159,15 +181,30 @@ export function matchPackages(
           const outcome = evaluate(match.data, target.version, target.scheme);
           if (outcome.unparsed) unparsed = true;
           if (!outcome.affected || seen.has(match.vuln)) continue;
-          const vuln = store.vuln(match.vuln);
-          if (!vuln) continue;
           seen.add(match.vuln);
-          hits.push({ match, vuln, ...(outcome.fixed ? { fixed: outcome.fixed } : {}) });
+          hits.push({ match, rowid: match.vuln, ...(outcome.fixed ? { fixed: outcome.fixed } : {}) });
         }
       }
     }
     if (unparsed) bump(stats.unparsed, target.base);
-    for (const group of groupByAlias(hits)) findings.push(buildFinding(store, pkg, target, group));
+    if (hits.length > 0) matched.push({ pkg, target, hits });
   }
-  return { findings, stats, ecosystems };
+  // 2. Load the matched records in batches, group them into vulnerabilities.
+  store.load(matched.flatMap((m) => m.hits.map((h) => h.rowid)));
+  const drafts: Draft[] = [];
+  for (const { pkg, target, hits } of matched) {
+    const full = hits.flatMap((h) => {
+      const vuln = store.vuln(h.rowid);
+      return vuln ? [{ match: h.match, vuln, ...(h.fixed ? { fixed: h.fixed } : {}) }] : [];
+    });
+    for (const group of groupByAlias(full)) drafts.push(draft(pkg, target, group));
+  }
+  // 3. Vulnerabilities with no score of their own borrow those of linked records.
+  const unscored = drafts.filter((d) => d.scores.length === 0);
+  const linked = store.linkedRecordsMany(unscored.map((d) => [d.id, ...d.aliases, ...d.upstream]));
+  unscored.forEach((d, i) => {
+    const others = linked[i]!.filter((v) => !d.records.includes(v.id));
+    d.scores = collectScores(others.map((v) => ({ record: v.id, severity: v.severity })));
+  });
+  return { findings: drafts.map(buildFinding), stats, ecosystems };
 }

@@ -110,7 +110,10 @@ const majorMinor = (version: string | undefined) => /^(\d+\.\d+)/.exec(version ?
  * `rhel-9.3`; trivy's `debian-12.5` or a bare version (`3.20.3`), with the id from the purl
  * namespace.
  */
-export function distroFromQualifier(qualifier: string | undefined, namespace?: string): DistroRelease | undefined {
+export function distroFromQualifier(
+  qualifier: string | undefined,
+  namespace?: string,
+): DistroRelease | undefined {
   if (!qualifier) return namespace ? { id: namespace.toLowerCase() } : undefined;
   const match = /^([a-z][a-z0-9._]*?)-(\d[\w.~+-]*)$/i.exec(qualifier);
   if (match) return { id: match[1]!.toLowerCase(), versionId: match[2]! };
@@ -128,7 +131,10 @@ function ubuntuLts(version: string): boolean {
  * The OSV ecosystems of a distro release, given the ecosystem strings the database holds
  * (Red Hat's are product streams: `Red Hat:enterprise_linux:9::appstream`).
  */
-export function distroEcosystems(distro: DistroRelease, known: readonly string[]): { base: string; ecosystems: string[] } | undefined {
+export function distroEcosystems(
+  distro: DistroRelease,
+  known: readonly string[],
+): { base: string; ecosystems: string[] } | undefined {
   const id = distro.id.toLowerCase();
   const version = distro.versionId;
   switch (id) {
@@ -141,7 +147,11 @@ export function distroEcosystems(distro: DistroRelease, known: readonly string[]
       const release = majorMinor(version);
       if (!release) return { base: "Ubuntu", ecosystems: [] };
       const exact = known.filter((e) => e === `Ubuntu:${release}` || e === `Ubuntu:${release}:LTS`);
-      return { base: "Ubuntu", ecosystems: exact.length > 0 ? exact : [ubuntuLts(release) ? `Ubuntu:${release}:LTS` : `Ubuntu:${release}`] };
+      return {
+        base: "Ubuntu",
+        ecosystems:
+          exact.length > 0 ? exact : [ubuntuLts(release) ? `Ubuntu:${release}:LTS` : `Ubuntu:${release}`],
+      };
     }
     case "alpine": {
       const release = majorMinor(version);
@@ -171,7 +181,10 @@ export function distroEcosystems(distro: DistroRelease, known: readonly string[]
       return { base, ecosystems: name ? known.filter((e) => e === `${base}:${name}`) : [] };
     }
     case "photon":
-      return { base: "Photon OS", ecosystems: majorMinor(version) ? [`Photon OS:${majorMinor(version)}`] : [] };
+      return {
+        base: "Photon OS",
+        ecosystems: majorMinor(version) ? [`Photon OS:${majorMinor(version)}`] : [],
+      };
     case "mageia":
       return { base: "Mageia", ecosystems: major(version) ? [`Mageia:${major(version)}`] : [] };
     default:
@@ -202,7 +215,10 @@ function osTarget(
   distro: DistroRelease | undefined,
   known: readonly string[],
 ): MatchTarget | undefined {
-  const own = purl?.qualifiers.distro || purl?.namespace ? distroFromQualifier(purl?.qualifiers.distro, purl?.namespace) : undefined;
+  const own =
+    purl?.qualifiers.distro || purl?.namespace
+      ? distroFromQualifier(purl?.qualifiers.distro, purl?.namespace)
+      : undefined;
   // The image's os-release is more precise than a purl namespace alone.
   const release = own?.versionId ? own : (distro ?? own);
   if (!release) return undefined;
@@ -211,17 +227,19 @@ function osTarget(
   const upstream = upstreamQualifier(purl?.qualifiers.upstream);
   let names: string[];
   let version = pkg.version;
+  const epoch = text(String(pkg.metadata.epoch ?? "")) ?? purl?.qualifiers.epoch;
+  const withEpoch = (v: string) => (epoch && epoch !== "0" && !v.includes(":") ? `${epoch}:${v}` : v);
   if (kind === "deb") {
     names = [text(pkg.metadata.source) ?? upstream.name ?? pkg.name];
-    version = text(pkg.metadata.sourceVersion) ?? upstream.version ?? pkg.version;
+    // trivy writes a deb's epoch as a purl qualifier, syft inside the version.
+    version = text(pkg.metadata.sourceVersion) ?? upstream.version ?? withEpoch(pkg.version);
   } else if (kind === "apk") {
     names = [text(pkg.metadata.origin) ?? upstream.name ?? pkg.name];
   } else {
     const srpm = text(pkg.metadata.sourceRpm) ?? purl?.qualifiers.upstream;
     const source = srpm ? (sourceRpmName(srpm) ?? srpm) : undefined;
     names = [...new Set([...(source ? [source] : []), pkg.name])];
-    const epoch = text(String(pkg.metadata.epoch ?? "")) ?? purl?.qualifiers.epoch;
-    if (epoch && epoch !== "0" && !version.includes(":")) version = `${epoch}:${version}`;
+    version = withEpoch(version);
   }
   const matchedName = names[0] !== pkg.name ? names[0] : undefined;
   const scheme = versionSchemeFor(resolved.base);

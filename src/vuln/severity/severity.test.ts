@@ -86,7 +86,11 @@ describe("severity normalisation", () => {
 
   it("reads Ubuntu priorities and package-level CVSS", () => {
     const scores = collectScores([
-      { record, severity: { s: [["Ubuntu", "medium"]] }, affected: { s: [["CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]] } },
+      {
+        record,
+        severity: { s: [["Ubuntu", "medium"]] },
+        affected: { s: [["CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]] },
+      },
     ]);
     expect(chooseSeverity(scores, true)).toMatchObject({ level: "medium", source: "Ubuntu" });
     expect(chooseSeverity(scores, false)).toMatchObject({ level: "critical", score: 9.8 });
@@ -101,13 +105,10 @@ describe("severity normalisation", () => {
   });
 
   it("orders levels from unknown to critical", () => {
-    expect(["critical", "unknown", "low", "high", "negligible", "medium"].sort((a, b) => severityRank(a as never) - severityRank(b as never))).toEqual([
-      "unknown",
-      "negligible",
-      "low",
-      "medium",
-      "high",
-      "critical",
-    ]);
+    expect(
+      ["critical", "unknown", "low", "high", "negligible", "medium"].sort(
+        (a, b) => severityRank(a as never) - severityRank(b as never),
+      ),
+    ).toEqual(["unknown", "negligible", "low", "medium", "high", "critical"]);
   });
 });

@@ -15,7 +15,14 @@ import { cvssBaseScore, cvssRating } from "./cvss.ts";
 export type SeverityLevel = "unknown" | "negligible" | "low" | "medium" | "high" | "critical";
 
 /** Lowest first: `--fail-on high` fails on high and critical, never on unknown. */
-export const SEVERITY_LEVELS: readonly SeverityLevel[] = ["unknown", "negligible", "low", "medium", "high", "critical"];
+export const SEVERITY_LEVELS: readonly SeverityLevel[] = [
+  "unknown",
+  "negligible",
+  "low",
+  "medium",
+  "high",
+  "critical",
+];
 
 export function severityRank(level: SeverityLevel): number {
   return SEVERITY_LEVELS.indexOf(level);
@@ -120,7 +127,8 @@ export function collectScores(inputs: readonly SeverityInput[]): SeverityScore[]
     for (const [type, value] of input.affected?.s ?? []) add(scoreOf(type, value, input.record));
     for (const [type, value] of input.severity.s ?? []) add(scoreOf(type, value, input.record));
     const ghsa = input.severity.g;
-    if (ghsa && GHSA_LEVELS[ghsa]) add({ source: "GHSA", level: GHSA_LEVELS[ghsa]!, rating: ghsa, record: input.record });
+    if (ghsa && GHSA_LEVELS[ghsa])
+      add({ source: "GHSA", level: GHSA_LEVELS[ghsa]!, rating: ghsa, record: input.record });
     const urgency = input.affected?.u;
     const level = urgency ? debianLevel(urgency) : undefined;
     if (urgency && level) add({ source: "Debian", level, rating: urgency, record: input.record });

@@ -39,10 +39,12 @@ export function trivyEntries(bom: TrivyBom): Entry[] {
     .map((c) => {
       const type = prop(c, "aquasecurity:trivy:PkgType") ?? "";
       const kind = TRIVY_OS_TYPES.has(type) ? ("os" as const) : ("lang" as const);
-      // PkgID carries the full OS version (epoch included), as dpkg and rpm print it.
-      const id = prop(c, "aquasecurity:trivy:PkgID");
-      const key =
-        kind === "os" && id ? id : `${c.group ? `${c.group}:` : ""}${c.name}@${c.version ?? ""}`;
+      // PkgID carries the full OS version (epoch included), as dpkg and rpm print it; for rpm
+      // it also ends in `.ARCH`, which is not part of the version.
+      const arch = /[?&]arch=([^&]+)/.exec(c.purl ?? "")?.[1];
+      const rawId = prop(c, "aquasecurity:trivy:PkgID");
+      const id = arch && rawId?.endsWith(`.${arch}`) ? rawId.slice(0, -arch.length - 1) : rawId;
+      const key = kind === "os" && id ? id : `${c.group ? `${c.group}:` : ""}${c.name}@${c.version ?? ""}`;
       const layer = prop(c, "aquasecurity:trivy:LayerDiffID");
       return {
         key,
@@ -92,22 +94,39 @@ export interface Rule {
 export const LANGUAGE_RULES: Rule[] = [
   {
     reason:
-      "trivy reads every package.json with a name and version, including example and benchmark folders inside a package (node_modules/x/example/package.json); those are not installed packages, and npm never installs them as such: drydock reads node_modules/NAME/package.json only (drydock is right)",
-    applies: (d) =>
-      d.side === "only trivy" &&
-      d.entry.type === "node-pkg" &&
-      !/\/node_modules\/(?:@[^/]+\/)?[^/]+\/package\.json$/.test(d.entry.path),
+      "trivy reads every package.json with a name and version; this one sits in a folder that does not carry the package's name (an example or fixture inside a package, e.g. node_modules/x/example/package.json), so it is neither installed nor a bundled copy: npm never installed it as a package (drydock is right)",
+    applies: (d) => {
+      if (d.side !== "only trivy" || d.entry.type !== "node-pkg") return false;
+      const name = d.entry.key.slice(0, d.entry.key.lastIndexOf("@"));
+      return !d.entry.path.endsWith(`/${name}/package.json`);
+    },
   },
   {
     reason:
-      "a Go binary built in GOPATH mode (Debian builds its Go packages so) has build info with the Go version but no module information; trivy then reports nothing, drydock (like syft) reports the standard library it was compiled with, which is what vulnerability matching for Go needs (drydock is right)",
-    applies: (d) => d.side === "only drydock" && d.entry.type === "go-module" && d.entry.key.startsWith("stdlib@"),
+      "trivy (this build) reports no Go standard library package; drydock, like syft, reports `stdlib` at the Go version each binary was compiled with (the component Go vulnerabilities are matched against), including for binaries built in GOPATH mode such as Debian's, which carry no module information (drydock is right)",
+    applies: (d) =>
+      d.side === "only drydock" && d.entry.type === "go-module" && d.entry.key.startsWith("stdlib@"),
+  },
+  {
+    reason:
+      "a Go binary's main module built from a work tree has the version (devel); trivy drops it, drydock reports it as syft does, so the binary's own module is in the inventory (no version to match, nothing lost either way)",
+    applies: (d) =>
+      d.side === "only drydock" && d.entry.type === "go-module" && d.entry.key.endsWith("@(devel)"),
   },
 ];
 
 export interface Comparison {
   os: { trivy: number; drydock: number; differences: Difference[] };
-  lang: { trivy: number; drydock: number; common: number; agreement: number; differences: Difference[] };
+  lang: {
+    trivy: number;
+    drydock: number;
+    common: number;
+    /** Share of trivy's language packages drydock also reports (same name@version). */
+    agreement: number;
+    /** common / union: both directions at once, for the record. */
+    jaccard: number;
+    differences: Difference[];
+  };
   /** OS packages both found whose layer differs. */
   layerMismatches: string[];
 }
@@ -149,7 +168,8 @@ export function compare(trivy: Entry[], drydock: Entry[], rules: Rule[] = LANGUA
       trivy: tLang.size,
       drydock: dLang.size,
       common,
-      agreement: union === 0 ? 1 : common / union,
+      agreement: tLang.size === 0 ? 1 : common / tLang.size,
+      jaccard: union === 0 ? 1 : common / union,
       differences: differences(tLang, dLang, rules),
     },
     layerMismatches,
@@ -158,10 +178,12 @@ export function compare(trivy: Entry[], drydock: Entry[], rules: Rule[] = LANGUA
 
 export function formatComparison(name: string, c: Comparison): string {
   const lines = [
-    `${name}: OS packages trivy ${c.os.trivy}, drydock ${c.os.drydock}; language packages trivy ${c.lang.trivy}, drydock ${c.lang.drydock}, common ${c.lang.common} (agreement ${(c.lang.agreement * 100).toFixed(1)}%)`,
+    `${name}: OS packages trivy ${c.os.trivy}, drydock ${c.os.drydock}; language packages trivy ${c.lang.trivy}, drydock ${c.lang.drydock}, common ${c.lang.common} (agreement ${(c.lang.agreement * 100).toFixed(1)}% of trivy's, Jaccard ${(c.lang.jaccard * 100).toFixed(1)}%)`,
   ];
   for (const d of [...c.os.differences, ...c.lang.differences]) {
-    lines.push(`  ${d.side}: ${d.entry.key} (${d.entry.path})${d.reason ? `\n    reason: ${d.reason}` : "\n    UNEXPLAINED"}`);
+    lines.push(
+      `  ${d.side}: ${d.entry.key} (${d.entry.path})${d.reason ? `\n    reason: ${d.reason}` : "\n    UNEXPLAINED"}`,
+    );
   }
   return lines.join("\n");
 }

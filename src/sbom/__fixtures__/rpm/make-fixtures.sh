@@ -31,8 +31,16 @@ $file
 SPEC
   rpmbuild --quiet --define "_topdir $work" --define "_build_id_links none" -bb "$work/SPECS/$name.spec"
 done
+# A package with 300 files: its header blob spans several BerkeleyDB overflow pages.
+{
+  printf 'Name: manyfiles\nVersion: 3\nRelease: 1\nSummary: many files\nLicense: MIT\nBuildArch: noarch\n'
+  printf '%%description\nMany files.\n%%install\nmkdir -p %%{buildroot}/usr/share/manyfiles\n'
+  printf 'for i in $(seq 1 300); do echo $i > %%{buildroot}/usr/share/manyfiles/file-with-a-long-name-$i; done\n'
+  printf '%%files\n/usr/share/manyfiles\n'
+} >"$work/SPECS/manyfiles.spec"
+rpmbuild --quiet --define "_topdir $work" --define "_build_id_links none" -bb "$work/SPECS/manyfiles.spec"
 rpm --dbpath "$work/db" --initdb
-rpm --dbpath "$work/db" -i --justdb --nodeps --ignorearch --ignoreos "$work"/RPMS/x86_64/*.rpm
+rpm --dbpath "$work/db" -i --justdb --nodeps --ignorearch --ignoreos "$work"/RPMS/*/*.rpm
 rpm --dbpath "$work/db" -qa >/dev/null # checkpoints the WAL
 cp "$work/db/rpmdb.sqlite" "$here/rpmdb.sqlite"
 node "$here/make-ndb.mjs" "$here/rpmdb.sqlite" "$here/Packages.db" "$work/load.txt"

@@ -1,0 +1,220 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { extract, type Header, pack } from "tar-stream";
+import { describe, expect, it } from "vitest";
+import { type TarHeader, TarParser } from "./tar-parser.ts";
+
+/** What tar-stream 3 (the reader TarParser replaced) reports for every entry, in order. */
+async function tarStreamHeaders(tar: Buffer): Promise<TarHeader[]> {
+  const out: TarHeader[] = [];
+  const parser = extract();
+  parser.on("entry", (h, stream, next) => {
+    out.push({
+      name: h.name,
+      type: (h.type as TarHeader["type"]) ?? null,
+      size: h.size ?? 0,
+      mode: h.mode ?? 0,
+      uid: h.uid ?? 0,
+      gid: h.gid ?? 0,
+      linkname: h.linkname ?? null,
+    });
+    stream.on("end", next);
+    stream.resume();
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on("finish", resolve);
+    parser.on("error", reject);
+    Readable.from([tar]).pipe(parser);
+  });
+  return out;
+}
+
+/** TarParser over `tar` cut into `chunkSize` pieces; contents of every entry kept. */
+function parse(tar: Buffer, chunkSize = tar.length): { headers: TarHeader[]; contents: string[] } {
+  const headers: TarHeader[] = [];
+  const contents: string[] = [];
+  const parser = new TarParser((h) => {
+    headers.push(h);
+    const pieces: Buffer[] = [];
+    return {
+      done: false,
+      write: (piece) => {
+        pieces.push(Buffer.from(piece));
+        return undefined;
+      },
+      end: () => {
+        contents.push(Buffer.concat(pieces).toString("latin1"));
+        return undefined;
+      },
+    };
+  }, "t");
+  for (let at = 0; at < tar.length; at += chunkSize) {
+    expect(parser.feed(tar.subarray(at, at + chunkSize))).toBeUndefined();
+  }
+  parser.end();
+  return { headers, contents };
+}
+
+async function packed(entries: Array<{ header: Partial<Header> & { name: string }; content?: string | Buffer }>): Promise<Buffer> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on("data", (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((resolve) => p.on("end", () => resolve()));
+  for (const e of entries) p.entry(e.header as Header, e.content ?? Buffer.alloc(0));
+  p.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** A raw ustar/GNU header block with a correct checksum (for fields tar-stream cannot write). */
+function rawHeader(fields: {
+  name: string;
+  typeflag: string;
+  size?: number | Buffer;
+  uid?: Buffer;
+  gnu?: boolean;
+  prefix?: string;
+  mode?: string;
+}): Buffer {
+  const block = Buffer.alloc(512);
+  block.write(fields.name, 0, 100, "utf8");
+  block.write(fields.mode ?? "0000644\0", 100);
+  if (Buffer.isBuffer(fields.uid)) fields.uid.copy(block, 108);
+  else block.write("0001750\0", 108);
+  block.write("0001750\0", 116);
+  if (Buffer.isBuffer(fields.size)) fields.size.copy(block, 124);
+  else block.write(`${(fields.size ?? 0).toString(8).padStart(11, "0")}\0`, 124);
+  block.write("00000000000\0", 136);
+  block.write(fields.typeflag, 156);
+  if (fields.gnu) block.write("ustar  \0", 257, "latin1");
+  else block.write("ustar\u000000", 257, "latin1");
+  if (fields.prefix) block.write(fields.prefix, 345, 155, "utf8");
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of block) sum += b;
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+  return block;
+}
+
+const pad = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
+const end = Buffer.alloc(1024);
+
+describe("TarParser reads every header field as tar-stream does", () => {
+  it("on ustar, pax and long names, links, devices and odd chunk boundaries", async () => {
+    const long = `usr/lib/${"very-long-directory-name/".repeat(8)}file.txt`;
+    const tar = await packed([
+      { header: { name: "etc/", type: "directory", mode: 0o755 } },
+      { header: { name: "etc/os-release", mode: 0o644, uid: 1000, gid: 50 }, content: "ID=test\n" },
+      { header: { name: long, mode: 0o600 }, content: "x".repeat(1000) },
+      { header: { name: "bin/sh", type: "symlink", linkname: "/bin/busybox" } },
+      { header: { name: "bin/ash", type: "link", linkname: "bin/sh" } },
+      { header: { name: `lib/${"l".repeat(120)}`, type: "symlink", linkname: `/${"t".repeat(150)}` } },
+      { header: { name: "dev/null", type: "character-device", devmajor: 1, devminor: 3 } },
+      { header: { name: "run/fifo", type: "fifo" } },
+      { header: { name: "café/naïve", mode: 0o4755 }, content: Buffer.alloc(513, 1) },
+      { header: { name: "empty", mode: 0o644 }, content: "" },
+    ]);
+    const expected = await tarStreamHeaders(tar);
+    expect(expected).toHaveLength(10);
+    for (const chunk of [1, 7, 511, 512, 513, 4096, tar.length]) {
+      const { headers, contents } = parse(tar, chunk);
+      expect(headers).toEqual(expected);
+      expect(contents[1]).toBe("ID=test\n");
+      expect(contents[2]).toBe("x".repeat(1000));
+    }
+  });
+
+  it("on GNU long names, a ustar prefix, base-256 numbers, global pax records and a v7 directory", async () => {
+    const longName = Buffer.from(`${"gnu/".repeat(40)}name\0`);
+    const longLink = Buffer.from(`${"target/".repeat(30)}end\0`);
+    const base256 = Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 0x01]); // uid 1 in base-256
+    const globalPax = Buffer.from("19 path=global/one\n");
+    const tar = Buffer.concat([
+      rawHeader({ name: "././@LongLink", typeflag: "L", size: longName.length, gnu: true }),
+      pad(longName),
+      rawHeader({ name: "././@LongLink", typeflag: "K", size: longLink.length, gnu: true }),
+      pad(longLink),
+      rawHeader({ name: "short", typeflag: "2", gnu: true }),
+      rawHeader({ name: "file", typeflag: "0", prefix: "some/prefix" }),
+      rawHeader({ name: "big-uid", typeflag: "0", uid: base256, size: 3 }),
+      pad(Buffer.from("abc")),
+      rawHeader({ name: "pax_global_header", typeflag: "g", size: globalPax.length }),
+      pad(globalPax),
+      rawHeader({ name: "after-global", typeflag: "0" }),
+      rawHeader({ name: "olddir/", typeflag: "\0" }),
+      rawHeader({ name: "unknown-type", typeflag: "S" }),
+      end,
+    ]);
+    const expected = await tarStreamHeaders(tar);
+    expect(expected.map((h) => h.name)).toEqual([
+      `${"gnu/".repeat(40)}name`,
+      "some/prefix/file",
+      "big-uid",
+      "after-global",
+      "olddir/",
+      "unknown-type",
+    ]);
+    // One deliberate difference: a type-0 name ending in "/" is a directory, as Go's archive/tar
+    // (which writes and reads image layers) has it; tar-stream computes the type before that check.
+    expected[4]!.type = "directory";
+    expect(parse(tar, 100).headers).toEqual(expected);
+    expect(parse(tar).headers[0]!.linkname).toBe(`${"target/".repeat(30)}end`);
+    expect(parse(tar).headers[2]!.uid).toBe(1);
+    expect(parse(tar).headers[4]!.type).toBe("directory");
+    expect(parse(tar).headers[5]!.type).toBeNull();
+  });
+
+  const fixtures = join(
+    process.env.DRYDOCK_FIXTURES ?? fileURLToPath(new URL("../../../shared/fixtures", import.meta.url)),
+    "alpine",
+  );
+  const rootfs = existsSync(fixtures) ? readdirSync(fixtures).filter((f) => f.endsWith(".tar.gz")) : [];
+  it.runIf(rootfs.length > 0)("on the Alpine minirootfs fixtures", async () => {
+    for (const file of rootfs) {
+      const tar = gunzipSync(readFileSync(join(fixtures, file)));
+      const expected = await tarStreamHeaders(tar);
+      expect(parse(tar, 65_536).headers).toEqual(expected);
+    }
+  });
+});
+
+describe("TarParser on damaged input", () => {
+  it("fails on a truncated entry, a bad checksum and a non-tar", async () => {
+    const tar = await packed([{ header: { name: "a" }, content: "x".repeat(2000) }]);
+    expect(() => parse(tar.subarray(0, 1500))).toThrow(/truncated/);
+    const bad = Buffer.from(tar);
+    bad[10] = 0x41;
+    expect(() => parse(bad)).toThrow(/bad header checksum at offset 0/);
+    expect(() => parse(Buffer.alloc(512, 0x41))).toThrow(/not a valid tar layer/);
+  });
+
+  it("skips zero blocks and a missing end-of-archive marker", async () => {
+    const tar = await packed([{ header: { name: "a" }, content: "1" }]);
+    const withoutEnd = tar.subarray(0, 1024);
+    expect(parse(withoutEnd).headers.map((h) => h.name)).toEqual(["a"]);
+    expect(parse(Buffer.concat([Buffer.alloc(512), tar])).headers.map((h) => h.name)).toEqual(["a"]);
+  });
+
+  it("lets a caller pass over skipped data without reading it", async () => {
+    const tar = await packed([
+      { header: { name: "big" }, content: Buffer.alloc(100_000, 1) },
+      { header: { name: "small" }, content: "s" },
+    ]);
+    const seen: string[] = [];
+    const parser = new TarParser((h) => {
+      seen.push(h.name);
+      return undefined;
+    }, "t");
+    parser.feed(tar.subarray(0, 512));
+    expect(parser.skippable).toBe(100_352);
+    parser.skipped(100_352);
+    parser.feed(tar.subarray(512 + 100_352));
+    parser.end();
+    expect(seen).toEqual(["big", "small"]);
+  });
+});

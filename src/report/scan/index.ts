@@ -1,0 +1,48 @@
+/** Renderers of `drydock scan` results, by format name. */
+import type { CompareResult } from "../../vuln/compare.ts";
+import type { ScanResult } from "../../vuln/scan.ts";
+import { renderScanCycloneDx } from "./cyclonedx.ts";
+import { renderCompareJson, renderScanJson } from "./json.ts";
+import { renderCompareMarkdown, renderScanMarkdown } from "./markdown.ts";
+import { renderScanSarif } from "./sarif.ts";
+import { renderCompareText, renderScanText } from "./table.ts";
+
+export const SCAN_FORMATS = ["table", "json", "sarif", "cyclonedx-json", "markdown"] as const;
+export type ScanFormat = (typeof SCAN_FORMATS)[number];
+export const COMPARE_FORMATS: readonly ScanFormat[] = ["table", "json", "markdown"];
+
+export function isScanFormat(name: string): name is ScanFormat {
+  return (SCAN_FORMATS as readonly string[]).includes(name);
+}
+
+export interface ScanRenderOptions {
+  color: boolean;
+  version: string;
+  timestamp: Date;
+  showIgnored?: boolean;
+}
+
+export function renderScan(result: ScanResult, format: ScanFormat, options: ScanRenderOptions): string {
+  switch (format) {
+    case "table":
+      return renderScanText(result, {
+        color: options.color,
+        ...(options.showIgnored ? { showIgnored: true } : {}),
+      });
+    case "json":
+      return renderScanJson(result);
+    case "sarif":
+      return renderScanSarif(result, { version: options.version });
+    case "cyclonedx-json":
+      return renderScanCycloneDx(result, { version: options.version, timestamp: options.timestamp });
+    case "markdown":
+      return renderScanMarkdown(result);
+  }
+}
+
+/** Comparisons render as table, JSON or markdown; other formats describe one scan. */
+export function renderCompare(result: CompareResult, format: ScanFormat, options: ScanRenderOptions): string {
+  if (format === "json") return renderCompareJson(result);
+  if (format === "markdown") return renderCompareMarkdown(result);
+  return renderCompareText(result, { color: options.color });
+}

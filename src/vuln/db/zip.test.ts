@@ -1,0 +1,71 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDir } from "../test-helpers/records.ts";
+import { makeZip } from "../test-helpers/zip-writer.ts";
+import { CorruptArchiveError, looksLikeZip, zipFiles } from "./zip.ts";
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+async function read(bytes: Buffer, wanted = (_: string) => true) {
+  const path = join(dir, "a.zip");
+  writeFileSync(path, bytes);
+  const out: Array<[string, string]> = [];
+  for await (const f of zipFiles(path, wanted, "a.zip")) out.push([f.name, f.data.toString()]);
+  return out;
+}
+
+describe("zip reader", () => {
+  it("reads stored and deflated entries, skips folders and unwanted names", async () => {
+    const zip = makeZip([
+      { name: "vulns/", data: "", method: 0 },
+      { name: "vulns/A.json", data: '{"id":"A"}', method: 0 },
+      { name: "vulns/B.json", data: `{"id":"B","details":"${"x".repeat(5000)}"}` },
+      { name: "README.txt", data: "hello" },
+    ]);
+    expect(looksLikeZip(zip)).toBe(true);
+    const files = await read(zip, (name) => name.endsWith(".json"));
+    expect(files.map(([name]) => name)).toEqual(["vulns/A.json", "vulns/B.json"]);
+    expect(files[1]![1]).toHaveLength(5000 + '{"id":"B","details":""}'.length);
+  });
+
+  it("reads an empty archive", async () => {
+    expect(await read(makeZip([]))).toEqual([]);
+  });
+
+  it("rejects damage with the archive's label", async () => {
+    const zip = makeZip([
+      { name: "A.json", data: '{"id":"A"}' },
+      { name: "B.json", data: '{"id":"B"}' },
+    ]);
+    const attempt = (bytes: Buffer) =>
+      read(bytes).then(
+        () => undefined,
+        (e) => e as Error,
+      );
+
+    const noEnd = await attempt(zip.subarray(0, zip.length - 10));
+    expect(noEnd).toBeInstanceOf(CorruptArchiveError);
+    expect(noEnd!.message).toMatch(
+      /^a\.zip: not a readable zip archive \(no end of central directory record/,
+    );
+
+    // A flipped byte inside the deflated data of the first entry.
+    const flipped = Buffer.from(zip);
+    flipped[30 + "A.json".length + 2]! ^= 0xff;
+    expect((await attempt(flipped))!.message).toMatch(/^a\.zip: A\.json: damaged zip entry/);
+
+    // The local header of the second entry overwritten.
+    const second = zip.indexOf(Buffer.from([0x50, 0x4b, 0x03, 0x04]), 4);
+    const noHeader = Buffer.from(zip);
+    noHeader.fill(0, second, second + 4);
+    expect((await attempt(noHeader))!.message).toBe("a.zip: B.json: damaged zip entry (no local header)");
+
+    expect((await attempt(Buffer.from("PK\u0003\u0004")))!.message).toBe(
+      "a.zip: not a readable zip archive (too short to be a zip archive)",
+    );
+  });
+});
