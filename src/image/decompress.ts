@@ -2,7 +2,8 @@
  * Layer decompression chosen by magic bytes, never by media type alone (a registry or archive
  * may lie): gzip `1f 8b`, zstd `28 b5 2f fd` (RFC 8878 §3.1.1), anything else is read as a
  * plain tar. zstd uses Node's built-in zlib zstd where it exists (Node >= 22.15), else the
- * native zstd-napi binding.
+ * native zstd-napi binding in a worker thread (zstd-worker.ts), so that layers decompress in
+ * parallel as gzip layers do in zlib's thread pool.
  */
 import { createRequire } from "node:module";
 import {
@@ -15,6 +16,7 @@ import {
 } from "node:stream";
 import * as zlib from "node:zlib";
 import { DrydockError } from "../errors.ts";
+import { WorkerZstdDecompress } from "./zstd-worker.ts";
 
 export type Compression = "gzip" | "zstd" | "none";
 
@@ -41,16 +43,14 @@ export function createDecompressor(kind: Compression): Duplex {
 }
 
 function napiZstdStream(): Duplex {
-  const require = createRequire(import.meta.url);
-  let binding: { DecompressStream: new () => Duplex };
   try {
-    binding = require("zstd-napi") as typeof binding;
+    createRequire(import.meta.url).resolve("zstd-napi/binding");
   } catch (error) {
     throw new DrydockError("ZSTD_UNAVAILABLE", "zstd layers need Node >= 22.15 or the zstd-napi package", {
       cause: error,
     });
   }
-  return new binding.DecompressStream();
+  return new WorkerZstdDecompress();
 }
 
 export interface ExpansionLimits {
@@ -104,12 +104,51 @@ export async function peek(source: Readable, count: number): Promise<Buffer> {
   return head;
 }
 
-/** Counts bytes passing through. */
+/** Compressed input is handed to the decompressor in blocks of this size at least. */
+const INPUT_BLOCK = 1 << 20;
+
+/**
+ * Counts compressed bytes; with `coalesce`, gathers small chunks into blocks of INPUT_BLOCK
+ * bytes. HTTP bodies arrive in 64 KiB pieces and zlib pays a thread-pool round trip for every
+ * chunk written to it: reading a 830 MB image from a registry cost 1.6 s of main-thread time in
+ * zlib's processChunk alone, against 0.3 s with the same bytes in 1 MiB blocks.
+ */
 class ByteCounter extends Transform {
   bytes = 0;
+  private readonly coalesce: boolean;
+  private block: Buffer | null = null;
+  private filled = 0;
+
+  constructor(coalesce: boolean) {
+    super({ highWaterMark: 1 << 16 });
+    this.coalesce = coalesce;
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    callback(null, chunk);
+    if (!this.coalesce || (this.filled === 0 && chunk.length >= INPUT_BLOCK / 4)) {
+      callback(null, chunk);
+      return;
+    }
+    let pos = 0;
+    while (pos < chunk.length) {
+      this.block ??= Buffer.allocUnsafe(INPUT_BLOCK);
+      const copied = chunk.copy(this.block, this.filled, pos);
+      this.filled += copied;
+      pos += copied;
+      if (this.filled === INPUT_BLOCK) {
+        this.push(this.block);
+        this.block = null;
+        this.filled = 0;
+      }
+    }
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.block !== null && this.filled > 0) this.push(this.block.subarray(0, this.filled));
+    this.block = null;
+    callback();
   }
 }
 
@@ -178,7 +217,7 @@ export async function decompress(
 ): Promise<DecompressedStream> {
   const head = await peek(source, 4);
   const compression = sniffCompression(head);
-  const counter = new ByteCounter({ highWaterMark: 1 << 16 });
+  const counter = new ByteCounter(compression !== "none");
   const guard = new ExpansionGuard(counter, compression, limits, label);
   const decompressor = createDecompressor(compression);
   // The first error anywhere destroys `guard` with it; readers wrap foreign errors with the label.

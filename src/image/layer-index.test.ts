@@ -68,6 +68,29 @@ describe("readLayerTar", () => {
     await expect(layer([{ name: "etc/.wh.", content: "" }])).rejects.toThrow(/invalid whiteout/);
   });
 
+  it("cleans every combination of odd segments as the split-and-join statement does", () => {
+    const reference = (name: string) => {
+      const parts = name.split("/").filter((p) => p !== "" && p !== ".");
+      return parts.includes("..") ? "TRAVERSAL" : `/${parts.join("/")}`;
+    };
+    const pieces = ["a", "bc", ".", "..", "", ".x", "..y", "z."];
+    for (const p1 of pieces)
+      for (const p2 of pieces)
+        for (const p3 of pieces)
+          for (const trail of ["", "/"]) {
+            const name = `${p1}/${p2}/${p3}${trail}`;
+            for (const candidate of [name, `/${name}`, `./${name}`, p1 + trail]) {
+              let actual: string;
+              try {
+                actual = cleanEntryPath(candidate, "l");
+              } catch {
+                actual = "TRAVERSAL";
+              }
+              expect(actual, candidate).toBe(reference(candidate));
+            }
+          }
+  });
+
   it("rejects path traversal and cleans absolute names", async () => {
     await expect(layer([{ name: "../../etc/cron.d/evil", content: "x" }])).rejects.toThrow(/path traversal/);
     expect(cleanEntryPath("/./usr//bin/", "l")).toBe("/usr/bin");

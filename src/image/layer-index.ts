@@ -215,6 +215,8 @@ export interface CaptureRule {
  * a layer must never name a file outside its root.
  */
 export function cleanEntryPath(name: string, label: string): string {
+  // Most names are already clean ("usr/bin/x", "etc/"): one scan, no split and join.
+  if (isCleanRelative(name)) return `/${name.endsWith("/") ? name.slice(0, -1) : name}`;
   const parts: string[] = [];
   for (const part of name.split("/")) {
     if (part === "" || part === ".") continue;
@@ -227,6 +229,24 @@ export function cleanEntryPath(name: string, label: string): string {
     parts.push(part);
   }
   return `/${parts.join("/")}`;
+}
+
+/** True for "a/b/c" or "a/b/": no empty, "." or ".." segment, nothing before the first name. */
+function isCleanRelative(name: string): boolean {
+  const end = name.length > 1 && name.charCodeAt(name.length - 1) === 0x2f ? name.length - 1 : name.length;
+  let start = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i < end && name.charCodeAt(i) !== 0x2f) continue;
+    const length = i - start;
+    if (length === 0) return false;
+    if (
+      name.charCodeAt(start) === 0x2e &&
+      (length === 1 || (length === 2 && name.charCodeAt(start + 1) === 0x2e))
+    )
+      return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 function kindOf(type: TarHeader["type"]): EntryKindName {

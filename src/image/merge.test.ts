@@ -79,7 +79,14 @@ describe("mergeLayers against the reference statement of whiteout semantics", ()
       for (const [path, kind] of entries) index.add({ path, kind, size: 0, mode: 0, uid: 0, gid: 0 });
       return index;
     };
-    const layers = [make([["/p", "dir"], ["/p/x", "file"]]), make([["/p", "file"]]), make([["/p", "dir"]])];
+    const layers = [
+      make([
+        ["/p", "dir"],
+        ["/p/x", "file"],
+      ]),
+      make([["/p", "file"]]),
+      make([["/p", "dir"]]),
+    ];
     expect([...mergeLayers(layers).entries()].map((e) => `${e.path}@${e.layer}`)).toEqual(["/p@2"]);
   });
 });

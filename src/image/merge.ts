@@ -78,7 +78,9 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
     const upperNonDir = (path: string) => {
       const slot = visible.get(path);
       return (
-        slot !== undefined && layerOf[slot] !== layer && layers[layerOf[slot]!]!.kind(indexOf[slot]!) !== "dir"
+        slot !== undefined &&
+        layerOf[slot] !== layer &&
+        layers[layerOf[slot]!]!.kind(indexOf[slot]!) !== "dir"
       );
     };
     const hiddenBelow = hiddenDirs(

@@ -92,7 +92,13 @@ async function readOne(
         capture: options.capture,
         maxEntries: options.maxEntries,
       });
-      return { ref, index, compression: "none", compressedSize: seekable.size, uncompressedSize: seekable.size };
+      return {
+        ref,
+        index,
+        compression: "none",
+        compressedSize: seekable.size,
+        uncompressedSize: seekable.size,
+      };
     } finally {
       await seekable.file.close();
     }

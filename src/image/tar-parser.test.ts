@@ -58,7 +58,9 @@ function parse(tar: Buffer, chunkSize = tar.length): { headers: TarHeader[]; con
   return { headers, contents };
 }
 
-async function packed(entries: Array<{ header: Partial<Header> & { name: string }; content?: string | Buffer }>): Promise<Buffer> {
+async function packed(
+  entries: Array<{ header: Partial<Header> & { name: string }; content?: string | Buffer }>,
+): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on("data", (c: unknown) => {

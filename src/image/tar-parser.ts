@@ -81,7 +81,8 @@ function readNumber(block: Buffer, start: number, length: number): number {
     // Base-256: 0x80 positive, 0xff two's complement negative.
     if (first !== 0x80 && first !== 0xff) return Number.NaN;
     let value = 0;
-    for (let i = start + 1; i < end; i++) value = value * 256 + (first === 0x80 ? block[i]! : 0xff - block[i]!);
+    for (let i = start + 1; i < end; i++)
+      value = value * 256 + (first === 0x80 ? block[i]! : 0xff - block[i]!);
     return first === 0x80 ? value : -value;
   }
   let i = start;
@@ -235,7 +236,10 @@ export class TarParser {
   /** Throws unless the archive ended between entries. */
   end(): void {
     if (this.skip > 0 || this.sink !== null || this.long !== null || this.partialLength > 0) {
-      throw new DrydockError("CORRUPT_LAYER", `${this.label}: the layer ends in the middle of an entry (truncated)`);
+      throw new DrydockError(
+        "CORRUPT_LAYER",
+        `${this.label}: the layer ends in the middle of an entry (truncated)`,
+      );
     }
   }
 
@@ -264,7 +268,10 @@ export class TarParser {
   }
 
   private corrupt(why: string): DrydockError {
-    return new DrydockError("CORRUPT_LAYER", `${this.label}: not a valid tar layer (${why} at offset ${this.offset})`);
+    return new DrydockError(
+      "CORRUPT_LAYER",
+      `${this.label}: not a valid tar layer (${why} at offset ${this.offset})`,
+    );
   }
 
   private header(block: Buffer, at: number): Promise<void> | undefined {

@@ -165,7 +165,8 @@ export function prepareAnalysis(
 export function runRules(analysis: Analysis, rules: readonly Rule[] = ALL_RULES): Analysis {
   const ctx = analysis.ruleContext;
   const hits = analysis.hits;
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
     const found = rule.check(ctx);
     if (found.length === 0) continue;
     const meta = metaOf(rule);

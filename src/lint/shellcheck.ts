@@ -298,10 +298,10 @@ const COMMAND_LINE_BUDGET = 24_000;
 const WORK_PER_PROCESS = 4_000;
 const PER_FILE_COST = 256;
 
+/** One distinct script, as written to the temporary folder. */
 interface QueuedScript {
   id: number;
-  batch: number;
-  line: number;
+  text: string;
   file: string;
   weight: number;
 }
@@ -323,11 +323,20 @@ export async function runShellCheck(
   binary: string,
   options: ShellCheckOptions = {},
 ): Promise<RawHit[][]> {
+  // A script that occurs more than once (a common install line across many Dockerfiles) is
+  // checked once: ShellCheck's verdict depends only on the text.
   const queued: QueuedScript[] = [];
+  const occurrences: { batch: number; line: number; id: number }[] = [];
+  const idOfText = new Map<string, number>();
   for (const [batch, { scripts }] of batches.entries()) {
     for (const script of scripts) {
-      const id = queued.length;
-      queued.push({ id, batch, line: script.line, file: `${id}.sh`, weight: script.script.length });
+      let id = idOfText.get(script.script);
+      if (id === undefined) {
+        id = queued.length;
+        idOfText.set(script.script, id);
+        queued.push({ id, text: script.script, file: `${id}.sh`, weight: script.script.length });
+      }
+      occurrences.push({ batch, line: script.line, id });
     }
   }
   const results: RawHit[][] = batches.map(() => []);
@@ -337,8 +346,7 @@ export async function runShellCheck(
   // ShellCheck works, and only lets the event loop turn now and then.
   const dir = mkdtempSync(join(tmpdir(), "drydock-shellcheck-"));
   try {
-    const allScripts = batches.flatMap((b) => b.scripts);
-    for (const q of queued) writeFileSync(join(dir, q.file), allScripts[q.id]!.script);
+    for (const q of queued) writeFileSync(join(dir, q.file), q.text);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()) || 1);
     const chunks = planProcesses(queued, concurrency);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -355,9 +363,9 @@ export async function runShellCheck(
       commentsById.set(id, list);
     }
     // Assemble in script order so the result does not depend on how the work was split.
-    for (const q of queued) {
-      const analysis = batches[q.batch]!.analysis;
-      for (const comment of commentsById.get(q.id) ?? []) results[q.batch]!.push(toHit(comment, q, analysis));
+    for (const { batch, line, id } of occurrences) {
+      const analysis = batches[batch]!.analysis;
+      for (const comment of commentsById.get(id) ?? []) results[batch]!.push(toHit(comment, line, analysis));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -500,15 +508,15 @@ const LEVELS: Record<string, Severity> = {
   style: "style",
 };
 
-function toHit(comment: ShellCheckComment, script: QueuedScript, analysis: Analysis): RawHit {
+function toHit(comment: ShellCheckComment, line: number, analysis: Analysis): RawHit {
   const code = `SC${comment.code}`;
   return {
     code,
     severity: LEVELS[comment.level] ?? "error",
-    line: script.line,
+    line,
     column: 1,
-    endLine: script.line,
-    endColumn: (analysis.dockerfile.lines[script.line - 1]?.length ?? 0) + 1,
+    endLine: line,
+    endColumn: (analysis.dockerfile.lines[line - 1]?.length ?? 0) + 1,
     message: comment.message,
     aliases: [],
     url: `https://www.shellcheck.net/wiki/${code}`,

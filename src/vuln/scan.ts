@@ -169,17 +169,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let matched: ReturnType<typeof matchPackages>;
   let updatedAt: string | undefined;
   let lastChecked: string | undefined;
+  let seen: string[] = [];
   try {
     loaded = await loadPackages(options);
     matched = matchPackages(store, loaded.packages, loaded.distro);
     updatedAt = store.meta("updated_at");
+    seen = store.seenEcosystems();
     lastChecked = [updatedAt, ...store.feeds().map((f) => f.checkedAt)]
       .filter((t): t is string => Boolean(t))
       .sort((a, b) => Date.parse(b) - Date.parse(a))[0];
   } finally {
     store.close();
   }
-  if (options.noteEcosystems !== false) noteSeenEcosystems(options.dbPath, matched.ecosystems, now);
+  // A write (and its sync) only when the scan needed an ecosystem no scan needed before.
+  const unseen = [...matched.ecosystems].filter((e) => !seen.includes(e));
+  if (options.noteEcosystems !== false && unseen.length > 0) noteSeenEcosystems(options.dbPath, unseen, now);
   const warnings = statsWarnings(matched.stats);
   const stale = staleWarning(options.dbPath, lastChecked, now);
   if (stale) warnings.unshift(stale);

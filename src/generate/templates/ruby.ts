@@ -44,7 +44,6 @@ export function rubyDockerfile(plan: Plan, options: GenerateOptions): string {
     `COPY ${lock ? "Gemfile Gemfile.lock" : "Gemfile"} ./`,
     run([
       lock ? "bundle install" : "BUNDLE_DEPLOYMENT=0 bundle install",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in the RUN line
       'rm -rf ~/.bundle/ "${BUNDLE_PATH}"/ruby/*/cache "${BUNDLE_PATH}"/ruby/*/bundler/gems/*/.git',
     ]),
     "COPY . .",

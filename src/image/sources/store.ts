@@ -38,7 +38,7 @@ function rangeStream(path: string, start: number, size: number | undefined): Rea
       : createReadStream(path, {
           start,
           ...(size === undefined ? {} : { end: start + size - 1 }),
-          highWaterMark: 1 << 18,
+          highWaterMark: 1 << 20,
         });
   fileRanges.set(stream, { path, start, size });
   return stream;

@@ -1,5 +1,5 @@
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
-import { countFlag, hasAnyFlag, runsWhere } from "../support/commands.ts";
+import { countFlag, hasAnyFlag, runsAnyOf, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -12,6 +12,7 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use the `-y` switch to avoid manual input `apt-get -y install <package>`",
   check({ runs }) {
+    if (!runsAnyOf(runs, ["apt-get"])) return [];
     return runsWhere(runs, (cmd) => {
       const install = aptGetInstall(cmd);
       if (!install) return false;

@@ -1,5 +1,5 @@
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
-import { hasAnyFlag, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, runsAnyOf, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -11,6 +11,7 @@ export const rule: Rule = {
   severity: "info",
   message: "Avoid additional packages by specifying `--no-install-recommends`",
   check({ runs }) {
+    if (!runsAnyOf(runs, ["apt-get"])) return [];
     return runsWhere(runs, (cmd) => {
       const install = aptGetInstall(cmd);
       if (!install) return false;

@@ -1,4 +1,4 @@
-import { invokes } from "../support/commands.ts";
+import { invokes, runsAnyOf } from "../support/commands.ts";
 import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import type { Rule } from "../types.ts";
@@ -14,6 +14,7 @@ export const rule: Rule = {
   severity: "warning",
   message: "`yum clean all` missing after yum command.",
   check({ runs }) {
+    if (!runsAnyOf(runs, ["yum"])) return [];
     return runs
       .filter((run) => !hasCacheMount(run.instruction, "/var/cache/yum"))
       .filter((run) =>

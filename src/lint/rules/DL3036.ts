@@ -1,4 +1,4 @@
-import { invokes } from "../support/commands.ts";
+import { invokes, runsAnyOf } from "../support/commands.ts";
 import { installWithoutCleanup } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import type { Rule } from "../types.ts";
@@ -12,6 +12,7 @@ export const rule: Rule = {
   severity: "warning",
   message: "`zypper clean` missing after zypper use.",
   check({ runs }) {
+    if (!runsAnyOf(runs, ["zypper"])) return [];
     return runs
       .filter((run) => !hasCacheMount(run.instruction, "/var/cache/zypp"))
       .filter((run) =>

@@ -1,4 +1,4 @@
-import { invokes } from "../support/commands.ts";
+import { invokes, runsAnyOf } from "../support/commands.ts";
 import { installWithoutCleanup, removesRpmCache } from "../support/rpm.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import type { Rule } from "../types.ts";
@@ -16,6 +16,7 @@ export const rule: Rule = {
   severity: "warning",
   message: "`dnf clean all` missing after dnf command.",
   check({ runs }) {
+    if (!runsAnyOf(runs, DNF_TOOLS)) return [];
     return runs
       .filter(
         (run) =>

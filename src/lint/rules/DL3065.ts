@@ -16,7 +16,6 @@ export const rule: Rule = {
     return dockerfile.stages
       .filter((s) => {
         const platform = flagValue(s.from, "platform");
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the Dockerfile's own variable syntax
         return platform === "$TARGETPLATFORM" || platform === "${TARGETPLATFORM}";
       })
       .map((s) => ({ line: s.from.line }));

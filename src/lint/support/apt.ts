@@ -43,7 +43,7 @@ export function isPromptFlag(word: string): boolean {
 
 /** apt-get, apt or aptitude running `subcommand`. */
 export function runsApt(cmd: ShellCommand, subcommand: string): boolean {
-  return APT_TOOLS.some((tool) => invokes(cmd, tool, [subcommand]));
+  return APT_TOOLS.includes(basename(cmd.name)) && cmd.args.includes(subcommand);
 }
 
 /** `rm -rf /var/lib/apt/lists/*` (or the folder itself, or /var/lib/apt). */

@@ -136,7 +136,10 @@ export function subcommandIndex(cmd: ShellCommand, valueFlags: readonly string[]
  * (hadolint's cmdHasArgs: `apt-get -y install x` and `apt-get install x` alike).
  */
 export function invokes(cmd: ShellCommand, tool: string, subcommands: readonly string[]): boolean {
-  return basename(cmd.name) === tool && cmd.args.some((a) => subcommands.includes(a));
+  if (basename(cmd.name) !== tool) return false;
+  const args = cmd.args;
+  for (let k = 0; k < args.length; k++) if (subcommands.includes(args[k]!)) return true;
+  return false;
 }
 
 /** Every simple command of every RUN (ONBUILD RUN included), with the RUN it belongs to. */
@@ -149,16 +152,36 @@ export function runsWhere(
   runs: readonly RunInfo[],
   matches: (cmd: ShellCommand, run: RunInfo) => boolean,
 ): { line: number }[] {
-  // Plain loops: every rule of this shape runs it over every command of every file.
+  // Indexed loops: every rule of this shape runs it over every command of every file, often
+  // before V8 optimises it, and an unoptimised for-of allocates at each step.
   const hits: { line: number }[] = [];
-  for (const run of runs) {
-    for (const cmd of run.commands) {
-      if (!matches(cmd, run)) continue;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    const commands = run.commands;
+    for (let c = 0; c < commands.length; c++) {
+      if (!matches(commands[c]!, run)) continue;
       hits.push({ line: run.outer.line });
       break;
     }
   }
   return hits;
+}
+
+const programsCache = new WeakMap<readonly RunInfo[], Set<string>>();
+
+/**
+ * True when some command of these RUNs runs one of `programs` (by basename). A rule about one
+ * tool returns early for the many files that never run it.
+ */
+export function runsAnyOf(runs: readonly RunInfo[], programs: Iterable<string>): boolean {
+  let names = programsCache.get(runs);
+  if (!names) {
+    names = new Set();
+    for (const run of runs) for (const cmd of run.commands) names.add(basename(cmd.name));
+    programsCache.set(runs, names);
+  }
+  for (const program of programs) if (names.has(program)) return true;
+  return false;
 }
 
 /**

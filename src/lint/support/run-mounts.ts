@@ -76,7 +76,8 @@ function unquoteField(value: string): string {
  * hasCacheOrTmpfsMountWith): what it writes there stays out of the layer.
  */
 export function hasCacheMount(instruction: Instruction, ...fragments: string[]): boolean {
-  return cacheTargets(instruction).some((target) => fragments.some((f) => target.includes(f)));
+  const targets = cacheTargets(instruction);
+  return targets.length > 0 && targets.some((target) => fragments.some((f) => target.includes(f)));
 }
 
 /** Targets of the cache and tmpfs mounts of a RUN (shared: do not modify). */

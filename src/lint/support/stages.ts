@@ -55,14 +55,24 @@ export function globalArgNames(df: Dockerfile): Set<string> {
 
 /**
  * Values FROM lines see when no `--build-arg` is given: the `predefined` ARGs, then each
- * global ARG default expanded in order (an ARG without default stays unset).
+ * global ARG default expanded in order (an ARG without default stays unset). With the default
+ * `predefined`, the map is computed once per file and shared: do not modify it.
  */
 export function defaultMetaArgs(
   df: Dockerfile,
   predefined: ReadonlyMap<string, string> = PREDEFINED_PLATFORM_ARGS,
 ): Map<string, string> {
-  return evaluateGlobalArgs(df, predefined, false);
+  if (predefined !== PREDEFINED_PLATFORM_ARGS) return evaluateGlobalArgs(df, predefined, false);
+  // Several BuildKit checks ask for the same values: computed once per file, shared.
+  let values = metaArgsCache.get(df);
+  if (!values) {
+    values = evaluateGlobalArgs(df, predefined, false);
+    metaArgsCache.set(df, values);
+  }
+  return values;
 }
+
+const metaArgsCache = new WeakMap<Dockerfile, Map<string, string>>();
 
 /**
  * The global ARG defaults a rule can know without a build: platform ARGs are left out (they
@@ -149,6 +159,17 @@ export function runShips(df: Dockerfile, run: RunInfo, usedAsBase: ReadonlySet<n
 
 /** For each stage, the index of the earlier stage its FROM names once BuildKit expands it, or null. */
 export function baseStageIndexes(df: Dockerfile, metaArgs = defaultMetaArgs(df)): (number | null)[] {
+  const byDefault = metaArgs === defaultMetaArgs(df);
+  const cached = byDefault ? baseIndexesCache.get(df) : undefined;
+  if (cached) return cached;
+  const indexes = computeBaseStageIndexes(df, metaArgs);
+  if (byDefault) baseIndexesCache.set(df, indexes);
+  return indexes;
+}
+
+const baseIndexesCache = new WeakMap<Dockerfile, (number | null)[]>();
+
+function computeBaseStageIndexes(df: Dockerfile, metaArgs: ReadonlyMap<string, string>): (number | null)[] {
   return df.stages.map((stage) => {
     const expansion = expandedBaseName(df, stage.from, metaArgs);
     if (expansion.error) return null;

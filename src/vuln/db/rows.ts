@@ -4,6 +4,7 @@
  * lists are kept, since a record may list affected versions its ranges do not cover.
  */
 import { ecosystemBase, type OsvAffected, type OsvRecord, type OsvSeverity, packageKey } from "../osv.ts";
+import { cvssBaseScore } from "../severity/cvss.ts";
 
 /** Event kinds, one letter each: introduced, fixed, last_affected, limit. */
 export type EventKind = "i" | "f" | "l" | "x";
@@ -15,20 +16,26 @@ export interface StoredRange {
   e: StoredEvent[];
 }
 
+/**
+ * A severity as stored: [type, score as written], plus for CVSS vectors the base score computed
+ * at import (null when the vector is not a complete one), so scans never score vectors.
+ */
+export type StoredScore = [type: string, value: string] | [type: string, value: string, base: number | null];
+
 /** One affected package of a record, as the `affected.data` column holds it. */
 export interface StoredAffected {
   r?: StoredRange[];
   v?: string[];
-  /** Package-level severities ([type, score]). */
-  s?: Array<[string, string]>;
+  /** Package-level severities. */
+  s?: StoredScore[];
   /** Distro rating: Debian urgency (ecosystem_specific.urgency). */
   u?: string;
 }
 
 /** The record-level facts, as the `vulns.severity` column holds them. */
 export interface StoredSeverity {
-  /** Record-level severities ([type, score]). */
-  s?: Array<[string, string]>;
+  /** Record-level severities. */
+  s?: StoredScore[];
   /** GitHub advisory rating (database_specific.severity): LOW, MODERATE, HIGH, CRITICAL. */
   g?: string;
 }
@@ -40,6 +47,8 @@ export interface VulnRow {
   summary: string | null;
   severity: string | null;
   refs: string | null;
+  /** `{"a": aliases, "u": upstream}` as the `vulns.ids` column holds it, or null. */
+  ids: string | null;
   aliases: string[];
   upstream: string[];
   affected: AffectedRow[];
@@ -63,9 +72,12 @@ const EVENT_LETTER: Record<string, EventKind> = {
 const MAX_REFERENCES = 6;
 const MAX_SUMMARY = 300;
 
-function pairs(list: OsvSeverity[] | undefined): Array<[string, string]> | undefined {
+function pairs(list: OsvSeverity[] | undefined): StoredScore[] | undefined {
   if (!list || list.length === 0) return undefined;
-  return list.map((s) => [s.type, s.score]);
+  return list.map((s) => {
+    if (!s.type.toUpperCase().startsWith("CVSS")) return [s.type, s.score];
+    return [s.type, s.score, cvssBaseScore(s.score)?.baseScore ?? null];
+  });
 }
 
 function storedRanges(affected: OsvAffected): StoredRange[] {
@@ -134,6 +146,8 @@ export function toRow(record: OsvRecord): VulnRow {
   const id = record.id.trim();
   const others = (list: string[] | undefined) =>
     [...new Set((list ?? []).map((a) => a.trim()))].filter((a) => a && a !== id);
+  const aliases = others(record.aliases);
+  const upstream = others(record.upstream);
   return {
     id,
     modified: record.modified,
@@ -141,10 +155,19 @@ export function toRow(record: OsvRecord): VulnRow {
     summary: summaryOf(record) ?? null,
     severity: Object.keys(severity).length > 0 ? JSON.stringify(severity) : null,
     refs: refs.length > 0 ? JSON.stringify(refs) : null,
-    aliases: others(record.aliases),
-    upstream: others(record.upstream),
+    ids: idsColumn(aliases, upstream),
+    aliases,
+    upstream,
     affected,
   };
+}
+
+export function idsColumn(aliases: readonly string[], upstream: readonly string[]): string | null {
+  if (aliases.length === 0 && upstream.length === 0) return null;
+  return JSON.stringify({
+    ...(aliases.length > 0 ? { a: aliases } : {}),
+    ...(upstream.length > 0 ? { u: upstream } : {}),
+  });
 }
 
 /** Ecosystem base names a row touches (for per-ecosystem bookkeeping). */

@@ -5,6 +5,9 @@
  * `db update`), a per-ecosystem summary (`ecosystems`) and the ecosystems scans asked for
  * (`seen`: what `db update` refreshes by default).
  *
+ * `vulns.ids` repeats a record's aliases and upstream ids (JSON `{"a": [...], "u": [...]}`) so
+ * that a scan loads a record with one read; `aliases` answers "which records go by this id".
+ *
  * SCHEMA_VERSION changes whenever a table or a stored JSON shape changes; a database of another
  * version is never read (scan says to rebuild it) and import/update start a fresh one.
  */
@@ -21,7 +24,8 @@ CREATE TABLE IF NOT EXISTS vulns (
   published TEXT,
   summary TEXT,
   severity TEXT,
-  refs TEXT
+  refs TEXT,
+  ids TEXT
 );
 CREATE TABLE IF NOT EXISTS aliases (
   vuln INTEGER NOT NULL,

@@ -55,15 +55,15 @@ interface VulnRowData {
   summary: string | null;
   severity: string | null;
   refs: string | null;
+  ids: string | null;
 }
 
 const HINT = "run `drydock db update --ecosystem NAME` or `drydock db import PATH`";
 
 export class VulnStore {
   private readonly db: Database.Database;
-  private readonly affectedQuery: Database.Statement<[string, string], { vuln: number; data: string }>;
+  private readonly affectedQuery: Database.Statement<[string, string], [number, string]>;
   private readonly vulnsQuery: Database.Statement<[string], VulnRowData>;
-  private readonly aliasesQuery: Database.Statement<[string], { vuln: number; alias: string; upstream: number }>;
   private readonly linkedQuery: Database.Statement<[string, string], { rowid: number; via: string }>;
   private readonly vulnCache = new Map<number, StoredVuln>();
 
@@ -72,15 +72,15 @@ export class VulnStore {
   private constructor(path: string, db: Database.Database) {
     this.path = path;
     this.db = db;
-    this.affectedQuery = db.prepare("SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?");
+    // Rows as arrays: a scan reads tens of thousands of them.
+    this.affectedQuery = db
+      .prepare<[string, string], [number, string]>("SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?")
+      .raw(true);
     // Batched lookups: one prepared statement for any number of keys, passed as a JSON array
     // (a scan loads thousands of records; one statement each would cost more than the work).
     this.vulnsQuery = db.prepare(
-      `SELECT rowid, id, modified, published, summary, severity, refs FROM vulns
+      `SELECT rowid, id, modified, published, summary, severity, refs, ids FROM vulns
        WHERE rowid IN (SELECT value FROM json_each(?))`,
-    );
-    this.aliasesQuery = db.prepare(
-      "SELECT vuln, alias, upstream FROM aliases WHERE vuln IN (SELECT value FROM json_each(?))",
     );
     this.linkedQuery = db.prepare(
       `SELECT rowid, id AS via FROM vulns WHERE id IN (SELECT value FROM json_each(?))
@@ -98,6 +98,9 @@ export class VulnStore {
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
       db.pragma("query_only = ON");
+      // A scan reads scattered pages once: mapped reads skip a system call per page.
+      db.pragma("mmap_size = 2147483648");
+      db.pragma("cache_size = -65536");
     } catch (error) {
       throw new DrydockError(
         "DB_UNREADABLE",
@@ -126,7 +129,7 @@ export class VulnStore {
   affected(ecosystem: string, packageKey: string): AffectedMatch[] {
     return this.affectedQuery
       .all(ecosystem, packageKey)
-      .map((row) => ({ vuln: row.vuln, ecosystem, data: JSON.parse(row.data) as StoredAffected }));
+      .map(([vuln, data]) => ({ vuln, ecosystem, data: JSON.parse(data) as StoredAffected }));
   }
 
   vuln(rowid: number): StoredVuln | undefined {
@@ -141,6 +144,7 @@ export class VulnStore {
       const batch = JSON.stringify(missing.slice(i, i + BATCH));
       const found = new Map<number, StoredVuln>();
       for (const row of this.vulnsQuery.all(batch)) {
+        const ids = row.ids ? (JSON.parse(row.ids) as { a?: string[]; u?: string[] }) : {};
         found.set(row.rowid, {
           rowid: row.rowid,
           id: row.id,
@@ -149,13 +153,9 @@ export class VulnStore {
           ...(row.summary ? { summary: row.summary } : {}),
           severity: row.severity ? (JSON.parse(row.severity) as StoredSeverity) : {},
           references: row.refs ? (JSON.parse(row.refs) as string[]) : [],
-          aliases: [],
-          upstream: [],
+          aliases: ids.a ?? [],
+          upstream: ids.u ?? [],
         });
-      }
-      for (const a of this.aliasesQuery.all(batch)) {
-        const vuln = found.get(a.vuln);
-        if (vuln) (a.upstream ? vuln.upstream : vuln.aliases).push(a.alias);
       }
       for (const [rowid, vuln] of found) this.vulnCache.set(rowid, vuln);
     }
@@ -170,7 +170,8 @@ export class VulnStore {
     const byId = new Map<string, number[]>();
     for (let i = 0; i < all.length; i += BATCH) {
       const batch = JSON.stringify(all.slice(i, i + BATCH));
-      for (const row of this.linkedQuery.all(batch, batch)) byId.set(row.via, [...(byId.get(row.via) ?? []), row.rowid]);
+      for (const row of this.linkedQuery.all(batch, batch))
+        byId.set(row.via, [...(byId.get(row.via) ?? []), row.rowid]);
     }
     this.load([...byId.values()].flat());
     return groups.map((ids) => {

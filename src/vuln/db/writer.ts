@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from "better-sqlite3";
 import { ecosystemBase, type OsvRecord } from "../osv.ts";
-import { toRow, type VulnRow } from "./rows.ts";
+import { idsColumn, toRow, type VulnRow } from "./rows.ts";
 
 export type WriteOutcome = "inserted" | "replaced" | "kept-newer" | "withdrawn";
 
@@ -49,6 +49,8 @@ export class DbWriter {
   private readonly insertAlias: Statement;
   private readonly hasAlias: Statement<[number, string], { found: number }>;
   private readonly countAffected: Statement<[number], { n: number }>;
+  private readonly allAliases: Statement<[number], { alias: string; upstream: number }>;
+  private readonly setIds: Statement;
 
   private readonly db: Database;
 
@@ -56,10 +58,10 @@ export class DbWriter {
     this.db = db;
     this.select = db.prepare("SELECT rowid, modified FROM vulns WHERE id = ?");
     this.insertVuln = db.prepare(
-      "INSERT INTO vulns (id, modified, published, summary, severity, refs) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO vulns (id, modified, published, summary, severity, refs, ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.updateVuln = db.prepare(
-      "UPDATE vulns SET modified = ?, published = ?, summary = ?, severity = ?, refs = ? WHERE rowid = ?",
+      "UPDATE vulns SET modified = ?, published = ?, summary = ?, severity = ?, refs = ?, ids = ? WHERE rowid = ?",
     );
     this.deleteVuln = db.prepare("DELETE FROM vulns WHERE rowid = ?");
     this.deleteAffected = db.prepare("DELETE FROM affected WHERE vuln = ?");
@@ -73,6 +75,8 @@ export class DbWriter {
     this.insertAlias = db.prepare("INSERT INTO aliases (vuln, alias, upstream) VALUES (?, ?, ?)");
     this.hasAlias = db.prepare("SELECT 1 AS found FROM aliases WHERE vuln = ? AND alias = ?");
     this.countAffected = db.prepare("SELECT COUNT(*) AS n FROM affected WHERE vuln = ?");
+    this.allAliases = db.prepare("SELECT alias, upstream FROM aliases WHERE vuln = ? ORDER BY rowid");
+    this.setIds = db.prepare("UPDATE vulns SET ids = ? WHERE rowid = ?");
   }
 
   /** Adds, replaces or (when withdrawn) removes one record. */
@@ -85,14 +89,22 @@ export class DbWriter {
     if (existing && isNewer(existing.modified, record.modified)) return "kept-newer";
     const row = toRow(record);
     if (existing) {
-      this.updateVuln.run(row.modified, row.published, row.summary, row.severity, row.refs, existing.rowid);
+      this.updateVuln.run(
+        row.modified,
+        row.published,
+        row.summary,
+        row.severity,
+        row.refs,
+        row.ids,
+        existing.rowid,
+      );
       this.deleteAffected.run(existing.rowid);
       this.deleteAliases.run(existing.rowid);
       this.insertChildren(existing.rowid, row);
       return "replaced";
     }
     const rowid = Number(
-      this.insertVuln.run(row.id, row.modified, row.published, row.summary, row.severity, row.refs)
+      this.insertVuln.run(row.id, row.modified, row.published, row.summary, row.severity, row.refs, row.ids)
         .lastInsertRowid,
     );
     this.insertChildren(rowid, row);
@@ -113,14 +125,30 @@ export class DbWriter {
       for (const a of row.affected) this.deleteAffectedPackage.run(rowid, a.ecosystem, a.package);
     } else {
       rowid = Number(
-        this.insertVuln.run(row.id, row.modified, row.published, row.summary, row.severity, row.refs)
+        this.insertVuln.run(row.id, row.modified, row.published, row.summary, row.severity, row.refs, row.ids)
           .lastInsertRowid,
       );
     }
     for (const a of row.affected) this.insertAffected.run(rowid, a.ecosystem, a.package, a.data);
+    let added = false;
     for (const alias of row.aliases)
-      if (!this.hasAlias.get(rowid, alias)) this.insertAlias.run(rowid, alias, 0);
-    for (const id of row.upstream) if (!this.hasAlias.get(rowid, id)) this.insertAlias.run(rowid, id, 1);
+      if (!this.hasAlias.get(rowid, alias)) {
+        this.insertAlias.run(rowid, alias, 0);
+        added = true;
+      }
+    for (const id of row.upstream)
+      if (!this.hasAlias.get(rowid, id)) {
+        this.insertAlias.run(rowid, id, 1);
+        added = true;
+      }
+    if (existing && added) {
+      const all = this.allAliases.all(rowid);
+      const ids = idsColumn(
+        all.filter((a) => !a.upstream).map((a) => a.alias),
+        all.filter((a) => a.upstream).map((a) => a.alias),
+      );
+      this.setIds.run(ids, rowid);
+    }
     return existing ? "replaced" : "inserted";
   }
 

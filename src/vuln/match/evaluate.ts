@@ -22,8 +22,10 @@ export interface Evaluation {
 
 type Compare = (a: string, b: string) => number;
 
-function sortEvents(events: readonly StoredEvent[], compare: Compare): StoredEvent[] {
+function sortEvents(events: readonly StoredEvent[], compare: Compare): readonly StoredEvent[] {
   const key = ([kind, version]: StoredEvent) => (kind === "i" && version === "0" ? null : version);
+  // The common shape, introduced "0" then one more event, is sorted already.
+  if (events.length <= 2 && (events.length < 2 || key(events[0]!) === null)) return events;
   return events
     .map((event, index) => ({ event, index }))
     .sort((x, y) => {
@@ -67,7 +69,8 @@ function inWrittenIntervals(version: string, events: readonly StoredEvent[], com
 export function inRange(version: string, range: StoredRange, compare: Compare): Evaluation {
   if (!beforeLimits(version, range.e, compare)) return { affected: false };
   const walked = sortedWalk(version, range, compare);
-  return walked.affected ? walked : inWrittenIntervals(version, range.e, compare);
+  // Two events are one interval either way.
+  return walked.affected || range.e.length <= 2 ? walked : inWrittenIntervals(version, range.e, compare);
 }
 
 function sortedWalk(version: string, range: StoredRange, compare: Compare): Evaluation {
@@ -89,6 +92,23 @@ function sortedWalk(version: string, range: StoredRange, compare: Compare): Eval
 
 const withoutV = (version: string) => (/^v\d/.test(version) ? version.slice(1) : version);
 
+/** Whether a scheme parses a version, remembered: a package's version meets many rows. */
+const validity = new Map<VersionScheme, Map<string, boolean>>();
+function parses(scheme: VersionScheme, version: string): boolean {
+  let known = validity.get(scheme);
+  if (!known) {
+    known = new Map();
+    validity.set(scheme, known);
+  }
+  let valid = known.get(version);
+  if (valid === undefined) {
+    if (known.size > 100_000) known.clear();
+    valid = scheme.isValid(version);
+    known.set(version, valid);
+  }
+  return valid;
+}
+
 export function evaluate(data: StoredAffected, version: string, scheme: VersionScheme | null): Evaluation {
   let unparsed = false;
   let listed = data.v?.includes(version) ?? false;
@@ -98,7 +118,7 @@ export function evaluate(data: StoredAffected, version: string, scheme: VersionS
     const useSemver = range.t === "S";
     const rangeScheme = useSemver ? semver : scheme;
     const candidate = useSemver ? withoutV(version) : version;
-    if (!rangeScheme?.isValid(candidate)) {
+    if (!rangeScheme || !parses(rangeScheme, candidate)) {
       unparsed = true;
       continue;
     }

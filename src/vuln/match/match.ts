@@ -7,7 +7,12 @@
  * the same vulnerability in the database (the GHSA record of a PYSEC one, say).
  */
 import type { AffectedMatch, StoredVuln, VulnStore } from "../db/store.ts";
-import { chooseSeverity, collectScores, type SeverityInput } from "../severity/severity.ts";
+import {
+  chooseSeverity,
+  collectScores,
+  type SeverityInput,
+  type SeverityScore,
+} from "../severity/severity.ts";
 import type { DistroRelease, Finding, ScanPackage } from "../types.ts";
 import { evaluate } from "./evaluate.ts";
 import { type MatchTarget, matchTarget } from "./targets.ts";
@@ -90,7 +95,19 @@ function fixedVersionOf(hits: Hit[], target: MatchTarget): string | undefined {
   return fixes.reduce((a, b) => (compare(a, b) >= 0 ? a : b));
 }
 
-function buildFinding(store: VulnStore, pkg: ScanPackage, target: MatchTarget, hits: Hit[]): Finding {
+interface Draft {
+  pkg: ScanPackage;
+  target: MatchTarget;
+  hits: Hit[];
+  id: string;
+  records: string[];
+  aliases: string[];
+  upstream: string[];
+  scores: SeverityScore[];
+}
+
+/** A vulnerability of a package: its ids and the scores its own records carry. */
+function draft(pkg: ScanPackage, target: MatchTarget, hits: Hit[]): Draft {
   hits.sort((a, b) => (a.vuln.id < b.vuln.id ? -1 : a.vuln.id > b.vuln.id ? 1 : 0));
   const records = [...new Set(hits.map((h) => h.vuln.id))];
   const id = primaryId(hits, records);
@@ -105,11 +122,11 @@ function buildFinding(store: VulnStore, pkg: ScanPackage, target: MatchTarget, h
     severity: h.vuln.severity,
     affected: h.match.data,
   }));
-  let scores = collectScores(inputs);
-  if (scores.length === 0) {
-    const linked = store.linkedRecords([id, ...aliases, ...upstream]).filter((v) => !records.includes(v.id));
-    scores = collectScores(linked.map((v) => ({ record: v.id, severity: v.severity })));
-  }
+  return { pkg, target, hits, id, records, aliases, upstream, scores: collectScores(inputs) };
+}
+
+function buildFinding(d: Draft): Finding {
+  const { pkg, target, hits, id, records, aliases, upstream, scores } = d;
   const fixedVersion = fixedVersionOf(hits, target);
   const summary = hits.find((h) => h.vuln.summary)?.vuln.summary;
   const published = hits
@@ -158,7 +175,11 @@ export function matchPackages(
   };
   const ecosystems = new Set<string>();
   // 1. Evaluate every affected row; remember the matches.
-  const matched: Array<{ pkg: ScanPackage; target: MatchTarget; hits: Array<Omit<Hit, "vuln"> & { rowid: number }> }> = [];
+  const matched: Array<{
+    pkg: ScanPackage;
+    target: MatchTarget;
+    hits: Array<Omit<Hit, "vuln"> & { rowid: number }>;
+  }> = [];
   for (const pkg of packages) {
     const target = matchTarget(pkg, distro, knownList);
     if (!target) {

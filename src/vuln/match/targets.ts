@@ -86,8 +86,20 @@ export interface ParsedPurl {
   qualifiers: Record<string, string>;
 }
 
+const PURLS = new Map<string, ParsedPurl | null>();
+
+/** A purl's parts (parsed once: SBOM reading and matching both need them). */
 export function parsePurl(text: string | undefined): ParsedPurl | undefined {
   if (!text) return undefined;
+  const cached = PURLS.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  if (PURLS.size > 100_000) PURLS.clear();
+  const parsed = parsePurlText(text);
+  PURLS.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parsePurlText(text: string): ParsedPurl | undefined {
   try {
     const p = PackageURL.fromString(text);
     return {

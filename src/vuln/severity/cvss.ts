@@ -37,6 +37,11 @@ const BASE_METRICS: Record<CvssVersion, Record<string, string>> = {
   },
 };
 
+/** The CVSS version a vector is written in (v2 vectors have no prefix but an `Au` metric). */
+export function cvssVersionOf(vector: string): CvssVersion | undefined {
+  return versionOf(vector.trim().replace(/^\((.*)\)$/, "$1"));
+}
+
 function versionOf(vector: string): CvssVersion | undefined {
   const prefix = /^CVSS:(\d\.\d)\//.exec(vector)?.[1];
   if (prefix === "3.0" || prefix === "3.1" || prefix === "4.0") return prefix;

@@ -9,8 +9,8 @@
  * For distro packages the distro's own rating wins (it rates the issue as shipped in that
  * release, as trivy's vendor severity does); otherwise the newest CVSS version, then GitHub's.
  */
-import type { StoredAffected, StoredSeverity } from "../db/rows.ts";
-import { cvssBaseScore, cvssRating } from "./cvss.ts";
+import type { StoredAffected, StoredScore, StoredSeverity } from "../db/rows.ts";
+import { type CvssScore, cvssBaseScore, cvssRating, cvssVersionOf } from "./cvss.ts";
 
 export type SeverityLevel = "unknown" | "negligible" | "low" | "medium" | "high" | "critical";
 
@@ -82,8 +82,20 @@ function debianLevel(urgency: string): SeverityLevel | undefined {
   return DEBIAN_URGENCY[urgency.toLowerCase().replace(/[^a-z]/g, "")];
 }
 
-function cvssScore(type: string, vector: string, record: string): SeverityScore | undefined {
-  const score = cvssBaseScore(vector);
+function cvssScore(
+  type: string,
+  vector: string,
+  record: string,
+  stored?: number | null,
+): SeverityScore | undefined {
+  // The import computed the base score (null: not a complete vector); older rows have none.
+  const version = cvssVersionOf(vector);
+  const score: CvssScore | undefined =
+    stored === null
+      ? undefined
+      : stored !== undefined && version
+        ? { version, vector: vector.trim(), baseScore: stored }
+        : cvssBaseScore(vector);
   if (!score) return undefined;
   const rating = cvssRating(score);
   return {
@@ -95,9 +107,9 @@ function cvssScore(type: string, vector: string, record: string): SeverityScore 
   };
 }
 
-function scoreOf(type: string, value: string, record: string): SeverityScore | undefined {
+function scoreOf([type, value, base]: StoredScore, record: string): SeverityScore | undefined {
   const kind = type.toUpperCase();
-  if (kind.startsWith("CVSS")) return cvssScore(kind, value, record);
+  if (kind.startsWith("CVSS")) return cvssScore(kind, value, record, base);
   if (kind === "UBUNTU") {
     const level = UBUNTU_PRIORITY[value.toLowerCase().trim()];
     return level ? { source: "Ubuntu", level, rating: value, record } : undefined;
@@ -124,8 +136,8 @@ export function collectScores(inputs: readonly SeverityInput[]): SeverityScore[]
     out.push(score);
   };
   for (const input of inputs) {
-    for (const [type, value] of input.affected?.s ?? []) add(scoreOf(type, value, input.record));
-    for (const [type, value] of input.severity.s ?? []) add(scoreOf(type, value, input.record));
+    for (const stored of input.affected?.s ?? []) add(scoreOf(stored, input.record));
+    for (const stored of input.severity.s ?? []) add(scoreOf(stored, input.record));
     const ghsa = input.severity.g;
     if (ghsa && GHSA_LEVELS[ghsa])
       add({ source: "GHSA", level: GHSA_LEVELS[ghsa]!, rating: ghsa, record: input.record });

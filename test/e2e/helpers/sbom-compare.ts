@@ -85,10 +85,13 @@ export interface Difference {
   reason?: string;
 }
 
+/** Reads a file of the image under comparison (rules look at a package's own metadata). */
+export type ReadImageFile = (path: string) => string | undefined;
+
 /** Known, explained differences: a predicate and the reason. */
 export interface Rule {
   reason: string;
-  applies(d: Difference): boolean;
+  applies(d: Difference, readFile: ReadImageFile): boolean;
 }
 
 export const LANGUAGE_RULES: Rule[] = [
@@ -99,6 +102,20 @@ export const LANGUAGE_RULES: Rule[] = [
       if (d.side !== "only trivy" || d.entry.type !== "node-pkg") return false;
       const name = d.entry.key.slice(0, d.entry.key.lastIndexOf("@"));
       return !d.entry.path.endsWith(`/${name}/package.json`);
+    },
+  },
+  {
+    reason:
+      'trivy reads every package.json with a name and version; this one is marked "private": true inside another package (a benchmark or build-helper folder such as fast-uri/benchmark): private packages are never published or installed, so it is not a package of the image (drydock is right)',
+    applies: (d, readFile) => {
+      if (d.side !== "only trivy" || d.entry.type !== "node-pkg") return false;
+      if (/\/node_modules\/(?:@[^/]+\/)?[^/]+\/package\.json$/.test(d.entry.path)) return false;
+      const text = readFile(d.entry.path);
+      try {
+        return text !== undefined && (JSON.parse(text) as { private?: unknown }).private === true;
+      } catch {
+        return false;
+      }
     },
   },
   {
@@ -137,18 +154,28 @@ function keyed(entries: Entry[], kind: "os" | "lang"): Map<string, Entry> {
   return map;
 }
 
-function differences(trivy: Map<string, Entry>, drydock: Map<string, Entry>, rules: Rule[]): Difference[] {
+function differences(
+  trivy: Map<string, Entry>,
+  drydock: Map<string, Entry>,
+  rules: Rule[],
+  readFile: ReadImageFile,
+): Difference[] {
   const out: Difference[] = [];
   for (const [key, entry] of trivy) if (!drydock.has(key)) out.push({ side: "only trivy", entry });
   for (const [key, entry] of drydock) if (!trivy.has(key)) out.push({ side: "only drydock", entry });
   for (const d of out) {
-    const rule = rules.find((r) => r.applies(d));
+    const rule = rules.find((r) => r.applies(d, readFile));
     if (rule) d.reason = rule.reason;
   }
   return out.sort((a, b) => (a.entry.key < b.entry.key ? -1 : 1));
 }
 
-export function compare(trivy: Entry[], drydock: Entry[], rules: Rule[] = LANGUAGE_RULES): Comparison {
+export function compare(
+  trivy: Entry[],
+  drydock: Entry[],
+  readFile: ReadImageFile,
+  rules: Rule[] = LANGUAGE_RULES,
+): Comparison {
   const tOs = keyed(trivy, "os");
   const dOs = keyed(drydock, "os");
   const tLang = keyed(trivy, "lang");
@@ -163,14 +190,14 @@ export function compare(trivy: Entry[], drydock: Entry[], rules: Rule[] = LANGUA
     }
   }
   return {
-    os: { trivy: tOs.size, drydock: dOs.size, differences: differences(tOs, dOs, []) },
+    os: { trivy: tOs.size, drydock: dOs.size, differences: differences(tOs, dOs, [], readFile) },
     lang: {
       trivy: tLang.size,
       drydock: dLang.size,
       common,
       agreement: tLang.size === 0 ? 1 : common / tLang.size,
       jaccard: union === 0 ? 1 : common / union,
-      differences: differences(tLang, dLang, rules),
+      differences: differences(tLang, dLang, rules, readFile),
     },
     layerMismatches,
   };

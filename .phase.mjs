@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+const T = () => performance.now();
+let t = T();
+const { VulnStore } = await import("./dist/vuln/db/store.js");
+const { readSbomDocument } = await import("./dist/vuln/sbom-input.js");
+const { matchPackages } = await import("./dist/vuln/match/match.js");
+const api = await import("./dist/index.js");
+const out = {}; out.modules = T() - t; t = T();
+const dir = "bench/corpus/vuln";
+const input = readSbomDocument(readFileSync(dir + "/sbom.cdx.json", "utf8"), "x");
+out.sbom = T() - t; t = T();
+const store = VulnStore.open(dir + "/vuln.db");
+const m = matchPackages(store, input.packages, input.distro);
+out.match = T() - t; t = T();
+const res = { schema: "drydock-scan/1", source: { type: "sbom", name: "x" }, db: { path: "x" }, packages: input.packages, findings: m.findings, ignored: [], unfixedLeftOut: 0, summary: {}, warnings: [] };
+const json = api.renderScan(res, "json", { color: false, version: "x", timestamp: new Date() });
+out.json = T() - t; t = T();
+console.log(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v)])), process.cpuUsage());
