@@ -74,7 +74,9 @@ export class VulnStore {
     this.db = db;
     // Rows as arrays: a scan reads tens of thousands of them.
     this.affectedQuery = db
-      .prepare<[string, string], [number, string]>("SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?")
+      .prepare<[string, string], [number, string]>(
+        "SELECT vuln, data FROM affected WHERE ecosystem = ? AND package = ?",
+      )
       .raw(true);
     // Batched lookups: one prepared statement for any number of keys, passed as a JSON array
     // (a scan loads thousands of records; one statement each would cost more than the work).
