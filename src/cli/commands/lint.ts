@@ -1,6 +1,5 @@
 import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { setFlagsFromString } from "node:v8";
 import { type Command, Option } from "@commander-js/extra-typings";
 import {
   LINT_FORMATS,
@@ -80,7 +79,6 @@ Examples:
   # hadolint ignore=DL3008                  inline pragma (also: # drydock ignore=DD002 reason)`,
     )
     .action(async (paths, opts) => {
-      tuneJitForShortRun();
       const loaded = await loadLintConfig(
         { cwd: io.cwd, env: io.env, home: io.env.HOME ?? homedir() },
         opts.config,
@@ -157,23 +155,6 @@ Examples:
     });
 }
 
-/**
- * V8 hands a function to its optimising compiler (TurboFan, on helper threads) once it has run
- * about 66 KB of bytecode (`--interrupt-budget`). A lint run executes the code of ~100 rules a
- * few thousand times and exits, so by that measure most of it is "hot": on the 1,200-file lint
- * benchmark TurboFan spent ~1.5 s of CPU compiling (and recompiling) code the run was almost
- * done with, for no gain on the main thread. With a 15x budget only really hot code is
- * optimised: the same main-thread time, about half the CPU (bench/lint, Node 20; 300 files:
- * 1.45 s → 0.6 s). The flag only sets the counters V8 resets per function, so changing it at
- * run time is safe; a V8 that refuses it leaves the defaults.
- */
-function tuneJitForShortRun(): void {
-  try {
-    setFlagsFromString("--interrupt-budget=1000000");
-  } catch {
-    // the defaults work too, only slower
-  }
-}
 
 function parseLabels(specs: string[]): LintSettings["labelSchema"] {
   const types = ["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];

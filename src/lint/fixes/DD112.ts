@@ -40,8 +40,10 @@ export const fixer: Fixer = {
  */
 function referencesIn(df: Dockerfile, instruction: Instruction, lower: string): TextEdit[] {
   if (instruction.onbuild) return [];
-  const argsStart = mapArgs(df, instruction)?.offsets[0] ?? instruction.end;
   const isFrom = instruction.keyword === "FROM";
+  // Only a FROM or a `from=` can name the stage; most instructions need no source map.
+  if (!isFrom && !/from=/i.test(df.source.slice(instruction.start, instruction.end))) return [];
+  const argsStart = mapArgs(df, instruction)?.offsets[0] ?? instruction.end;
   const text = df.source.slice(instruction.start, isFrom ? instruction.end : argsStart);
   const pattern = isFrom
     ? /^(\s*\S+\s+(?:--\S+\s+)*)([A-Za-z0-9_.-]+)(?=\s|$)/g
