@@ -155,7 +155,6 @@ Examples:
     });
 }
 
-
 function parseLabels(specs: string[]): LintSettings["labelSchema"] {
   const types = ["text", "url", "semver", "hash", "rfc3339", "spdx", "email"];
   const schema: LintSettings["labelSchema"] = {};
