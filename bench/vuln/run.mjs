@@ -170,6 +170,7 @@ async function main() {
     },
     import: {
       seconds: imported.seconds,
+      cpuSeconds: imported.cpuSeconds,
       peakRssBytes: imported.rssBytes,
       dbBytes,
       recordsPerSecond: corpus.records / imported.seconds,
@@ -203,7 +204,7 @@ async function main() {
     `corpus      ${corpus.records.toLocaleString("en")} records, ${(corpus.jsonBytes / MB).toFixed(0)} MB of JSON in ${(zipBytes / MB).toFixed(0)} MB of zips (generated in ${fmt(generateSeconds)})`,
   );
   console.log(
-    `import      ${fmt(imported.seconds)} (${Math.round(corpus.records / imported.seconds).toLocaleString("en")} records/s, peak RSS ${imported.rssBytes ? `${(imported.rssBytes / MB).toFixed(0)} MB` : "n/a"})  goal < ${GOALS.importSeconds} s: ${mark(pass.import)}`,
+    `import      ${fmt(imported.seconds)} (${Math.round(corpus.records / imported.seconds).toLocaleString("en")} records/s, ${imported.cpuSeconds !== undefined ? `${fmt(imported.cpuSeconds)} of CPU, ` : ""}peak RSS ${imported.rssBytes ? `${(imported.rssBytes / MB).toFixed(0)} MB` : "n/a"})  goal < ${GOALS.importSeconds} s: ${mark(pass.import)}`,
   );
   console.log(`database    ${(dbBytes / MB).toFixed(0)} MB on disk  goal < 1 GB: ${mark(pass.size)}`);
   console.log(

@@ -121,6 +121,8 @@ export async function changeAtomically<T>(
     if (fresh) writeMeta(db, "created_at", options.now.toISOString());
     db.exec("COMMIT");
     createLookupIndexes(db);
+    // Sampled statistics: enough for the planner, seconds cheaper than a full ANALYZE.
+    db.pragma("analysis_limit = 1000");
     db.exec("ANALYZE");
     db.close();
     db = undefined;

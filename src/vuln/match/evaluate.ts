@@ -38,9 +38,13 @@ function sortEvents(events: readonly StoredEvent[], compare: Compare): readonly 
 }
 
 function beforeLimits(version: string, events: readonly StoredEvent[], compare: Compare): boolean {
-  const limits = events.filter(([kind]) => kind === "x").map(([, v]) => v);
-  if (limits.length === 0) return true;
-  return limits.some((limit) => limit === "*" || compare(version, limit) < 0);
+  let limited = false;
+  for (const [kind, limit] of events) {
+    if (kind !== "x") continue;
+    if (limit === "*" || compare(version, limit) < 0) return true;
+    limited = true;
+  }
+  return !limited;
 }
 
 /**
@@ -73,21 +77,32 @@ export function inRange(version: string, range: StoredRange, compare: Compare): 
   return walked.affected || range.e.length <= 2 ? walked : inWrittenIntervals(version, range.e, compare);
 }
 
+/**
+ * The schema's walk over the sorted events. Once an event lies above the version, no later one
+ * can change the outcome (they all lie above it too), so the walk stops there; the first fix
+ * from there on is the version to upgrade to.
+ */
 function sortedWalk(version: string, range: StoredRange, compare: Compare): Evaluation {
   const sorted = sortEvents(range.e, compare);
   let affected = false;
-  for (const [kind, at] of sorted) {
-    if (kind === "i") {
-      if (at === "0" || compare(version, at) >= 0) affected = true;
-    } else if (kind === "f") {
-      if (compare(version, at) >= 0) affected = false;
-    } else if (kind === "l") {
-      if (compare(version, at) > 0) affected = false;
+  for (let i = 0; i < sorted.length; i++) {
+    const [kind, at] = sorted[i]!;
+    if (kind === "x") continue;
+    if (kind === "i" && at === "0") {
+      affected = true;
+      continue;
     }
+    const order = compare(version, at);
+    if (order < 0) {
+      if (!affected) return { affected };
+      const fix = sorted.slice(i).find(([k]) => k === "f");
+      return fix ? { affected, fixed: fix[1] } : { affected };
+    }
+    if (kind === "i") affected = true;
+    else if (kind === "f") affected = false;
+    else if (kind === "l" && order > 0) affected = false;
   }
-  if (!affected) return { affected };
-  const fix = sorted.find(([kind, at]) => kind === "f" && compare(version, at) < 0);
-  return fix ? { affected, fixed: fix[1] } : { affected };
+  return { affected };
 }
 
 const withoutV = (version: string) => (/^v\d/.test(version) ? version.slice(1) : version);
