@@ -335,7 +335,7 @@ function extraCommands(source, sourcePath, scratch) {
           `${quote(trivy)} image --input ${quote(sourcePath)} --format cyclonedx --output /dev/null ` +
           `--cache-dir ${quote(cache)} --offline-scan --skip-db-update --skip-java-db-update --quiet`,
         // A cold cache each run, with the empty Java DB trivy needs offline when jars are present.
-        prepare: `rm -rf ${quote(cache)} && node bench/image-read/trivy-offline.mjs ${quote(cache)}`,
+        prepare: `rm -rf ${quote(cache)} && node test/e2e/helpers/trivy-java-db.mjs ${quote(cache)}`,
         versus: null,
         goal: null,
         peakGoalMiB: null,

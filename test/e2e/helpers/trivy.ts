@@ -51,34 +51,8 @@ export function ensureTrivy(repo: string, env: NodeJS.ProcessEnv = process.env):
   return binary;
 }
 
-/**
- * trivy needs a Java DB as soon as an image holds a jar, and cannot download one here: an empty
- * database with trivy-java-db's schema (pkg/db/db.go: artifacts, indices) and a metadata.json
- * that is not due for update lets it run offline. Jars are then identified from their own
- * pom.properties and manifests only, as drydock does.
- */
-export async function emptyJavaDb(cacheDir: string): Promise<void> {
-  const { default: Database } = await import("better-sqlite3");
-  const { mkdirSync: mkdir, writeFileSync } = await import("node:fs");
-  const dir = join(cacheDir, "java-db");
-  mkdir(dir, { recursive: true });
-  const db = new Database(join(dir, "trivy-java.db"));
-  db.exec(
-    [
-      "CREATE TABLE IF NOT EXISTS artifacts(id INTEGER PRIMARY KEY, group_id TEXT, artifact_id TEXT)",
-      "CREATE TABLE IF NOT EXISTS indices(artifact_id INTEGER, version TEXT, sha1 BLOB, archive_type TEXT, foreign key (artifact_id) references artifacts(id))",
-      "CREATE UNIQUE INDEX IF NOT EXISTS artifacts_idx ON artifacts(artifact_id, group_id)",
-      "CREATE INDEX IF NOT EXISTS indices_artifact_idx ON indices(artifact_id)",
-      "CREATE UNIQUE INDEX IF NOT EXISTS indices_sha1_idx ON indices(sha1)",
-    ].join(";"),
-  );
-  db.close();
-  const now = new Date().toISOString();
-  writeFileSync(
-    join(dir, "metadata.json"),
-    JSON.stringify({ Version: 1, NextUpdate: "2999-01-01T00:00:00Z", UpdatedAt: now, DownloadedAt: now }),
-  );
-}
+/** An empty Java DB in trivy's cache, so that it runs offline on images with jars. */
+export { writeEmptyJavaDb as emptyJavaDb } from "./trivy-java-db.mjs";
 
 /** `trivy image --input ARCHIVE --format cyclonedx`, offline, as parsed JSON. */
 export function trivySbom(trivy: string, archive: string, cacheDir: string): TrivyBom {
