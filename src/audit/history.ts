@@ -14,7 +14,13 @@
  * preferring the latest entries, because only the final stage's lines produce the image's
  * layers; earlier entries belong to the base image.
  */
-import { type Dockerfile, type Instruction, runScript, type Stage } from "../dockerfile/parse.ts";
+import {
+  type Dockerfile,
+  type Instruction,
+  KNOWN_INSTRUCTIONS,
+  runScript,
+  type Stage,
+} from "../dockerfile/parse.ts";
 import type { HistoryEntry, ImageConfig } from "../image/types.ts";
 
 export type Builder = "buildkit" | "classic" | "unknown";
@@ -34,25 +40,8 @@ export interface HistoryStep {
   body: string;
 }
 
-const KEYWORDS = new Set([
-  "ADD",
-  "ARG",
-  "CMD",
-  "COPY",
-  "ENTRYPOINT",
-  "ENV",
-  "EXPOSE",
-  "HEALTHCHECK",
-  "LABEL",
-  "MAINTAINER",
-  "ONBUILD",
-  "RUN",
-  "SHELL",
-  "STOPSIGNAL",
-  "USER",
-  "VOLUME",
-  "WORKDIR",
-]);
+/** Instructions that history entries name (FROM leaves none). */
+const KEYWORDS = new Set([...KNOWN_INSTRUCTIONS].filter((keyword) => keyword !== "FROM"));
 const BUILDKIT_SUFFIX = "# buildkit";
 const NOP = "#(nop) ";
 

@@ -94,7 +94,8 @@ export interface Dockerfile {
   errors: ParseError[];
 }
 
-const KNOWN_INSTRUCTIONS = new Set([
+/** Every Dockerfile instruction keyword (https://docs.docker.com/reference/dockerfile/). */
+export const KNOWN_INSTRUCTIONS: ReadonlySet<string> = new Set([
   "ADD",
   "ARG",
   "CMD",
