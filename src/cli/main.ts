@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { DrydockError, VERSION } from "../index.ts";
+import { DrydockError } from "../errors.ts";
+import { VERSION } from "../version.ts";
 import { registerAdvise } from "./commands/advise.ts";
 import { registerAudit } from "./commands/audit.ts";
 import { registerCheck } from "./commands/check.ts";

@@ -16,7 +16,7 @@ import { basename, isAbsolute, join, resolve } from "node:path";
 import { errorMessage, UsageError } from "../errors.ts";
 import type { LintSettings, ShellcheckMode } from "../lint/settings.ts";
 import type { LabelType, Severity } from "../lint/types.ts";
-import { LINT_FORMATS, type LintFormat } from "../report/lint-report.ts";
+import { LINT_FORMATS, type LintFormat } from "../report/lint-formats.ts";
 import type { HadolintFile } from "./lint-config-schemas.ts";
 
 export interface ConfigEnvironment {

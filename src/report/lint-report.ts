@@ -7,11 +7,11 @@ import { renderJunit } from "./lint/junit.ts";
 import type { RenderOptions } from "./lint/options.ts";
 import { renderSarif } from "./lint/sarif.ts";
 import { renderTty } from "./lint/tty.ts";
+import type { LintFormat } from "./lint-formats.ts";
 
 export type { RenderOptions } from "./lint/options.ts";
 
-export const LINT_FORMATS = ["tty", "json", "sarif", "checkstyle", "gitlab", "junit", "github"] as const;
-export type LintFormat = (typeof LINT_FORMATS)[number];
+export { LINT_FORMATS, type LintFormat } from "./lint-formats.ts";
 
 const RENDERERS: Record<LintFormat, (report: LintReport, options: RenderOptions) => string> = {
   tty: renderTty,

@@ -1,5 +1,5 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { type AdviseOptions, advise, parseArches, renderAdviseText } from "../../index.ts";
+import type { AdviseOptions } from "../../advise/advise.ts";
 import { type CliIO, useColor } from "../io.ts";
 
 export function securityOption() {
@@ -9,11 +9,13 @@ export function securityOption() {
   ).choices(["balanced", "max"] as const);
 }
 
-export function adviceOptions(
+/** The advise options the advise, check and init flags give (loads the advise library). */
+export async function adviceOptions(
   io: CliIO,
   dir: string,
   opts: { path?: string; arch?: string; security?: string; enterprise?: boolean; shell?: boolean },
-): AdviseOptions {
+): Promise<AdviseOptions> {
+  const { parseArches } = await import("../../advise/advise.ts");
   return {
     dir,
     cwd: io.cwd,
@@ -55,7 +57,11 @@ Examples:
   drydock advise repo --path services/api  one app of a monorepo`,
     )
     .action(async (dir, opts) => {
-      const report = await advise(adviceOptions(io, dir, opts));
+      const [{ advise }, { renderAdviseText }] = await Promise.all([
+        import("../../advise/advise.ts"),
+        import("../../report/advise/text.ts"),
+      ]);
+      const report = await advise(await adviceOptions(io, dir, opts));
       io.stdout.write(
         opts.format === "json"
           ? `${JSON.stringify(report, null, 2)}\n`

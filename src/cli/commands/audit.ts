@@ -2,19 +2,9 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
-import {
-  type AuditDockerfile,
-  audit,
-  type CiThresholds,
-  DEFAULT_CI_THRESHOLDS,
-  loadAuditConfig,
-  openImage,
-  parseImageSpec,
-  renderAuditJson,
-  renderAuditText,
-  renderDiveJson,
-  UsageError,
-} from "../../index.ts";
+import type { AuditDockerfile } from "../../audit/audit.ts";
+import type { CiThresholds } from "../../audit/ci.ts";
+import { UsageError } from "../../errors.ts";
 import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
 
@@ -46,6 +36,7 @@ async function findDockerfile(
     return { path: given, text, ...(target ? { target } : {}) };
   }
   const candidates = [join(io.cwd, "Dockerfile")];
+  const { parseImageSpec } = await import("../../image/open.ts");
   try {
     const spec = parseImageSpec(image);
     if ("path" in spec && spec.path) candidates.push(join(dirname(resolve(io.cwd, spec.path)), "Dockerfile"));
@@ -119,6 +110,21 @@ highest-user-wasted-percent, max-size, max-reclaimable, ci, ci-config, base, doc
 then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
     )
     .action(async (image, opts) => {
+      const [
+        { audit },
+        { DEFAULT_CI_THRESHOLDS },
+        { loadAuditConfig },
+        { openImage },
+        json,
+        { renderAuditText },
+      ] = await Promise.all([
+        import("../../audit/audit.ts"),
+        import("../../audit/ci.ts"),
+        import("../../audit/config.ts"),
+        import("../../image/open.ts"),
+        import("../../report/audit/json.ts"),
+        import("../../report/audit/text.ts"),
+      ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const settings = await loadAuditConfig({ cwd: io.cwd, ciConfig: opts.ciConfig });
       const top = opts.top !== undefined ? positiveInteger(opts.top) : (settings.top ?? 10);
@@ -152,9 +158,9 @@ then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
         });
         const text =
           opts.format === "json"
-            ? renderAuditJson(result)
+            ? json.renderAuditJson(result)
             : opts.format === "dive-json"
-              ? renderDiveJson(result)
+              ? json.renderDiveJson(result)
               : renderAuditText(result, { color: !opts.output && useColor(io, opts.color), top });
         if (opts.output) await writeFile(opts.output, text);
         else io.stdout.write(text);

@@ -1,7 +1,6 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
-import { check, loadLintConfig, renderCheckText } from "../../index.ts";
 import { type CliIO, useColor } from "../io.ts";
 import { adviceOptions, securityOption } from "./advise.ts";
 
@@ -40,13 +39,18 @@ Examples:
   drydock check repo --path services/api --format json`,
     )
     .action(async (dir, opts) => {
+      const [{ loadLintConfig }, { check }, { renderCheckText }] = await Promise.all([
+        import("../../config/lint-config.ts"),
+        import("../../check/check.ts"),
+        import("../../report/check/text.ts"),
+      ]);
       const projectDir = resolve(io.cwd, dir, opts.path ?? ".");
       const config = await loadLintConfig(
         { cwd: projectDir, env: io.env, home: io.env.HOME ?? homedir() },
         opts.config,
       );
       const report = await check({
-        ...adviceOptions(io, dir, opts),
+        ...(await adviceOptions(io, dir, opts)),
         ...(opts.image ? { image: opts.image } : {}),
         lintSettings: { ...config.settings, shellcheck: config.settings.shellcheck ?? "auto" },
         ...(io.env.PATH !== undefined ? { shellcheckPath: io.env.PATH } : {}),

@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "@commander-js/extra-typings";
-import { init, loadLintConfig, renderInitText, UsageError, writeInit } from "../../index.ts";
+import { UsageError } from "../../errors.ts";
 import { type CliIO, useColor } from "../io.ts";
 import { adviceOptions, securityOption } from "./advise.ts";
 
@@ -37,10 +37,15 @@ Examples:
     )
     .action(async (dir, opts) => {
       if (opts.stdout && opts.write) throw new UsageError("--stdout and --write exclude each other");
+      const [{ loadLintConfig }, { init, writeInit }, { renderInitText }] = await Promise.all([
+        import("../../config/lint-config.ts"),
+        import("../../generate/init.ts"),
+        import("../../report/advise/init.ts"),
+      ]);
       const appDir = resolve(io.cwd, dir, opts.path ?? ".");
       const config = await loadLintConfig({ cwd: appDir, env: io.env, home: io.env.HOME ?? homedir() });
       const result = await init({
-        ...adviceOptions(io, dir, opts),
+        ...(await adviceOptions(io, dir, opts)),
         syntax: Boolean(opts.syntax),
         lintSettings: { ...config.settings, shellcheck: config.settings.shellcheck ?? "auto" },
         ...(io.env.PATH !== undefined ? { shellcheckPath: io.env.PATH } : {}),

@@ -1,15 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { type Command, Option } from "@commander-js/extra-typings";
-import {
-  inspectImage,
-  listRegistryPlatforms,
-  openImage,
-  parseImageSpec,
-  parseReference,
-  platformString,
-  renderInspectText,
-  UsageError,
-} from "../../index.ts";
+import { UsageError } from "../../errors.ts";
 import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
 
@@ -43,18 +34,33 @@ Examples:
   drydock inspect --platforms registry:ghcr.io/org/app:1`,
     )
     .action(async (image, opts) => {
+      const [
+        { inspectImage },
+        { openImage, parseImageSpec },
+        { parseReference },
+        registry,
+        types,
+        textReport,
+      ] = await Promise.all([
+        import("../../image/inspect.ts"),
+        import("../../image/open.ts"),
+        import("../../image/reference.ts"),
+        import("../../image/registry/provider.ts"),
+        import("../../image/types.ts"),
+        import("../../report/inspect/text.ts"),
+      ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       if (opts.platforms) {
         const spec = parseImageSpec(image);
         if (spec.transport !== "registry" && spec.transport !== "auto") {
           throw new UsageError("--platforms lists the platforms of a registry image (registry:REF)");
         }
-        const listed = await listRegistryPlatforms(parseReference(spec.reference!), setup.registry);
+        const listed = await registry.listRegistryPlatforms(parseReference(spec.reference!), setup.registry);
         const text =
           opts.format === "json"
             ? `${JSON.stringify(listed, null, 2)}\n`
             : `${listed.reference}  ${listed.digest}\n${listed.manifests
-                .map((m) => `  ${platformString(m.platform).padEnd(20)} ${m.digest}`)
+                .map((m) => `  ${types.platformString(m.platform).padEnd(20)} ${m.digest}`)
                 .join("\n")}\n`;
         io.stdout.write(text);
         setExit(0);
@@ -66,7 +72,7 @@ Examples:
         const text =
           opts.format === "json"
             ? `${JSON.stringify(result, null, 2)}\n`
-            : renderInspectText(result, { color: !opts.output && useColor(io, opts.color) });
+            : textReport.renderInspectText(result, { color: !opts.output && useColor(io, opts.color) });
         if (opts.output) await writeFile(opts.output, text);
         else io.stdout.write(text);
       } finally {

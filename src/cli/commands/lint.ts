@@ -1,20 +1,28 @@
 import { writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { type Command, Option } from "@commander-js/extra-typings";
-import {
-  LINT_FORMATS,
-  type LintFormat,
-  type LintSettings,
-  lint,
-  loadLintConfig,
-  renderLintReport,
-  UsageError,
-  VERSION,
-  writeFixes,
-} from "../../index.ts";
+import { UsageError } from "../../errors.ts";
+import type { LintSettings } from "../../lint/settings.ts";
 import type { Severity } from "../../lint/types.ts";
+import { LINT_FORMATS, type LintFormat } from "../../report/lint-formats.ts";
+import { VERSION } from "../../version.ts";
 import { collect } from "../collect.ts";
 import type { CliIO } from "../io.ts";
+
+/** The library behind `drydock lint`, loaded only when the command runs. */
+async function loadLintLibrary() {
+  const [config, linter, report] = await Promise.all([
+    import("../../config/lint-config.ts"),
+    import("../../lint/lint.ts"),
+    import("../../report/lint-report.ts"),
+  ]);
+  return {
+    loadLintConfig: config.loadLintConfig,
+    lint: linter.lint,
+    writeFixes: linter.writeFixes,
+    renderLintReport: report.renderLintReport,
+  };
+}
 
 export function registerLint(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
@@ -79,6 +87,7 @@ Examples:
   # hadolint ignore=DL3008                  inline pragma (also: # drydock ignore=DD002 reason)`,
     )
     .action(async (paths, opts) => {
+      const { loadLintConfig, lint, writeFixes, renderLintReport } = await loadLintLibrary();
       const loaded = await loadLintConfig(
         { cwd: io.cwd, env: io.env, home: io.env.HOME ?? homedir() },
         opts.config,

@@ -1,5 +1,5 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { explainRule, listRules, renderRuleExplanation, renderRuleList, UsageError } from "../../index.ts";
+import { UsageError } from "../../errors.ts";
 import type { CliIO } from "../io.ts";
 
 export function registerRules(program: Command, io: CliIO, _setExit: (code: number) => void): void {
@@ -23,7 +23,11 @@ Examples:
   drydock rules JSONArgsRecommended   the rules behind a BuildKit check
   drydock rules --format json         the catalogue as JSON`,
     )
-    .action((code, opts) => {
+    .action(async (code, opts) => {
+      const [{ explainRule, listRules }, { renderRuleExplanation, renderRuleList }] = await Promise.all([
+        import("../../lint/catalog.ts"),
+        import("../../report/rules/text.ts"),
+      ]);
       if (code === undefined) {
         const rules = listRules();
         io.stdout.write(opts.format === "json" ? toJson(rules) : renderRuleList(rules));

@@ -1,15 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
-import {
-  isSbomFormat,
-  renderSbom,
-  SBOM_FORMATS,
-  type SbomFormat,
-  sbom,
-  UsageError,
-  VERSION,
-} from "../../index.ts";
+import { UsageError } from "../../errors.ts";
+import { isSbomFormat, SBOM_FORMATS, type SbomFormat } from "../../sbom/formats/names.ts";
+import { VERSION } from "../../version.ts";
 import { collect } from "../collect.ts";
 import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import type { CliIO } from "../io.ts";
@@ -89,6 +83,10 @@ Examples:
         throw new UsageError("only one -o FORMAT can go to stdout; give the others =FILE");
       }
       const timestamp = documentTime(io.env);
+      const [{ sbom }, { renderSbom }] = await Promise.all([
+        import("../../sbom/api.ts"),
+        import("../../sbom/formats/index.ts"),
+      ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const catalogers = opts.catalogers
         ?.split(",")

@@ -10,6 +10,8 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixturesDir, REPO_ROOT } from "../../test-helpers/shared.ts";
+import { DEFAULT_OSV_BASE_URL } from "../../vuln/db/update.ts";
+import { FAIL_ON_EXIT_CODE } from "../../vuln/scan.ts";
 import { alpineRecord, CRITICAL_V3, HIGH_V3, MEDIUM_V3, tempDir } from "../../vuln/test-helpers/records.ts";
 import { type CliIO, run } from "../main.ts";
 import { resolveDbPath } from "./db.ts";
@@ -377,5 +379,18 @@ describe("drydock db", () => {
   it("uses DRYDOCK_DB from the environment", async () => {
     const result = await drydock(["scan", root, "--fail-on", "high"], { DRYDOCK_DB: dbPath });
     expect(result.code).toBe(2);
+  });
+});
+
+describe("help texts that repeat library constants", () => {
+  // The help names them as literals so that `--help` loads no scan or update code.
+  const helpOf = async (argv: string[]) => (await drydock([...argv, "--help"])).stdout.replace(/\s+/g, " ");
+
+  it("scan --help gives the library's --fail-on exit code", async () => {
+    expect(await helpOf(["scan"])).toContain(`--fail-on <severity> exit ${FAIL_ON_EXIT_CODE} when`);
+  });
+
+  it("db update --help gives the library's default OSV address", async () => {
+    expect(await helpOf(["db", "update"])).toContain(`or ${DEFAULT_OSV_BASE_URL})`);
   });
 });

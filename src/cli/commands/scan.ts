@@ -2,24 +2,11 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Command, Option } from "@commander-js/extra-typings";
-import {
-  COMPARE_FORMATS,
-  compareScans,
-  FAIL_ON_EXIT_CODE,
-  gateExitCode,
-  isScanFormat,
-  isSeverityLevel,
-  loadIgnores,
-  renderCompare,
-  renderScan,
-  SCAN_FORMATS,
-  type ScanFormat,
-  type ScanOptions,
-  type SeverityLevel,
-  scan,
-  UsageError,
-  VERSION,
-} from "../../index.ts";
+import { UsageError } from "../../errors.ts";
+import { COMPARE_FORMATS, isScanFormat, SCAN_FORMATS, type ScanFormat } from "../../report/scan/formats.ts";
+import { VERSION } from "../../version.ts";
+import type { ScanOptions } from "../../vuln/scan.ts";
+import type { SeverityLevel } from "../../vuln/severity/severity.ts";
 import { collect } from "../collect.ts";
 import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
@@ -44,8 +31,9 @@ export function parseScanOutput(text: string): OutputSpec {
   return { format, ...(file ? { file } : {}) };
 }
 
-function parseFailOn(value: string | undefined): SeverityLevel | undefined {
+async function parseFailOn(value: string | undefined): Promise<SeverityLevel | undefined> {
   if (value === undefined) return undefined;
+  const { isSeverityLevel } = await import("../../vuln/severity/severity.ts");
   const level = value.toLowerCase();
   if (!isSeverityLevel(level) || level === "unknown")
     throw new UsageError(`--fail-on ${value}: choose negligible, low, medium, high or critical`);
@@ -86,7 +74,8 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
       .option("--db <path>", "vulnerability database (default: $DRYDOCK_DB or the cache dir)")
       .option(
         "--fail-on <severity>",
-        `exit ${FAIL_ON_EXIT_CODE} when a vulnerability is at or above SEVERITY (negligible, low, medium, high, critical)`,
+        // The library's FAIL_ON_EXIT_CODE (scan.test.ts checks): the help loads no scan code.
+        "exit 2 when a vulnerability is at or above SEVERITY (negligible, low, medium, high, critical)",
       )
       .option("--exit-code <n>", "exit N when vulnerabilities are found (at or above --fail-on when given)")
       .option("--ignore-unfixed", "leave out vulnerabilities that have no fixed version")
@@ -146,8 +135,15 @@ Examples:
         if (other)
           throw new UsageError(`--compare writes ${COMPARE_FORMATS.join(", ")}, not ${other.format}`);
       }
-      const failOn = parseFailOn(opts.failOn);
+      const failOn = await parseFailOn(opts.failOn);
       const exitCode = parseExitCode(opts.exitCode);
+      const [{ compareScans }, { loadIgnores }, { gateExitCode, scan }, { renderCompare, renderScan }] =
+        await Promise.all([
+          import("../../vuln/compare.ts"),
+          import("../../vuln/ignore/apply.ts"),
+          import("../../vuln/scan.ts"),
+          import("../../report/scan/index.ts"),
+        ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const ignore = await loadIgnores({
         cwd: io.cwd,

@@ -1,6 +1,7 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
 import { rule } from "../rules/DL4006.ts";
 import { stageIsAlpine, stageUserland } from "../support/image-facts.ts";
+import { ObjectMemo } from "../support/memo.ts";
 import { argsSourceSpan, inCasingOf, insertionPointBefore, instructionAt } from "../support/source-map.ts";
 import { parentStages } from "../support/stages.ts";
 import type { Fix, Fixer, RuleContext } from "../types.ts";
@@ -56,7 +57,7 @@ function addPipefail(ctx: RuleContext, shell: Instruction): Fix | null {
 }
 
 /** Lines the rule reports in this file, found once for all its findings there. */
-const linesByContext = new WeakMap<RuleContext, Set<number>>();
+const linesByContext = new ObjectMemo<RuleContext, Set<number>>();
 
 function reportedLines(ctx: RuleContext): Set<number> {
   let lines = linesByContext.get(ctx);

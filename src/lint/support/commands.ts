@@ -5,6 +5,7 @@
  */
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { RunInfo } from "../types.ts";
+import { ObjectMemo } from "./memo.ts";
 
 /** A flag as written: `--name[=value]` or one letter of `-abc`, with its value if it takes one. */
 export interface CliFlag {
@@ -25,7 +26,7 @@ export interface CliArgs {
 
 const NO_VALUE_FLAGS: readonly string[] = [];
 /** Results are shared between callers (the words of a parsed command never change). */
-const cliArgsCache = new WeakMap<readonly string[], Map<readonly string[], CliArgs>>();
+const cliArgsCache = new ObjectMemo<readonly string[], Map<readonly string[], CliArgs>>();
 
 /**
  * Reads arguments getopt style (hadolint's Shell.getAllFlags / getArgsNoFlags / dropFlagArg):
@@ -167,7 +168,7 @@ export function runsWhere(
   return hits;
 }
 
-const programsCache = new WeakMap<readonly RunInfo[], Set<string>>();
+const programsCache = new ObjectMemo<readonly RunInfo[], Set<string>>();
 
 /**
  * True when some command of these RUNs runs one of `programs` (by basename). A rule about one
@@ -216,7 +217,7 @@ export interface Invocation {
 
 const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
 
-const invocations = new WeakMap<ShellCommand, Invocation>();
+const invocations = new ObjectMemo<ShellCommand, Invocation>();
 
 /** The command as an invocation; computed once per command and shared (do not modify). */
 export function invocation(command: ShellCommand): Invocation {

@@ -4,6 +4,7 @@
  */
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
+import { ObjectMemo } from "./memo.ts";
 import { argNames, type EscapeChar, keyValues } from "./words.ts";
 
 /**
@@ -41,7 +42,7 @@ export function onbuildSteps(ctx: RuleContext): Step[] {
 }
 
 // Several rules walk the same passes of a file; parsing results never change.
-const passesCache = new WeakMap<RuleContext, Pass[]>();
+const passesCache = new ObjectMemo<RuleContext, Pass[]>();
 
 /** Both passes, each to be folded with its own state (built once per file; do not modify). */
 export function passes(ctx: RuleContext): Pass[] {

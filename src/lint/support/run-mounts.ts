@@ -5,6 +5,7 @@
  * `dst`/`destination`, `source` also `src`, `from` naming a stage or an image.
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { ObjectMemo } from "./memo.ts";
 
 export interface RunMount {
   type: string;
@@ -14,8 +15,8 @@ export interface RunMount {
 }
 
 // Rules ask about the mounts of the same RUN many times; parsing results never change.
-const mountsCache = new WeakMap<Instruction, RunMount[]>();
-const cacheTargetsCache = new WeakMap<Instruction, string[]>();
+const mountsCache = new ObjectMemo<Instruction, RunMount[]>();
+const cacheTargetsCache = new ObjectMemo<Instruction, string[]>();
 
 /** The `--mount` options of a RUN, read once per instruction (shared: do not modify). */
 export function runMounts(instruction: Instruction): RunMount[] {

@@ -8,6 +8,7 @@
  */
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
+import { ObjectMemo } from "./memo.ts";
 
 export interface ArgsMap {
   /** The instruction's argument text, as the parser produced it. */
@@ -22,8 +23,8 @@ export interface Span {
 }
 
 // Fixers and rules ask about the same parsed Dockerfile many times; parsing is immutable.
-const lineStartsCache = new WeakMap<Dockerfile, number[]>();
-const argsMapCache = new WeakMap<Instruction, ArgsMap | null>();
+const lineStartsCache = new ObjectMemo<Dockerfile, number[]>();
+const argsMapCache = new ObjectMemo<Instruction, ArgsMap | null>();
 
 /** 0-based offsets where each source line starts (shared: do not modify). */
 export function lineStarts(df: Dockerfile): number[] {

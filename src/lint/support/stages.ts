@@ -14,6 +14,7 @@ import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { type Expansion, expandWord, type Lookup } from "./expand.ts";
 import { type ImageRef, parseImageRef } from "./images.ts";
+import { ObjectMemo } from "./memo.ts";
 import { argDeclarations, type EscapeChar, instructionWords, keyValues, unquote } from "./words.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ export function defaultMetaArgs(
   return values;
 }
 
-const metaArgsCache = new WeakMap<Dockerfile, Map<string, string>>();
+const metaArgsCache = new ObjectMemo<Dockerfile, Map<string, string>>();
 
 /**
  * The global ARG defaults a rule can know without a build: platform ARGs are left out (they
@@ -167,7 +168,7 @@ export function baseStageIndexes(df: Dockerfile, metaArgs = defaultMetaArgs(df))
   return indexes;
 }
 
-const baseIndexesCache = new WeakMap<Dockerfile, (number | null)[]>();
+const baseIndexesCache = new ObjectMemo<Dockerfile, (number | null)[]>();
 
 function computeBaseStageIndexes(df: Dockerfile, metaArgs: ReadonlyMap<string, string>): (number | null)[] {
   return df.stages.map((stage) => {
@@ -185,7 +186,7 @@ export type StageBase =
   | { kind: "unknown"; text: string };
 
 // Rules ask for the bases of one Dockerfile many times (stage chains); parsing is immutable.
-const basesCache = new WeakMap<Dockerfile, StageBase[]>();
+const basesCache = new ObjectMemo<Dockerfile, StageBase[]>();
 
 /**
  * What each FROM builds on, with global ARG defaults substituted (`ARG IMG=python:3.12`,

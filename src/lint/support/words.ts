@@ -6,6 +6,7 @@
  * character is `\` unless the `# escape=` directive says otherwise.
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { ObjectMemo } from "./memo.ts";
 
 export type EscapeChar = "\\" | "`";
 
@@ -50,7 +51,7 @@ export function instructionWords(instruction: Instruction, escapeChar: EscapeCha
 
 /** One value per instruction (and escape character); parsing results never change. */
 class PerInstruction<T> {
-  readonly #values = new WeakMap<Instruction, { escapeChar: EscapeChar; value: T }>();
+  readonly #values = new ObjectMemo<Instruction, { escapeChar: EscapeChar; value: T }>();
 
   get(instruction: Instruction, escapeChar: EscapeChar, compute: () => T): T {
     const cached = this.#values.get(instruction);

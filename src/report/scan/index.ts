@@ -2,18 +2,13 @@
 import type { CompareResult } from "../../vuln/compare.ts";
 import type { ScanResult } from "../../vuln/scan.ts";
 import { renderScanCycloneDx } from "./cyclonedx.ts";
+import type { ScanFormat } from "./formats.ts";
 import { renderCompareJson, renderScanJson } from "./json.ts";
 import { renderCompareMarkdown, renderScanMarkdown } from "./markdown.ts";
 import { renderScanSarif } from "./sarif.ts";
 import { renderCompareText, renderScanText } from "./table.ts";
 
-export const SCAN_FORMATS = ["table", "json", "sarif", "cyclonedx-json", "markdown"] as const;
-export type ScanFormat = (typeof SCAN_FORMATS)[number];
-export const COMPARE_FORMATS: readonly ScanFormat[] = ["table", "json", "markdown"];
-
-export function isScanFormat(name: string): name is ScanFormat {
-  return (SCAN_FORMATS as readonly string[]).includes(name);
-}
+export { COMPARE_FORMATS, isScanFormat, SCAN_FORMATS, type ScanFormat } from "./formats.ts";
 
 export interface ScanRenderOptions {
   color: boolean;

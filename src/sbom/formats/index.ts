@@ -3,21 +3,11 @@ import type { SbomResult } from "../sbom.ts";
 import type { RenderOptions } from "./common.ts";
 import { renderCycloneDx } from "./cyclonedx.ts";
 import { renderDrydockJson } from "./drydock-json.ts";
+import type { SbomFormat } from "./names.ts";
 import { renderSpdx } from "./spdx.ts";
 import { renderTable } from "./table.ts";
 
-export const SBOM_FORMATS = [
-  "table",
-  "cyclonedx-json",
-  "cyclonedx-json@1.5",
-  "cyclonedx-json@1.6",
-  "spdx-json",
-  "json",
-] as const;
-export type SbomFormat = (typeof SBOM_FORMATS)[number];
-
-export const isSbomFormat = (text: string): text is SbomFormat =>
-  (SBOM_FORMATS as readonly string[]).includes(text);
+export { isSbomFormat, SBOM_FORMATS, type SbomFormat } from "./names.ts";
 
 export function renderSbom(result: SbomResult, format: SbomFormat, options: RenderOptions): string {
   switch (format) {

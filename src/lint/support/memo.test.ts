@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ObjectMemo } from "./memo.ts";
+
+describe("ObjectMemo", () => {
+  it("keeps one value per object and per memo", () => {
+    const words = new ObjectMemo<object, string[]>();
+    const flags = new ObjectMemo<object, string>();
+    const a = {};
+    const b = {};
+    expect(words.get(a)).toBeUndefined();
+    words.set(a, ["x"]);
+    flags.set(a, "f");
+    words.set(b, ["y"]);
+    expect(words.get(a)).toEqual(["x"]);
+    expect(flags.get(a)).toBe("f");
+    expect(words.get(b)).toEqual(["y"]);
+    expect(flags.get(b)).toBeUndefined();
+  });
+
+  it("is invisible to keys, JSON, spread copies and deep equality", () => {
+    const memo = new ObjectMemo<{ args: string }, number>();
+    const instruction = { args: "a b" };
+    memo.set(instruction, 2);
+    expect(Object.keys(instruction)).toEqual(["args"]);
+    expect(JSON.stringify(instruction)).toBe('{"args":"a b"}');
+    // A changed copy must not inherit the original's cached values.
+    expect(memo.get({ ...instruction, args: "c" })).toBeUndefined();
+    expect(instruction).toStrictEqual({ args: "a b" });
+  });
+
+  it("does not cache on objects that cannot take a property", () => {
+    const memo = new ObjectMemo<readonly string[], number>();
+    const frozen = Object.freeze(["a"]);
+    memo.set(frozen, 1);
+    expect(memo.get(frozen)).toBeUndefined();
+  });
+});

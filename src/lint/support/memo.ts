@@ -1,0 +1,38 @@
+/**
+ * Values worked out once per parsed object (a Dockerfile, an instruction, a shell command, a
+ * word list) and shared by the rules that ask, kept on the object itself so they die with it.
+ *
+ * Why not a WeakMap: V8's young-generation collector (the scavenger) keeps every value of a
+ * WeakMap alive and copies it, and only then drops the entries whose keys died. Per-file caches
+ * in module-level WeakMaps thus survived every scavenge of the lint run, were promoted and left
+ * for full collections: the values of one file's caches were copied about twice per file
+ * (bench/lint/README.md, "Where the time went").
+ */
+
+/** The hidden slot: one small array per object, indexed by memo (non-enumerable: not in JSON, not in deep equality). */
+const SLOT: unique symbol = Symbol("drydock.memo");
+
+type Slotted = { [SLOT]?: unknown[] };
+
+let nextId = 0;
+
+/** A WeakMap-like cache whose entries live on their keys. */
+export class ObjectMemo<K extends object, V> {
+  readonly #id = nextId++;
+
+  get(key: K): V | undefined {
+    return (key as Slotted)[SLOT]?.[this.#id] as V | undefined;
+  }
+
+  set(key: K, value: V): this {
+    let values = (key as Slotted)[SLOT];
+    if (values === undefined) {
+      // A frozen or sealed key cannot hold the slot: its value is simply not kept.
+      if (!Object.isExtensible(key)) return this;
+      values = [];
+      Object.defineProperty(key, SLOT, { value: values });
+    }
+    values[this.#id] = value;
+    return this;
+  }
+}
