@@ -94,13 +94,32 @@ class ZipWriter {
   }
   close() {
     const directory = Buffer.concat(this.central);
+    writeSync(this.fd, directory);
+    // More than 65,534 entries (OSV's Debian and npm archives) need the ZIP64 end record and
+    // its locator, as OSV's own archives have (APPNOTE 4.3.14-15); the 16-bit counts saturate.
+    if (this.count >= 0xffff) {
+      const end64 = Buffer.alloc(56);
+      end64.writeUInt32LE(0x06064b50, 0);
+      end64.writeBigUInt64LE(44n, 4);
+      end64.writeUInt16LE(45, 12);
+      end64.writeUInt16LE(45, 14);
+      end64.writeBigUInt64LE(BigInt(this.count), 24);
+      end64.writeBigUInt64LE(BigInt(this.count), 32);
+      end64.writeBigUInt64LE(BigInt(directory.length), 40);
+      end64.writeBigUInt64LE(BigInt(this.offset), 48);
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(0x07064b50, 0);
+      locator.writeBigUInt64LE(BigInt(this.offset + directory.length), 8);
+      locator.writeUInt32LE(1, 16);
+      writeSync(this.fd, end64);
+      writeSync(this.fd, locator);
+    }
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
     end.writeUInt16LE(Math.min(this.count, 0xffff), 8);
     end.writeUInt16LE(Math.min(this.count, 0xffff), 10);
     end.writeUInt32LE(directory.length, 12);
     end.writeUInt32LE(this.offset, 16);
-    writeSync(this.fd, directory);
     writeSync(this.fd, end);
     closeSync(this.fd);
   }

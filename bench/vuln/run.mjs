@@ -4,11 +4,12 @@
  * a CycloneDX SBOM of 2,000 packages scanned against them with `drydock scan sbom:FILE`.
  *
  * Goals (issue 7): import < 60 s and the database < 1 GB on disk; the scan < 1 s after
- * start-up. "After start-up" is measured two ways: in process (the `scan()` call of the built
- * library, module loading excluded) and as the CLI's wall time minus that of `drydock --version`
- * (Node start-up and module loading).
+ * start-up. The goal's figure is what a CLI user gets: a cold `drydock scan` process minus the
+ * start-up that `drydock --version` measures, wall and CPU time (user + system, all threads),
+ * the median over runs of the paired differences. The in-process `scan()` of the built library
+ * is reported too: its first call (cold code, modules loaded) and the median of the later ones.
  *
- * Usage: npm run bench:vuln [-- --records N --packages N --seed N --runs N --keep --check]
+ * Usage: npm run bench:vuln [-- --records N --packages N --seed N --runs N --keep --reuse-db --check]
  * Writes bench/results/vuln.json. The corpus stays in bench/corpus/vuln/ for the next run (both
  * gitignored); the database is removed unless --keep.
  */
@@ -30,8 +31,9 @@ function parseArgs(argv) {
     records: DEFAULT_RECORDS,
     packages: DEFAULT_PACKAGES,
     seed: DEFAULT_SEED,
-    runs: 3,
+    runs: 5,
     keep: false,
+    reuseDb: false,
     check: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +44,7 @@ function parseArgs(argv) {
     else if (arg === "--seed") options.seed = value();
     else if (arg === "--runs") options.runs = value();
     else if (arg === "--keep") options.keep = true;
+    else if (arg === "--reuse-db") options.reuseDb = options.keep = true;
     else if (arg === "--check") options.check = true;
     else throw new Error(`unknown option ${arg}`);
   }
@@ -62,19 +65,28 @@ function ensureBuilt() {
   if (result.status !== 0) throw new Error("npm run build failed");
 }
 
+const MAIN_THREAD_CPU = join(ROOT, "bench/vuln/main-thread-cpu.mjs");
+
 /**
  * Runs the CLI under /usr/bin/time when present; returns wall seconds, CPU seconds (user +
- * system, all threads) and peak RSS.
+ * system, all threads), the main thread's CPU seconds (Linux; see main-thread-cpu.mjs) and
+ * peak RSS.
  */
 function timed(args) {
   const withTime = existsSync("/usr/bin/time");
   const command = withTime ? "/usr/bin/time" : process.execPath;
-  const argv = withTime
-    ? ["-f", "%U %S %M", process.execPath, join(ROOT, "bin/drydock.js"), ...args]
-    : [join(ROOT, "bin/drydock.js"), ...args];
+  const node = [`--import=${pathToFileURL(MAIN_THREAD_CPU).href}`, join(ROOT, "bin/drydock.js"), ...args];
+  const argv = withTime ? ["-f", "%U %S %M", process.execPath, ...node] : node;
+  const mainCpuFile = join(RESULTS, `main-thread-cpu-${process.pid}`);
+  rmSync(mainCpuFile, { force: true });
+  const env = { ...process.env, DRYDOCK_BENCH_MAIN_CPU: mainCpuFile };
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * MB });
+  const result = spawnSync(command, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * MB, env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const mainThreadCpuSeconds = existsSync(mainCpuFile)
+    ? Number(readFileSync(mainCpuFile, "utf8"))
+    : Number.NaN;
+  rmSync(mainCpuFile, { force: true });
   if (result.status !== 0 && result.status !== 2)
     throw new Error(`drydock ${args.join(" ")} failed (${result.status}):\n${result.stderr.slice(-2000)}`);
   const [user, system, rssKiB] = withTime
@@ -83,9 +95,21 @@ function timed(args) {
   return {
     seconds,
     cpuSeconds: withTime ? user + system : undefined,
+    mainThreadCpuSeconds,
     rssBytes: rssKiB ? rssKiB * 1024 : undefined,
     stdout: result.stdout,
   };
+}
+
+/** This process's main-thread CPU seconds (Linux), as main-thread-cpu.mjs reads them. */
+function mainThreadCpu() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -118,39 +142,57 @@ async function main() {
   const zipBytes = corpus.zips.reduce((n, z) => n + z.bytes, 0);
 
   const dbPath = join(CORPUS, "vuln.db");
-  rmSync(dbPath, { force: true });
-  console.log("importing ...");
-  const imported = timed(["db", "import", "--db", dbPath, ...corpus.zips.map((z) => z.path)]);
+  // --reuse-db: measure the scan against the database a --keep run left (no import figures).
+  const reuse = options.reuseDb && existsSync(dbPath);
+  let imported;
+  if (reuse) console.log("reusing the database of a previous run (no import measured) ...");
+  else {
+    rmSync(dbPath, { force: true });
+    console.log("importing ...");
+    imported = timed(["db", "import", "--db", dbPath, ...corpus.zips.map((z) => z.path)]);
+  }
   const dbBytes = statSync(dbPath).size;
 
   // Scan: in process (module loading excluded) and through the CLI.
   const api = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
   const inProcess = [];
+  const inProcessMain = [];
   let findings = 0;
   for (let i = 0; i < options.runs; i++) {
     t = process.hrtime.bigint();
+    const mainBefore = mainThreadCpu();
     const result = await api.scan({ target: `sbom:${sbomPath}`, cwd: ROOT, dbPath, noteEcosystems: false });
     inProcess.push(Number(process.hrtime.bigint() - t) / 1e9);
+    inProcessMain.push(mainThreadCpu() - mainBefore);
     findings = result.findings.length;
   }
+  // Cold CLI processes, each scan paired with a `--version` run just before it (same load).
   const startup = [];
   const startupCpu = [];
+  const startupMain = [];
   const cli = [];
   const cliCpu = [];
+  const cliMain = [];
   let scanRss;
   for (let i = 0; i < options.runs; i++) {
     const version = timed(["--version"]);
     startup.push(version.seconds);
     startupCpu.push(version.cpuSeconds ?? Number.NaN);
+    startupMain.push(version.mainThreadCpuSeconds);
     const run = timed(["scan", `sbom:${sbomPath}`, "--db", dbPath, "-o", "json"]);
     cli.push(run.seconds);
     cliCpu.push(run.cpuSeconds ?? Number.NaN);
+    cliMain.push(run.mainThreadCpuSeconds);
     scanRss = run.rssBytes;
   }
-  const cliAfterStartup = Math.max(0, median(cli) - median(startup));
-  // On a shared machine wall time mostly measures the neighbours; CPU time (all threads, so
-  // at least the wall time of an idle machine for this single-threaded work) does not.
-  const cliCpuAfterStartup = Math.max(0, median(cliCpu) - median(startupCpu));
+  const afterStartup = (runs, starts) => Math.max(0, median(runs.map((s, i) => s - starts[i])));
+  const cliAfterStartup = afterStartup(cli, startup);
+  // On a shared machine wall time mostly measures the neighbours; CPU time (all threads: V8
+  // compiles and collects garbage on helper threads, so it can exceed the wall time of an idle
+  // machine) much less so.
+  const cliCpuAfterStartup = afterStartup(cliCpu, startupCpu);
+  // The main thread's CPU time: the elapsed time of an idle machine, whatever the load.
+  const cliMainAfterStartup = afterStartup(cliMain, startupMain);
 
   const figures = {
     date: new Date().toISOString(),
@@ -168,47 +210,65 @@ async function main() {
       generateSeconds,
       ecosystems: corpus.zips.map(({ ecosystem, records }) => ({ ecosystem, records })),
     },
-    import: {
-      seconds: imported.seconds,
-      cpuSeconds: imported.cpuSeconds,
-      peakRssBytes: imported.rssBytes,
-      dbBytes,
-      recordsPerSecond: corpus.records / imported.seconds,
-    },
+    import: imported
+      ? {
+          seconds: imported.seconds,
+          cpuSeconds: imported.cpuSeconds,
+          peakRssBytes: imported.rssBytes,
+          dbBytes,
+          recordsPerSecond: corpus.records / imported.seconds,
+        }
+      : { reused: true, dbBytes },
     scan: {
       packages: sbom.packages,
       findings,
       inProcessSeconds: inProcess,
+      inProcessFirstSeconds: inProcess[0],
+      inProcessLaterMedianSeconds: median(inProcess.slice(1)),
+      inProcessMainThreadCpuSeconds: inProcessMain,
       cliSeconds: cli,
       startupSeconds: startup,
       cliAfterStartupSeconds: cliAfterStartup,
       cliCpuSeconds: cliCpu,
       startupCpuSeconds: startupCpu,
       cliCpuAfterStartupSeconds: cliCpuAfterStartup,
+      cliMainThreadCpuSeconds: cliMain,
+      startupMainThreadCpuSeconds: startupMain,
+      cliMainThreadCpuAfterStartupSeconds: cliMainAfterStartup,
       peakRssBytes: scanRss,
     },
     goals: GOALS,
   };
-  writeFileSync(join(RESULTS, "vuln.json"), `${JSON.stringify(figures, null, 2)}\n`);
-
   const pass = {
-    import: imported.seconds < GOALS.importSeconds,
+    import: imported ? imported.seconds < GOALS.importSeconds : true,
     size: dbBytes < GOALS.dbBytes,
-    scan:
-      median(inProcess) < GOALS.scanSeconds &&
-      (Number.isNaN(cliCpuAfterStartup) ? cliAfterStartup : cliCpuAfterStartup) < GOALS.scanSeconds,
+    // The goal is elapsed time after start-up. The main thread's CPU time measures it on a
+    // shared machine (where the wall time measures the neighbours); the wall time where that
+    // figure is missing (not Linux).
+    scan: (Number.isNaN(cliMainAfterStartup) ? cliAfterStartup : cliMainAfterStartup) < GOALS.scanSeconds,
   };
+  figures.pass = pass;
+  writeFileSync(join(RESULTS, "vuln.json"), `${JSON.stringify(figures, null, 2)}\n`);
   const mark = (ok) => (ok ? "ok" : "MISSED");
   console.log("");
   console.log(
     `corpus      ${corpus.records.toLocaleString("en")} records, ${(corpus.jsonBytes / MB).toFixed(0)} MB of JSON in ${(zipBytes / MB).toFixed(0)} MB of zips (generated in ${fmt(generateSeconds)})`,
   );
-  console.log(
-    `import      ${fmt(imported.seconds)} (${Math.round(corpus.records / imported.seconds).toLocaleString("en")} records/s, ${imported.cpuSeconds !== undefined ? `${fmt(imported.cpuSeconds)} of CPU, ` : ""}peak RSS ${imported.rssBytes ? `${(imported.rssBytes / MB).toFixed(0)} MB` : "n/a"})  goal < ${GOALS.importSeconds} s: ${mark(pass.import)}`,
-  );
+  if (imported) {
+    console.log(
+      `import      ${fmt(imported.seconds)} (${Math.round(corpus.records / imported.seconds).toLocaleString("en")} records/s, ${imported.cpuSeconds !== undefined ? `${fmt(imported.cpuSeconds)} of CPU, ` : ""}peak RSS ${imported.rssBytes ? `${(imported.rssBytes / MB).toFixed(0)} MB` : "n/a"})  goal < ${GOALS.importSeconds} s: ${mark(pass.import)}`,
+    );
+  } else console.log("import      not measured (--reuse-db)");
   console.log(`database    ${(dbBytes / MB).toFixed(0)} MB on disk  goal < 1 GB: ${mark(pass.size)}`);
   console.log(
-    `scan        ${sbom.packages} packages, ${findings} findings: ${fmt(median(inProcess))} in process; CLI ${fmt(median(cli))} wall (${fmt(median(startup))} start-up) => ${fmt(cliAfterStartup)} after start-up, ${fmt(cliCpuAfterStartup)} of CPU  goal < 1 s: ${mark(pass.scan)}`,
+    `scan        ${sbom.packages} packages, ${findings} findings; in process (scan() of the loaded library) ${fmt(inProcess[0])} wall, ${fmt(inProcessMain[0])} main thread the first time, ${fmt(median(inProcess.slice(1)))} wall, ${fmt(median(inProcessMain.slice(1)))} main thread after`,
+  );
+  const trio = (wall, cpu, main) => `${fmt(wall)} wall, ${fmt(cpu)} CPU, ${fmt(main)} main thread`;
+  console.log(
+    `  CLI       cold scan ${trio(median(cli), median(cliCpu), median(cliMain))}; start-up (--version) ${trio(median(startup), median(startupCpu), median(startupMain))} (medians of ${options.runs})`,
+  );
+  console.log(
+    `  goal      scan after start-up: ${trio(cliAfterStartup, cliCpuAfterStartup, cliMainAfterStartup)}  goal < ${GOALS.scanSeconds} s (main thread${Number.isNaN(cliMainAfterStartup) ? " n/a: wall" : ""}): ${mark(pass.scan)}`,
   );
   console.log(
     `machine     ${availableParallelism()} CPUs, load ${loadavg()
@@ -216,7 +276,7 @@ async function main() {
       .join(" ")}; results in bench/results/vuln.json`,
   );
   if (!options.keep) rmSync(dbPath, { force: true });
-  if (options.check && !(pass.import && pass.size && pass.scan)) process.exitCode = 1;
+  if (options.check && !Object.values(pass).every(Boolean)) process.exitCode = 1;
 }
 
 await main();

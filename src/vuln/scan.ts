@@ -9,7 +9,6 @@ import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import type { ImageSourceProviders } from "../image/providers.ts";
 import type { Platform } from "../image/types.ts";
-import { sbom } from "../sbom/api.ts";
 import type { Scope } from "../sbom/files.ts";
 import { staleWarning } from "./db/status.ts";
 import { noteSeenEcosystems, VulnStore } from "./db/store.ts";
@@ -107,6 +106,8 @@ async function loadPackages(options: ScanOptions): Promise<Loaded> {
       packages: input.packages,
     };
   }
+  // Image and directory reading is loaded only for them: sbom:FILE scans need none of it.
+  const { sbom } = await import("../sbom/api.ts");
   const result = await sbom({
     target: options.target,
     cwd: options.cwd,

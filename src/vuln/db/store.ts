@@ -47,16 +47,17 @@ export interface EcosystemInfo {
 /** Keys per batched query (SQLite handles far more; this bounds the JSON text). */
 const BATCH = 500;
 
-interface VulnRowData {
-  rowid: number;
-  id: string;
-  modified: string;
-  published: string | null;
-  summary: string | null;
-  severity: string | null;
-  refs: string | null;
-  ids: string | null;
-}
+/** A `vulns` row as the batched query returns it: an array, cheaper than an object per row. */
+type VulnRowData = [
+  rowid: number,
+  id: string,
+  modified: string,
+  published: string | null,
+  summary: string | null,
+  severity: string | null,
+  refs: string | null,
+  ids: string | null,
+];
 
 const HINT = "run `drydock db update --ecosystem NAME` or `drydock db import PATH`";
 
@@ -80,10 +81,12 @@ export class VulnStore {
       .raw(true);
     // Batched lookups: one prepared statement for any number of keys, passed as a JSON array
     // (a scan loads thousands of records; one statement each would cost more than the work).
-    this.vulnsQuery = db.prepare(
-      `SELECT rowid, id, modified, published, summary, severity, refs, ids FROM vulns
-       WHERE rowid IN (SELECT value FROM json_each(?))`,
-    );
+    this.vulnsQuery = db
+      .prepare<[string], VulnRowData>(
+        `SELECT rowid, id, modified, published, summary, severity, refs, ids FROM vulns
+         WHERE rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true);
     this.linkedQuery = db.prepare(
       `SELECT rowid, id AS via FROM vulns WHERE id IN (SELECT value FROM json_each(?))
        UNION SELECT vuln AS rowid, alias AS via FROM aliases
@@ -145,16 +148,18 @@ export class VulnStore {
     for (let i = 0; i < missing.length; i += BATCH) {
       const batch = JSON.stringify(missing.slice(i, i + BATCH));
       const found = new Map<number, StoredVuln>();
-      for (const row of this.vulnsQuery.all(batch)) {
-        const ids = row.ids ? (JSON.parse(row.ids) as { a?: string[]; u?: string[] }) : {};
-        found.set(row.rowid, {
-          rowid: row.rowid,
-          id: row.id,
-          modified: row.modified,
-          ...(row.published ? { published: row.published } : {}),
-          ...(row.summary ? { summary: row.summary } : {}),
-          severity: row.severity ? (JSON.parse(row.severity) as StoredSeverity) : {},
-          references: row.refs ? (JSON.parse(row.refs) as string[]) : [],
+      for (const [rowid, id, modified, published, summary, severity, refs, idsText] of this.vulnsQuery.all(
+        batch,
+      )) {
+        const ids = idsText ? (JSON.parse(idsText) as { a?: string[]; u?: string[] }) : {};
+        found.set(rowid, {
+          rowid,
+          id,
+          modified,
+          ...(published ? { published } : {}),
+          ...(summary ? { summary } : {}),
+          severity: severity ? (JSON.parse(severity) as StoredSeverity) : {},
+          references: refs ? (JSON.parse(refs) as string[]) : [],
           aliases: ids.a ?? [],
           upstream: ids.u ?? [],
         });

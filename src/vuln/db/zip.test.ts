@@ -32,6 +32,17 @@ describe("zip reader", () => {
     expect(files[1]![1]).toHaveLength(5000 + '{"id":"B","details":""}'.length);
   });
 
+  it("reads past a saturated entry count when there is no ZIP64 record", async () => {
+    const files = Array.from({ length: 0x10000 + 5 }, (_, i) => ({
+      name: `${i}.json`,
+      data: "",
+      method: 0 as const,
+    }));
+    const names = (await read(makeZip(files))).map(([name]) => name);
+    expect(names).toHaveLength(0x10000 + 5);
+    expect(names.at(-1)).toBe(`${0x10000 + 4}.json`);
+  });
+
   it("reads an empty archive", async () => {
     expect(await read(makeZip([]))).toEqual([]);
   });

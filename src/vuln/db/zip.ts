@@ -72,6 +72,7 @@ function locateDirectory(fd: number, size: number, fail: (why: string) => never)
   let count = tail.readUInt16LE(at + 10);
   let dirSize = tail.readUInt32LE(at + 12);
   let dirOffset = tail.readUInt32LE(at + 16);
+  let exactCount = true;
   if (count === 0xffff || dirSize === 0xffffffff || dirOffset === 0xffffffff) {
     const locatorAt = tailStart + at - 20;
     const locator = locatorAt >= 0 ? readAt(fd, locatorAt, 20) : Buffer.alloc(0);
@@ -82,20 +83,25 @@ function locateDirectory(fd: number, size: number, fail: (why: string) => never)
       count = Number(end.readBigUInt64LE(32));
       dirSize = Number(end.readBigUInt64LE(40));
       dirOffset = Number(end.readBigUInt64LE(48));
+    } else {
+      // No ZIP64 record: writers that leave it out saturate the 16-bit count at 0xffff for
+      // larger archives (Info-ZIP and Python read such archives by the directory's size).
+      exactCount = false;
     }
   }
   if (dirOffset + dirSize > size) fail("the central directory lies past the end of the file (cut short)");
-  return { count, dirSize, dirOffset };
+  return { count, exactCount, dirSize, dirOffset };
 }
 
 function readDirectory(fd: number, size: number, fail: (why: string) => never): Entry[] {
-  const { count, dirSize, dirOffset } = locateDirectory(fd, size, fail);
+  const { count, exactCount, dirSize, dirOffset } = locateDirectory(fd, size, fail);
   const dir = readAt(fd, dirOffset, dirSize);
   const entries: Entry[] = [];
   let at = 0;
-  for (let i = 0; i < count; i++) {
+  // A saturated count is a lower bound: the directory's size says where the entries end.
+  for (let i = 0; i < count || (!exactCount && at < dir.length); i++) {
     if (at + 46 > dir.length || dir.readUInt32LE(at) !== CENTRAL)
-      fail(`damaged central directory (entry ${i + 1} of ${count})`);
+      fail(`damaged central directory (entry ${i + 1} of ${exactCount ? count : `at least ${count}`})`);
     const flags = dir.readUInt16LE(at + 8);
     const nameLength = dir.readUInt16LE(at + 28);
     const extraLength = dir.readUInt16LE(at + 30);

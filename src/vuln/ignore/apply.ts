@@ -90,6 +90,9 @@ export function ruleMatches(rule: IgnoreRule, finding: Finding): boolean {
 }
 
 export function applyIgnores(findings: readonly Finding[], set: IgnoreSet, now: Date): IgnoreOutcome {
+  // Most scans have no ignore file or VEX document.
+  if (set.rules.length === 0 && set.vex.length === 0)
+    return { kept: [...findings], ignored: [], warnings: [] };
   const warnings: string[] = [];
   const live: IgnoreRule[] = [];
   for (const rule of set.rules) {

@@ -11,8 +11,17 @@
  * .trivyignore (https://trivy.dev/latest/docs/configuration/filtering/#trivyignore): one id per
  * line, `#` comments, an optional `exp:YYYY-MM-DD` after the id.
  */
-import { parseDocument } from "yaml";
+import { createRequire } from "node:module";
 import { UsageError } from "../../errors.ts";
+
+type Yaml = typeof import("yaml");
+
+/** Loaded when an ignore file is read: most scans have none, and the parser takes ~30 ms to load. */
+let yaml: Yaml | undefined;
+function parseDocument(...args: Parameters<Yaml["parseDocument"]>) {
+  yaml ??= createRequire(import.meta.url)("yaml") as Yaml;
+  return yaml.parseDocument(...args);
+}
 
 export interface IgnoreRule {
   id: string;

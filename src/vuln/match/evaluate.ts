@@ -22,18 +22,22 @@ export interface Evaluation {
 
 type Compare = (a: string, b: string) => number;
 
+const sortKey = ([kind, version]: StoredEvent) => (kind === "i" && version === "0" ? null : version);
+
+function compareKeys(a: string | null, b: string | null, compare: Compare): number {
+  return a === null ? (b === null ? 0 : -1) : b === null ? 1 : compare(a, b);
+}
+
+/** Events by version ("0" first), in written order among equals: a stable sort. */
 function sortEvents(events: readonly StoredEvent[], compare: Compare): readonly StoredEvent[] {
-  const key = ([kind, version]: StoredEvent) => (kind === "i" && version === "0" ? null : version);
-  // The common shape, introduced "0" then one more event, is sorted already.
-  if (events.length <= 2 && (events.length < 2 || key(events[0]!) === null)) return events;
+  // Records almost always list events in order: checking costs fewer comparisons than sorting.
+  let sorted = true;
+  for (let i = 1; sorted && i < events.length; i++)
+    sorted = compareKeys(sortKey(events[i - 1]!), sortKey(events[i]!), compare) <= 0;
+  if (sorted) return events;
   return events
     .map((event, index) => ({ event, index }))
-    .sort((x, y) => {
-      const a = key(x.event);
-      const b = key(y.event);
-      const order = a === null ? (b === null ? 0 : -1) : b === null ? 1 : compare(a, b);
-      return order || x.index - y.index;
-    })
+    .sort((x, y) => compareKeys(sortKey(x.event), sortKey(y.event), compare) || x.index - y.index)
     .map((e) => e.event);
 }
 

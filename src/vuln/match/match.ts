@@ -6,14 +6,15 @@
  * chosen from all their scores. A finding without any score borrows those of other records of
  * the same vulnerability in the database (the GHSA record of a PYSEC one, say).
  */
-import type { AffectedMatch, StoredVuln, VulnStore } from "../db/store.ts";
+import type { StoredAffected } from "../db/rows.ts";
+import type { StoredVuln, VulnStore } from "../db/store.ts";
 import {
   chooseSeverity,
   collectScores,
   type SeverityInput,
   type SeverityScore,
 } from "../severity/severity.ts";
-import type { DistroRelease, Finding, ScanPackage } from "../types.ts";
+import type { DistroRelease, Finding, FindingPackage, ScanPackage } from "../types.ts";
 import { evaluate } from "./evaluate.ts";
 import { type MatchTarget, matchTarget } from "./targets.ts";
 
@@ -37,9 +38,32 @@ export interface MatchResult {
 }
 
 interface Hit {
-  match: AffectedMatch;
+  /** The ecosystem of the affected row that matched. */
+  ecosystem: string;
+  /** Its package-level severity facts (scores, urgency), when it has any. */
+  severity?: StoredAffected;
   vuln: StoredVuln;
   fixed?: string;
+}
+
+type PendingHit = Omit<Hit, "vuln"> & { rowid: number };
+
+/**
+ * What a matched row keeps: its package-level scores and urgency, not its ranges and versions
+ * lists, so that those die young (a scan evaluates tens of thousands of rows and keeps
+ * thousands of matches until the records are loaded).
+ */
+function packageSeverity(data: StoredAffected): StoredAffected | undefined {
+  if (!data.s && !data.u) return undefined;
+  return { ...(data.s ? { s: data.s } : {}), ...(data.u ? { u: data.u } : {}) };
+}
+
+/** The values once each, in order: the list itself when it has no repeats (shared, not copied). */
+function unique(values: string[]): string[] {
+  for (let i = 1; i < values.length; i++) {
+    if (values.lastIndexOf(values[i]!, i - 1) >= 0) return [...new Set(values)];
+  }
+  return values;
 }
 
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -87,12 +111,24 @@ function primaryId(hits: Hit[], records: string[]): string {
   return cves.size === 1 ? [...cves][0]! : records[0]!;
 }
 
-function fixedVersionOf(hits: Hit[], target: MatchTarget): string | undefined {
-  const fixes = [...new Set(hits.flatMap((h) => (h.fixed ? [h.fixed] : [])))];
-  if (fixes.length === 0) return undefined;
-  // Records of one vulnerability should agree; when they do not, the highest fix satisfies all.
-  const compare = target.scheme?.compare ?? ((a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0));
-  return fixes.reduce((a, b) => (compare(a, b) >= 0 ? a : b));
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function fixedVersionOf(hits: readonly Hit[], target: MatchTarget): string | undefined {
+  // Records of one vulnerability should agree; when they do not, the highest fix satisfies all
+  // (the first of equal ones).
+  const compare = target.scheme?.compare ?? compareText;
+  let highest: string | undefined;
+  for (const { fixed } of hits) {
+    if (fixed && fixed !== highest && (highest === undefined || compare(highest, fixed) < 0)) highest = fixed;
+  }
+  return highest;
+}
+
+/** The strings of some lists, once each, sorted: one set, no intermediate arrays. */
+function uniqueSorted(lists: Iterable<readonly string[]>, leaveOut: (value: string) => boolean): string[] {
+  const out = new Set<string>();
+  for (const list of lists) for (const value of list) if (!leaveOut(value)) out.add(value);
+  return [...out].sort();
 }
 
 interface Draft {
@@ -108,32 +144,64 @@ interface Draft {
 
 /** A vulnerability of a package: its ids and the scores its own records carry. */
 function draft(pkg: ScanPackage, target: MatchTarget, hits: Hit[]): Draft {
-  hits.sort((a, b) => (a.vuln.id < b.vuln.id ? -1 : a.vuln.id > b.vuln.id ? 1 : 0));
-  const records = [...new Set(hits.map((h) => h.vuln.id))];
+  if (hits.length > 1) hits.sort((a, b) => compareText(a.vuln.id, b.vuln.id));
+  const records = hits.length === 1 ? [hits[0]!.vuln.id] : [...new Set(hits.map((h) => h.vuln.id))];
   const id = primaryId(hits, records);
-  const aliases = [...new Set(hits.flatMap((h) => [h.vuln.id, ...h.vuln.aliases]))]
-    .filter((a) => a !== id)
-    .sort();
-  const upstream = [...new Set(hits.flatMap((h) => h.vuln.upstream))]
-    .filter((u) => u !== id && !aliases.includes(u))
-    .sort();
+  const aliases = uniqueSorted(
+    hits.flatMap((h) => [[h.vuln.id], h.vuln.aliases]),
+    (a) => a === id,
+  );
+  const upstream = uniqueSorted(
+    hits.map((h) => h.vuln.upstream),
+    (u) => u === id || aliases.includes(u),
+  );
   const inputs: SeverityInput[] = hits.map((h) => ({
     record: h.vuln.id,
     severity: h.vuln.severity,
-    affected: h.match.data,
+    ...(h.severity ? { affected: h.severity } : {}),
   }));
   return { pkg, target, hits, id, records, aliases, upstream, scores: collectScores(inputs) };
 }
 
-function buildFinding(d: Draft): Finding {
+/**
+ * The package part of a finding, one object per package and ecosystem: the findings of a
+ * package share it (a scan may hold tens of thousands of findings).
+ */
+function packageOfFindings(): (pkg: ScanPackage, target: MatchTarget, ecosystem: string) => FindingPackage {
+  const made = new Map<ScanPackage, Map<string, FindingPackage>>();
+  return (pkg, target, ecosystem) => {
+    let byEcosystem = made.get(pkg);
+    if (!byEcosystem) {
+      byEcosystem = new Map();
+      made.set(pkg, byEcosystem);
+    }
+    let found = byEcosystem.get(ecosystem);
+    if (!found) {
+      found = {
+        id: pkg.id,
+        name: pkg.name,
+        version: pkg.version,
+        type: pkg.type,
+        ...(pkg.purl ? { purl: pkg.purl } : {}),
+        ecosystem,
+        ...(target.matchedName ? { matchedName: target.matchedName } : {}),
+        ...(target.version !== pkg.version ? { matchedVersion: target.version } : {}),
+      };
+      byEcosystem.set(ecosystem, found);
+    }
+    return found;
+  };
+}
+
+function buildFinding(d: Draft, packageOf: ReturnType<typeof packageOfFindings>): Finding {
   const { pkg, target, hits, id, records, aliases, upstream, scores } = d;
   const fixedVersion = fixedVersionOf(hits, target);
   const summary = hits.find((h) => h.vuln.summary)?.vuln.summary;
-  const published = hits
-    .map((h) => h.vuln.published)
-    .filter((p): p is string => Boolean(p))
-    .sort()[0];
-  const ecosystem = hits[0]!.match.ecosystem;
+  let published: string | undefined;
+  for (const hit of hits) {
+    const date = hit.vuln.published;
+    if (date && (published === undefined || date < published)) published = date;
+  }
   return {
     id,
     aliases,
@@ -141,20 +209,12 @@ function buildFinding(d: Draft): Finding {
     records,
     ...(summary ? { summary } : {}),
     severity: chooseSeverity(scores, target.distro),
-    package: {
-      id: pkg.id,
-      name: pkg.name,
-      version: pkg.version,
-      type: pkg.type,
-      ...(pkg.purl ? { purl: pkg.purl } : {}),
-      ecosystem,
-      ...(target.matchedName ? { matchedName: target.matchedName } : {}),
-      ...(target.version !== pkg.version ? { matchedVersion: target.version } : {}),
-    },
+    package: packageOf(pkg, target, hits[0]!.ecosystem),
     ...(fixedVersion ? { fixedVersion } : {}),
     fixState: fixedVersion ? "fixed" : "not-fixed",
     locations: pkg.locations,
-    references: [...new Set(hits.flatMap((h) => h.vuln.references))],
+    references:
+      hits.length === 1 ? unique(hits[0]!.vuln.references) : unique(hits.flatMap((h) => h.vuln.references)),
     ...(published ? { published } : {}),
   };
 }
@@ -175,11 +235,7 @@ export function matchPackages(
   };
   const ecosystems = new Set<string>();
   // 1. Evaluate every affected row; remember the matches.
-  const matched: Array<{
-    pkg: ScanPackage;
-    target: MatchTarget;
-    hits: Array<Omit<Hit, "vuln"> & { rowid: number }>;
-  }> = [];
+  const matched: Array<{ pkg: ScanPackage; target: MatchTarget; hits: PendingHit[] }> = [];
   for (const pkg of packages) {
     const target = matchTarget(pkg, distro, knownList);
     if (!target) {
@@ -193,7 +249,7 @@ export function matchPackages(
       continue;
     }
     stats.matched++;
-    const hits: Array<Omit<Hit, "vuln"> & { rowid: number }> = [];
+    const hits: PendingHit[] = [];
     const seen = new Set<number>();
     let unparsed = false;
     for (const ecosystem of present) {
@@ -203,7 +259,13 @@ export function matchPackages(
           if (outcome.unparsed) unparsed = true;
           if (!outcome.affected || seen.has(match.vuln)) continue;
           seen.add(match.vuln);
-          hits.push({ match, rowid: match.vuln, ...(outcome.fixed ? { fixed: outcome.fixed } : {}) });
+          const severity = packageSeverity(match.data);
+          hits.push({
+            ecosystem: match.ecosystem,
+            rowid: match.vuln,
+            ...(severity ? { severity } : {}),
+            ...(outcome.fixed ? { fixed: outcome.fixed } : {}),
+          });
         }
       }
     }
@@ -214,10 +276,11 @@ export function matchPackages(
   store.load(matched.flatMap((m) => m.hits.map((h) => h.rowid)));
   const drafts: Draft[] = [];
   for (const { pkg, target, hits } of matched) {
-    const full = hits.flatMap((h) => {
-      const vuln = store.vuln(h.rowid);
-      return vuln ? [{ match: h.match, vuln, ...(h.fixed ? { fixed: h.fixed } : {}) }] : [];
-    });
+    const full: Hit[] = [];
+    for (const { rowid, ...hit } of hits) {
+      const vuln = store.vuln(rowid);
+      if (vuln) full.push({ ...hit, vuln });
+    }
     for (const group of groupByAlias(full)) drafts.push(draft(pkg, target, group));
   }
   // 3. Vulnerabilities with no score of their own borrow those of linked records.
@@ -227,5 +290,6 @@ export function matchPackages(
     const others = linked[i]!.filter((v) => !d.records.includes(v.id));
     d.scores = collectScores(others.map((v) => ({ record: v.id, severity: v.severity })));
   });
-  return { findings: drafts.map(buildFinding), stats, ecosystems };
+  const packageOf = packageOfFindings();
+  return { findings: drafts.map((d) => buildFinding(d, packageOf)), stats, ecosystems };
 }

@@ -254,7 +254,8 @@ function osTarget(
     version = withEpoch(version);
   }
   const matchedName = names[0] !== pkg.name ? names[0] : undefined;
-  const scheme = versionSchemeFor(resolved.base);
+  // The release picks the scheme where a distro changed its order (Alpine 3.23: apk-tools 3).
+  const scheme = versionSchemeFor(resolved.ecosystems[0] ?? resolved.base);
   return {
     base: resolved.base,
     ecosystems: resolved.ecosystems,

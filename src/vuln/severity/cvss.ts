@@ -7,7 +7,19 @@
  * Specs: https://www.first.org/cvss/v2/guide, https://www.first.org/cvss/v3.1/specification-document,
  * https://www.first.org/cvss/v4.0/specification-document
  */
-import calculator from "ae-cvss-calculator";
+import { createRequire } from "node:module";
+
+type Calculator = typeof import("ae-cvss-calculator");
+
+/**
+ * Loaded on first use: imports score vectors, scans read the scores stored at import, and the
+ * library takes longer to load (~35 ms) than a scan spends on severities.
+ */
+let loaded: Calculator | undefined;
+function calculator(): Calculator {
+  loaded ??= createRequire(import.meta.url)("ae-cvss-calculator") as Calculator;
+  return loaded;
+}
 
 export type CvssVersion = "2.0" | "3.0" | "3.1" | "4.0";
 
@@ -92,12 +104,13 @@ function computeBaseScore(vector: string): CvssScore | undefined {
   if (!version || !isCompleteVector(text)) return undefined;
   try {
     let base: number | undefined;
-    if (version === "2.0") base = new calculator.Cvss2(text).calculateScores().base;
-    else if (version === "3.0") base = new calculator.Cvss3P0(text).calculateScores().base;
-    else if (version === "3.1") base = new calculator.Cvss3P1(text).calculateScores().base;
+    const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = calculator();
+    if (version === "2.0") base = new Cvss2(text).calculateScores().base;
+    else if (version === "3.0") base = new Cvss3P0(text).calculateScores().base;
+    else if (version === "3.1") base = new Cvss3P1(text).calculateScores().base;
     // v4: the base score proper (CVSS-B) is the overall score of the base metrics alone; scoring
     // only those is also three times faster than calculateScores (v4 scoring is costly).
-    else base = new calculator.Cvss4P0(baseOnly(text, version)).calculateOverallScore();
+    else base = new Cvss4P0(baseOnly(text, version)).calculateOverallScore();
     if (typeof base !== "number" || Number.isNaN(base)) return undefined;
     return { version, vector: text, baseScore: base };
   } catch {

@@ -24,8 +24,17 @@ export const SEVERITY_LEVELS: readonly SeverityLevel[] = [
   "critical",
 ];
 
+const RANKS: Readonly<Record<SeverityLevel, number>> = {
+  unknown: 0,
+  negligible: 1,
+  low: 2,
+  medium: 3,
+  high: 4,
+  critical: 5,
+};
+
 export function severityRank(level: SeverityLevel): number {
-  return SEVERITY_LEVELS.indexOf(level);
+  return Object.hasOwn(RANKS, level) ? RANKS[level] : -1;
 }
 
 export function isSeverityLevel(text: string): text is SeverityLevel {
@@ -127,13 +136,11 @@ export interface SeverityInput {
 /** Every score the inputs carry, de-duplicated by source and value. */
 export function collectScores(inputs: readonly SeverityInput[]): SeverityScore[] {
   const out: SeverityScore[] = [];
-  const seen = new Set<string>();
+  // A finding has a handful of scores: a linear search beats building keys for a set.
+  const same = (a: SeverityScore, b: SeverityScore) =>
+    a.source === b.source && (a.vector ?? a.rating ?? "") === (b.vector ?? b.rating ?? "");
   const add = (score: SeverityScore | undefined) => {
-    if (!score) return;
-    const key = `${score.source}\u0000${score.vector ?? score.rating ?? ""}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(score);
+    if (score && !out.some((s) => same(s, score))) out.push(score);
   };
   for (const input of inputs) {
     for (const stored of input.affected?.s ?? []) add(scoreOf(stored, input.record));
@@ -163,18 +170,21 @@ function pick(scores: readonly SeverityScore[], sources: readonly string[]): Sev
   return undefined;
 }
 
-/** The severity of a finding from its scores; `distro` puts the distro's rating first. */
-export function chooseSeverity(scores: readonly SeverityScore[], distro: boolean): Severity {
+/**
+ * The severity of a finding from its scores; `distro` puts the distro's rating first. The
+ * severity keeps the scores array it is given (a scan makes one per finding).
+ */
+export function chooseSeverity(scores: SeverityScore[], distro: boolean): Severity {
   const order = distro
     ? [...DISTRO_SOURCES, ...CVSS_NEWEST_FIRST, "GHSA"]
     : [...CVSS_NEWEST_FIRST, "GHSA", ...DISTRO_SOURCES];
   const chosen = pick(scores, order);
-  if (!chosen) return { level: "unknown", scores: [...scores] };
+  if (!chosen) return { level: "unknown", scores };
   return {
     level: chosen.level,
     ...(chosen.score !== undefined ? { score: chosen.score } : {}),
     source: chosen.source,
     ...(chosen.vector ? { vector: chosen.vector } : {}),
-    scores: [...scores],
+    scores,
   };
 }

@@ -55,8 +55,9 @@ export function makeZip(files: readonly ZipInput[]): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
+  // Without a ZIP64 record, as some writers do: the 16-bit counts saturate at 0xffff.
+  end.writeUInt16LE(Math.min(files.length, 0xffff), 8);
+  end.writeUInt16LE(Math.min(files.length, 0xffff), 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);

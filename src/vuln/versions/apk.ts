@@ -9,10 +9,11 @@
  * package versions: it knows no `~hash` part (it stops comparing there), and it compares a dotted
  * number with leading zeros by its count of zeros then by value, where apk-tools 3 compares it as
  * a string.
- * We follow apk-tools 3, the current upstream; test/e2e/apk-version.e2e.test.ts records the two
- * differences against apk-tools 2.14.
+ * This is apk-tools 3, the current upstream and the apk of Alpine 3.23 on; apk2.ts follows
+ * apk-tools 2 for the releases before (apk2.test.ts lists the upstream vectors where the two
+ * disagree; test/e2e/apk-version.e2e.test.ts checks them against apk-tools 2.14 itself).
  *
- * Used for the OSV ecosystems Alpine, Wolfi and Chainguard.
+ * Used for the OSV ecosystems Alpine (3.23 and later, edge), Wolfi and Chainguard.
  */
 import { compareDigits, compareStrings, type Ordering, sign, type VersionScheme } from "./types.ts";
 

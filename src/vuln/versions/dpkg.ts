@@ -7,7 +7,7 @@
  *
  * Used for the OSV ecosystems Debian and Ubuntu.
  */
-import { compareDigits, type Ordering, sign, type VersionScheme } from "./types.ts";
+import { compareDigits, type Ordering, rememberParses, sign, type VersionScheme } from "./types.ts";
 
 interface DebianVersion {
   epoch: string;
@@ -34,7 +34,9 @@ export const dpkg: VersionScheme = {
 };
 
 /** Splits any string the way dpkg does for a valid one, so that comparison is total. */
-function splitVersion(version: string): DebianVersion {
+const splitVersion = rememberParses(splitAnyVersion);
+
+function splitAnyVersion(version: string): DebianVersion {
   const trimmed = trimBlanks(version);
   const epochMatch = /^([0-9]+):(.+)$/s.exec(trimmed);
   const epoch = epochMatch ? epochMatch[1]! : "0";
@@ -85,12 +87,16 @@ function compareFragment(a: string, b: string): Ordering {
       i++;
       j++;
     }
-    const digitsA = digitRun(a, i);
-    const digitsB = digitRun(b, j);
-    const byValue = compareDigits(digitsA || "0", digitsB || "0");
-    if (byValue !== 0) return byValue;
-    i += digitsA.length;
-    j += digitsB.length;
+    // Digit runs by value, read in place (a scan compares thousands of versions).
+    while (i < a.length && a.charCodeAt(i) === 0x30) i++;
+    while (j < b.length && b.charCodeAt(j) === 0x30) j++;
+    const endA = digitRunEnd(a, i);
+    const endB = digitRunEnd(b, j);
+    if (endA - i !== endB - j) return endA - i < endB - j ? -1 : 1;
+    for (; i < endA; i++, j++) {
+      const difference = a.charCodeAt(i) - b.charCodeAt(j);
+      if (difference !== 0) return sign(difference);
+    }
   }
   return 0;
 }
@@ -105,10 +111,10 @@ function order(text: string, index: number): number {
   return code + 256;
 }
 
-function digitRun(text: string, start: number): string {
+function digitRunEnd(text: string, start: number): number {
   let end = start;
   while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-  return text.slice(start, end);
+  return end;
 }
 
 function isDigit(code: number): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import {
   apk,
+  apk2,
   dpkg,
   go,
   maven,
@@ -18,7 +19,13 @@ describe("versionSchemeFor", () => {
     ["Debian", dpkg],
     ["Debian:12", dpkg],
     ["Ubuntu:22.04:LTS", dpkg],
-    ["Alpine:v3.20", apk],
+    ["Alpine:v3.18", apk2],
+    ["Alpine:v3.20", apk2],
+    ["Alpine:v3.22", apk2],
+    ["Alpine:v3.23", apk],
+    ["Alpine:v4.0", apk],
+    ["Alpine:edge", apk],
+    ["Alpine", apk],
     ["Red Hat:enterprise_linux:9::appstream", rpm],
     ["Rocky Linux:9", rpm],
     ["AlmaLinux:8", rpm],
@@ -42,7 +49,7 @@ describe("versionSchemeFor", () => {
   });
 
   test("every scheme is a total order that never throws on junk", () => {
-    for (const scheme of new Set(Object.values(SCHEMES_BY_ECOSYSTEM))) {
+    for (const scheme of new Set([...Object.values(SCHEMES_BY_ECOSYSTEM), apk2])) {
       for (const junk of ["", " ", "junk", "💥", "1..2", "-", "+"]) {
         expect([-1, 0, 1]).toContain(scheme.compare(junk, "1.0"));
         expect(scheme.compare(junk, junk)).toBe(0);

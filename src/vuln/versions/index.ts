@@ -6,6 +6,7 @@
  * Ecosystem names: https://ossf.github.io/osv-schema/#defined-ecosystems
  */
 import { apk } from "./apk.ts";
+import { apk2 } from "./apk2.ts";
 import { dpkg } from "./dpkg.ts";
 import { go } from "./go.ts";
 import { maven } from "./maven.ts";
@@ -18,7 +19,7 @@ import type { VersionScheme } from "./types.ts";
 
 export { type EpochVersionRelease, rpmvercmp, splitEVR } from "./rpm.ts";
 export type { Ordering, VersionScheme } from "./types.ts";
-export { apk, dpkg, go, maven, nuget, pep440, rpm, rubygems, semver };
+export { apk, apk2, dpkg, go, maven, nuget, pep440, rpm, rubygems, semver };
 
 export const SCHEMES_BY_ECOSYSTEM: Readonly<Record<string, VersionScheme>> = {
   Debian: dpkg,
@@ -44,8 +45,25 @@ export const SCHEMES_BY_ECOSYSTEM: Readonly<Record<string, VersionScheme>> = {
   NuGet: nuget,
 };
 
+/** The last Alpine release whose apk is apk-tools 2 (3.23 ships apk-tools 3). */
+const LAST_APK_TOOLS_2 = [3, 22];
+
+/**
+ * Alpine releases up to 3.22 order versions as apk-tools 2 does (apk2.ts); later ones, edge and
+ * a bare `Alpine` as apk-tools 3 (apk.ts). The two differ only on zero-padded dotted numbers and
+ * `~hash` parts (apk2.test.ts lists the upstream vectors they answer differently).
+ */
+function alpineScheme(ecosystem: string): VersionScheme {
+  const release = /^Alpine:v(\d+)\.(\d+)$/.exec(ecosystem.trim());
+  if (!release) return apk;
+  const [major, minor] = [Number(release[1]), Number(release[2])];
+  const [lastMajor, lastMinor] = LAST_APK_TOOLS_2 as [number, number];
+  return major < lastMajor || (major === lastMajor && minor <= lastMinor) ? apk2 : apk;
+}
+
 /** The scheme for an OSV ecosystem such as `Debian:12` or `PyPI`, or null when we have none. */
 export function versionSchemeFor(ecosystem: string): VersionScheme | null {
   const base = ecosystem.split(":", 1)[0]!.trim();
+  if (base === "Alpine") return alpineScheme(ecosystem);
   return Object.hasOwn(SCHEMES_BY_ECOSYSTEM, base) ? SCHEMES_BY_ECOSYSTEM[base]! : null;
 }

@@ -13,7 +13,14 @@
  *
  * Used for the OSV ecosystem Maven.
  */
-import { compareDigits, compareStrings, type Ordering, sign, type VersionScheme } from "./types.ts";
+import {
+  compareDigits,
+  compareStrings,
+  type Ordering,
+  rememberParses,
+  sign,
+  type VersionScheme,
+} from "./types.ts";
 
 type Item = NumberItem | QualifierItem | ListItem;
 
@@ -42,10 +49,12 @@ const ONE_LETTER: Readonly<Record<string, string>> = { a: "alpha", b: "beta", m:
 
 export const maven: VersionScheme = {
   name: "maven",
-  compare: (a, b) => compareItems(parseMavenVersion(a), parseMavenVersion(b)),
+  compare: (a, b) => compareItems(parsedVersion(a), parsedVersion(b)),
   // Maven orders any string; we call a version valid when it is non-empty and has no whitespace.
   isValid: (version) => /^\S+$/.test(version),
 };
+
+const parsedVersion = rememberParses((version: string) => parseMavenVersion(version));
 
 export function parseMavenVersion(version: string): ListItem {
   const text = version.toLowerCase();

@@ -8,13 +8,13 @@
  * Used for the OSV ecosystem PyPI.
  */
 import { compare, valid } from "@renovatebot/pep440";
-import { sign, totalCompare, type VersionScheme } from "./types.ts";
+import { rememberParses, sign, totalCompare, type VersionScheme } from "./types.ts";
 
 /** packaging strips surrounding whitespace before matching; the library does not. */
-function normalize(version: string): string | null {
+const normalize = rememberParses((version: string): string | null => {
   const trimmed = version.trim();
   return valid(trimmed) === null ? null : trimmed;
-}
+});
 
 export const pep440: VersionScheme = {
   name: "pep440",

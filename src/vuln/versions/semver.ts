@@ -7,12 +7,12 @@
  *
  * Used for the OSV ecosystems npm and crates.io, and for OSV ranges of type SEMVER.
  */
-import { parse, type SemVer } from "semver";
-import { totalCompare, type VersionScheme } from "./types.ts";
+import type { SemVer } from "semver";
+// The parser alone: the package's index loads every range and comparison module.
+import parse from "semver/functions/parse.js";
+import { rememberParses, totalCompare, type VersionScheme } from "./types.ts";
 
-function parseStrict(version: string): SemVer | null {
-  return parse(version, { loose: false });
-}
+const parseStrict = rememberParses((version: string): SemVer | null => parse(version, { loose: false }));
 
 export const semver: VersionScheme = {
   name: "semver",

@@ -43,14 +43,38 @@ function stripLeadingZeros(digits: string): string {
   return digits.slice(i);
 }
 
+/** How many parsed versions a scheme remembers (a scan compares a few thousand distinct ones). */
+const PARSED_LIMIT = 50_000;
+
+/**
+ * Remembers a parser's results: a scan compares each installed version with every event of
+ * every range of its package, so the same strings are parsed over and over. The parsed values
+ * are shared, so comparisons must not change them.
+ */
+export function rememberParses<T extends object | string | null>(
+  parse: (version: string) => T,
+): (version: string) => T {
+  const parsed = new Map<string, T>();
+  return (version) => {
+    let value = parsed.get(version);
+    if (value === undefined) {
+      if (parsed.size >= PARSED_LIMIT) parsed.clear();
+      value = parse(version);
+      parsed.set(version, value);
+    }
+    return value;
+  };
+}
+
 /**
  * Builds a total comparison from a parser and a comparison of parsed versions: invalid versions
- * sort first and equal each other.
+ * sort first and equal each other. Parses are remembered (rememberParses).
  */
-export function totalCompare<T>(
-  parse: (version: string) => T | null,
+export function totalCompare<T extends object | string>(
+  parseVersion: (version: string) => T | null,
   compareParsed: (a: T, b: T) => Ordering,
 ): (a: string, b: string) => Ordering {
+  const parse = rememberParses(parseVersion);
   return (a, b) => {
     const x = parse(a);
     const y = parse(b);
