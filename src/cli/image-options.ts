@@ -1,13 +1,9 @@
 import { homedir } from "node:os";
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
-import {
-  defaultProviders,
-  type ImageSourceProviders,
-  type Platform,
-  parsePlatform,
-  type RegistryOptions,
-  UsageError,
-} from "../index.ts";
+import { UsageError } from "../errors.ts";
+import type { ImageSourceProviders } from "../image/providers.ts";
+import type { RegistryOptions } from "../image/registry/client.ts";
+import type { Platform } from "../image/types.ts";
 import { collect } from "./collect.ts";
 import type { CliIO } from "./io.ts";
 
@@ -19,6 +15,7 @@ export interface ImageCliOptions {
   caCert?: string;
   insecureRegistry?: string[];
   timeout?: string;
+  verifyDigests?: boolean;
 }
 
 /** Adds the shared image-source flags to a command. */
@@ -32,7 +29,11 @@ export function addImageOptions<C extends CommandUnknownOpts>(command: C): C {
     .option("--password-stdin", "read the registry password or token from stdin")
     .option("--ca-cert <file>", "extra CA certificate (PEM) to trust for the registry")
     .option("--insecure-registry <host>", "allow plain HTTP or unverified TLS for HOST (repeatable)", collect)
-    .option("--timeout <seconds>", "network timeout per request (default 30)") as C;
+    .option("--timeout <seconds>", "network timeout per request (default 30)")
+    .option(
+      "--verify-digests",
+      "also check the digests of uncompressed layers in local archives and layouts (read whole instead of seeking)",
+    ) as C;
 }
 
 export interface ImageSourceSetup {
@@ -43,6 +44,10 @@ export interface ImageSourceSetup {
 
 /** Builds the providers from flags and the environment (DOCKER_HOST, DOCKER_CONFIG, HOME). */
 export async function imageSourceSetup(opts: ImageCliOptions, io: CliIO): Promise<ImageSourceSetup> {
+  const [{ parsePlatform }, { defaultProviders }] = await Promise.all([
+    import("../image/types.ts"),
+    import("../image/providers.ts"),
+  ]);
   let platform: Platform | undefined;
   try {
     platform = opts.platform ? parsePlatform(opts.platform) : undefined;
@@ -70,6 +75,10 @@ export async function imageSourceSetup(opts: ImageCliOptions, io: CliIO): Promis
     insecureRegistries: opts.insecureRegistry,
     timeoutMs,
   };
-  const providers = defaultProviders({ registry, daemon: { host: io.env.DOCKER_HOST } });
+  const providers = defaultProviders({
+    registry,
+    daemon: { host: io.env.DOCKER_HOST },
+    verifyLocalLayers: opts.verifyDigests,
+  });
   return { platform, providers, registry };
 }

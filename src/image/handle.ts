@@ -13,10 +13,21 @@ export interface ImageHandle {
   close?(): Promise<void>;
 }
 
-/** A handle over a resolved image whose blobs can be opened by digest. */
-export function randomAccessHandle(resolved: ResolvedImage, blobs: BlobReader): ImageHandle {
+/**
+ * A handle over a resolved image whose blobs can be opened by digest. `defaults` apply where
+ * the caller's read options leave a setting out (e.g. `verifyLocalLayers` chosen when opening).
+ */
+export function randomAccessHandle(
+  resolved: ResolvedImage,
+  blobs: BlobReader,
+  defaults: Pick<ReadLayersOptions, "verifyLocalLayers"> = {},
+): ImageHandle {
   return {
     resolve: async () => resolved,
-    readLayers: (options) => readLayers(resolved, blobs, options),
+    readLayers: (options = {}) =>
+      readLayers(resolved, blobs, {
+        ...options,
+        verifyLocalLayers: options.verifyLocalLayers ?? defaults.verifyLocalLayers,
+      }),
   };
 }

@@ -18,6 +18,11 @@ export interface InspectLayer {
   compressedSize: number;
   /** Size of the layer tar. */
   uncompressedSize: number;
+  /**
+   * Every byte was read and matched `digest`. False only for an uncompressed layer in a local
+   * archive or layout that was indexed by seeking (`--verify-digests` checks those too).
+   */
+  digestVerified: boolean;
   /** Entries in the layer (files, directories, links), whiteouts excluded. */
   files: number;
   whiteouts: number;
@@ -119,6 +124,7 @@ export async function inspectImage(
       compression: l.compression,
       compressedSize: l.compressedSize,
       uncompressedSize: l.uncompressedSize,
+      digestVerified: l.digestVerified,
       files: l.index.count,
       whiteouts: l.index.whiteouts.length + l.index.opaqueDirs.length,
       createdBy: l.ref.history?.created_by,

@@ -6,10 +6,16 @@
  * bare `.wh.` is invalid. Paths are cleaned; `..` components are rejected; links are recorded,
  * never followed.
  */
-import type { FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { DrydockError } from "../errors.ts";
-import { type TarEntryHandler, type TarEntrySink, type TarHeader, TarParser } from "./tar-parser.ts";
+import {
+  parseTarFile,
+  type TarEntryHandler,
+  type TarEntrySink,
+  type TarFileRange,
+  type TarHeader,
+  TarParser,
+} from "./tar-parser.ts";
 
 export const EntryKind = {
   file: 0,
@@ -295,21 +301,8 @@ export async function readLayerTar(tar: Readable, options: ReadLayerOptions): Pr
   return index;
 }
 
-/**
- * Bytes read at a header of an uncompressed layer file. Runs of small files (node_modules) are
- * read in windows that double up to the largest, so that each read brings hundreds of headers;
- * after a jump over a large file the window starts small again, so that little of the next
- * large file is read for nothing. Each read is a round trip to the thread pool.
- */
-const MIN_WINDOW = 64 * 1024;
-const MAX_WINDOW = 4 * 1024 * 1024;
-
 /** An uncompressed layer tar at `start` in an open file, `size` bytes long. */
-export interface LayerFileRange {
-  file: FileHandle;
-  start: number;
-  size: number;
-}
+export type LayerFileRange = TarFileRange;
 
 /**
  * Indexes an uncompressed layer tar in a local file by seeking: headers are read in windows and
@@ -320,28 +313,8 @@ export interface LayerFileRange {
 export async function readLayerFile(range: LayerFileRange, options: ReadLayerOptions): Promise<LayerIndex> {
   const index = new LayerIndex();
   const parser = new TarParser(entryHandler(index, options), options.label);
-  const window = Buffer.allocUnsafe(Math.min(MAX_WINDOW, Math.max(range.size, 1)));
-  let size = MIN_WINDOW;
   try {
-    let pos = 0;
-    while (pos < range.size) {
-      const skip = Math.min(parser.skippable, range.size - pos);
-      if (skip > 0) {
-        parser.skipped(skip);
-        pos += skip;
-        continue;
-      }
-      const want = Math.min(size, window.length, range.size - pos);
-      const { bytesRead } = await range.file.read(window, 0, want, range.start + pos);
-      if (bytesRead === 0) break;
-      // The window is reused: pieces handed to capture sinks are copied.
-      const wait = parser.feed(window.subarray(0, bytesRead), true);
-      if (wait) await wait;
-      pos += bytesRead;
-      // Little left to skip: dense entries, read more at once. A long jump: start small.
-      size = parser.skippable < size ? Math.min(size * 2, MAX_WINDOW) : MIN_WINDOW;
-    }
-    parser.end();
+    await parseTarFile(parser, range);
   } catch (error) {
     throw layerError(error, options.label);
   }

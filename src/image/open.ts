@@ -76,6 +76,12 @@ export function parseImageSpec(text: string): ImageSpec | { transport: "auto"; r
 export interface OpenImageOptions {
   platform?: Platform;
   providers?: ImageSourceProviders;
+  /**
+   * Read uncompressed layers of local archives and layouts whole and check their digests,
+   * instead of indexing them by seeking (ReadLayersOptions.verifyLocalLayers, which explains
+   * the default). Default: `providers.verifyLocalLayers`, else false.
+   */
+  verifyLocalLayers?: boolean;
 }
 
 /** Opens an image from any source and resolves it to one platform (no layer is read yet). */
@@ -83,6 +89,7 @@ export async function openImage(text: string, options: OpenImageOptions = {}): P
   const spec = parseImageSpec(text);
   const providers = options.providers ?? defaultProviders();
   const resolveOptions = { platform: options.platform, hostPlatform: hostPlatform() };
+  const readDefaults = { verifyLocalLayers: options.verifyLocalLayers ?? providers.verifyLocalLayers };
   switch (spec.transport) {
     case "oci": {
       if (!spec.path || !existsSync(spec.path)) throw new UsageError(`oci:${spec.path}: no such directory`);
@@ -93,7 +100,7 @@ export async function openImage(text: string, options: OpenImageOptions = {}): P
         ...resolveOptions,
         reference: spec.reference,
       });
-      return randomAccessHandle(resolved, blobs);
+      return randomAccessHandle(resolved, blobs, readDefaults);
     }
     case "docker-archive":
     case "oci-archive": {
@@ -110,7 +117,7 @@ export async function openImage(text: string, options: OpenImageOptions = {}): P
         ...resolveOptions,
         reference: spec.reference,
       });
-      return randomAccessHandle(resolved, blobs);
+      return randomAccessHandle(resolved, blobs, readDefaults);
     }
     case "registry":
       return providers.registry(parseReference(spec.reference!), resolveOptions);

@@ -20,6 +20,13 @@ export interface ImageSourceProviders {
   registry(reference: ImageReference, options: ProviderOptions): Promise<ImageHandle>;
   daemon(reference: string, options: ProviderOptions): Promise<ImageHandle>;
   compressedArchive(path: string, kind: string, options: ProviderOptions): Promise<ImageHandle>;
+  /**
+   * For the local sources openImage reads itself (docker-archive, oci, oci-archive): check the
+   * digests of uncompressed layers by reading them whole, rather than seek over their file data
+   * (`--verify-digests`; see ReadLayersOptions.verifyLocalLayers). The sources above always
+   * stream every byte and verify it.
+   */
+  verifyLocalLayers?: boolean;
 }
 
 /** What the CLI passes to the real providers (credentials, TLS, timeouts). */
@@ -27,6 +34,8 @@ export interface DefaultProviderOptions {
   registry?: RegistryOptions;
   /** DOCKER_HOST (as `host`) and timeouts for the Docker daemon. */
   daemon?: DaemonOptions;
+  /** See ImageSourceProviders.verifyLocalLayers. */
+  verifyLocalLayers?: boolean;
 }
 
 export function defaultProviders(options: DefaultProviderOptions = {}): ImageSourceProviders {
@@ -34,5 +43,6 @@ export function defaultProviders(options: DefaultProviderOptions = {}): ImageSou
     registry: registryProvider(options.registry),
     daemon: daemonProvider(options.daemon),
     compressedArchive: (path, kind, providerOptions) => compressedArchiveHandle(path, kind, providerOptions),
+    verifyLocalLayers: options.verifyLocalLayers,
   };
 }

@@ -1,12 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DrydockError } from "../errors.ts";
 import type { CaptureRule, LayerIndex } from "./layer-index.ts";
 import { openImage } from "./open.ts";
+import { defaultProviders } from "./providers.ts";
 import type { LayerData } from "./read.ts";
-import { archiveMembers, buildArchive, type LayerCompression, makeConfig } from "./test-helpers/archives.ts";
+import {
+  type ArchiveImage,
+  archiveMembers,
+  buildArchive,
+  type LayerCompression,
+  makeConfig,
+} from "./test-helpers/archives.ts";
 import { makeTar } from "./test-helpers/tar.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "drydock-read-"));
@@ -57,9 +65,11 @@ async function read(source: string, verifyLocalLayers = false): Promise<LayerDat
   return handle.readLayers({ capture, verifyLocalLayers });
 }
 
-async function layoutDir(compression: LayerCompression): Promise<string> {
+async function layoutDir(compression: LayerCompression, image?: ArchiveImage): Promise<string> {
   const root = join(dir, `layout-${counter++}`);
-  for (const m of archiveMembers("oci", [await sampleImage()], { layerCompression: compression })) {
+  for (const m of archiveMembers("oci", [image ?? (await sampleImage())], {
+    layerCompression: compression,
+  })) {
     const path = join(root, m.name);
     if (m.type === "directory") mkdirSync(path, { recursive: true });
     else if (m.type === "file") {
@@ -91,17 +101,83 @@ describe("readLayers: uncompressed layers in local files are indexed by seeking"
     expect(plain.map((l) => summary(l.index))).toEqual(gzip.map((l) => summary(l.index)));
   });
 
-  it("checks layer digests only when asked to read every byte", async () => {
+  it("checks layer digests only when asked to read every byte, and says which it checked", async () => {
     const archive = await buildArchive("legacy", [await sampleImage()]);
-    // Flip one byte of big.dat's content: headers stay valid, the layer's digest does not.
+    // Flip one byte of big.dat's content: headers stay valid, the layer's diffID does not.
     const at = archive.indexOf(Buffer.alloc(64, 1));
     archive[at + 10] = 2;
     const path = join(dir, `tampered-${counter++}.tar`);
     writeFileSync(path, archive);
-    await expect(read(`docker-archive:${path}`)).resolves.toHaveLength(2);
+    const seeking = await read(`docker-archive:${path}`);
+    expect(seeking.map((l) => l.digestVerified)).toEqual([false, false]);
     const error = await read(`docker-archive:${path}`, true).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DrydockError);
     expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+    expect((error as Error).message).toMatch(/layer\.tar: content does not match its digest/);
+    expect((error as Error).message).not.toMatch(/\n/);
+  });
+
+  it("verifies every layer when opened with verifyLocalLayers (the --verify-digests flag)", async () => {
+    const image = await sampleImage();
+    const path = join(dir, `legacy-${counter++}.tar`);
+    writeFileSync(path, await buildArchive("legacy", [image]));
+    const byOption = await (
+      await openImage(`docker-archive:${path}`, { verifyLocalLayers: true })
+    ).readLayers();
+    expect(byOption.map((l) => l.digestVerified)).toEqual([true, true]);
+    const providers = defaultProviders({ verifyLocalLayers: true });
+    const byProviders = await (await openImage(`docker-archive:${path}`, { providers })).readLayers();
+    expect(byProviders.map((l) => l.digestVerified)).toEqual([true, true]);
+    // A read option still wins over the default chosen when opening.
+    const handle = await openImage(`docker-archive:${path}`, { verifyLocalLayers: true });
+    expect((await handle.readLayers({ verifyLocalLayers: false })).map((l) => l.digestVerified)).toEqual([
+      false,
+      false,
+    ]);
+    const tampered = image.layers[1]!.toString("latin1").replace("Package: x", "Package: y");
+    const lying = { ...image, layers: [image.layers[0]!, Buffer.from(tampered, "latin1")] };
+    const bad = join(dir, `lying-${counter++}.tar`);
+    // The config keeps the diffIDs of the original layers.
+    writeFileSync(bad, await buildArchive("legacy", [{ ...lying, config: image.config }]));
+    const error = await (await openImage(`docker-archive:${bad}`, { providers }))
+      .readLayers()
+      .catch((e: unknown) => e);
+    expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+  });
+
+  it("always verifies compressed layers: a damaged gzip blob in an OCI layout is an error", async () => {
+    const root = await layoutDir("gzip");
+    const good = await read(`oci:${root}`);
+    expect(good.map((l) => l.digestVerified)).toEqual([true, true]);
+    const blobs = join(root, "blobs/sha256");
+    const layerDigest = good[0]!.ref.descriptor.digest.slice("sha256:".length);
+    const blob = readFileSync(join(blobs, layerDigest));
+    // Damaged deflate data, early, in the middle, or the CRC: zlib may notice first, or not at
+    // all; the digest always does, and is the error reported.
+    for (const at of [12, Math.floor(blob.length / 2), blob.length - 5]) {
+      const damaged = Buffer.from(blob);
+      damaged[at] = damaged[at]! ^ 0xff;
+      writeFileSync(join(blobs, layerDigest), damaged);
+      const error = await read(`oci:${root}`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DrydockError);
+      expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+      expect((error as Error).message).toMatch(/content does not match its digest/);
+    }
+  });
+
+  it("reports the digest, not zlib's complaint, when a large blob fails to decompress early", async () => {
+    // Incompressible content: the blob is read in several pieces, and zlib fails on the first.
+    const layer = await makeTar([{ name: "noise", content: randomBytes(3 << 20) }]);
+    const image = { config: makeConfig([layer]), layers: [layer], repoTags: ["noise:1"] };
+    const root = await layoutDir("gzip", image);
+    const [only] = await read(`oci:${root}`);
+    const path = join(root, "blobs/sha256", only!.ref.descriptor.digest.slice("sha256:".length));
+    const damaged = readFileSync(path);
+    damaged.fill(0xff, 10, 30); // the first deflate block header and more
+    writeFileSync(path, damaged);
+    const error = await read(`oci:${root}`).catch((e: unknown) => e);
+    expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+    expect((error as Error).message).toMatch(/^\S+: blob sha256:\w+: content does not match its digest/);
   });
 
   it("fails cleanly on a layer cut short inside its archive", async () => {

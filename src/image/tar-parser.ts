@@ -11,7 +11,11 @@
  * NULs, a pax `path`/`linkpath`/`size` overrides the header, global pax records apply through
  * the next local pax header, zero blocks are skipped. One deliberate difference: a type-0 name
  * ending in `/` is a directory, as in Go's archive/tar (tar-stream checks it too late to matter).
+ *
+ * It reads both image layers (layer-index.ts) and the outer tar of an image archive
+ * (sources/tar-index.ts), so that one reading of the format serves both.
  */
+import type { FileHandle } from "node:fs/promises";
 import { DrydockError } from "../errors.ts";
 
 export const TAR_BLOCK = 512;
@@ -138,8 +142,21 @@ export interface TarEntrySink {
   readonly done: boolean;
 }
 
-/** Decides, for each entry, whether its data goes to a sink (or is skipped: undefined). */
-export type TarEntryHandler = (header: TarHeader) => TarEntrySink | undefined;
+/**
+ * Decides, for each entry, whether its data goes to a sink (or is skipped: undefined).
+ * `dataOffset`: where the entry's data starts in the archive.
+ */
+export type TarEntryHandler = (header: TarHeader, dataOffset: number) => TarEntrySink | undefined;
+
+export interface TarParserOptions {
+  /** What the tar is, for error codes and messages: a layer (CORRUPT_LAYER) or an image archive. */
+  subject?: "layer" | "archive";
+  /**
+   * Stop at the end-of-archive marker (two zero blocks) and ignore what follows, as GNU tar
+   * does. Off for layers: tar-stream, whose indexes drydock's must match, reads on past it.
+   */
+  stopAtEndMarker?: boolean;
+}
 
 const padding = (size: number) => (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
 
@@ -159,10 +176,18 @@ export class TarParser {
   private gnuLongLink: string | null = null;
   private readonly onEntry: TarEntryHandler;
   private readonly label: string;
+  private readonly subject: "layer" | "archive";
+  private readonly stopAtEndMarker: boolean;
+  /** Zero blocks in a row just before the current position. */
+  private zeroBlocks = 0;
+  /** True once the end-of-archive marker was seen (with `stopAtEndMarker`). */
+  finished = false;
 
-  constructor(onEntry: TarEntryHandler, label: string) {
+  constructor(onEntry: TarEntryHandler, label: string, options: TarParserOptions = {}) {
     this.onEntry = onEntry;
     this.label = label;
+    this.subject = options.subject ?? "layer";
+    this.stopAtEndMarker = options.stopAtEndMarker ?? false;
   }
 
   /** Bytes the caller may pass over without reading them (unwanted data and padding). */
@@ -185,6 +210,10 @@ export class TarParser {
     const length = chunk.length;
     let pos = 0;
     while (pos < length) {
+      if (this.finished) {
+        this.offset += length - pos;
+        return undefined;
+      }
       if (this.skip > 0) {
         const n = Math.min(this.skip, length - pos);
         this.skip -= n;
@@ -237,8 +266,8 @@ export class TarParser {
   end(): void {
     if (this.skip > 0 || this.sink !== null || this.long !== null || this.partialLength > 0) {
       throw new DrydockError(
-        "CORRUPT_LAYER",
-        `${this.label}: the layer ends in the middle of an entry (truncated)`,
+        this.subject === "layer" ? "CORRUPT_LAYER" : "CORRUPT_ARCHIVE",
+        `${this.label}: the ${this.subject} ends in the middle of an entry (truncated)`,
       );
     }
   }
@@ -269,14 +298,19 @@ export class TarParser {
 
   private corrupt(why: string): DrydockError {
     return new DrydockError(
-      "CORRUPT_LAYER",
-      `${this.label}: not a valid tar layer (${why} at offset ${this.offset})`,
+      this.subject === "layer" ? "CORRUPT_LAYER" : "CORRUPT_ARCHIVE",
+      `${this.label}: not a valid tar ${this.subject} (${why} at offset ${this.offset})`,
     );
   }
 
   private header(block: Buffer, at: number): Promise<void> | undefined {
     const sum = checksum(block, at);
-    if (sum === 8 * 32) return undefined; // a zero block (end-of-archive marker, or padding)
+    if (sum === 8 * 32) {
+      // A zero block: the end-of-archive marker is two of them.
+      if (++this.zeroBlocks === 2 && this.stopAtEndMarker) this.finished = true;
+      return undefined;
+    }
+    this.zeroBlocks = 0;
     if (sum !== readNumber(block, at + 148, 8)) throw this.corrupt("bad header checksum");
     const format = headerFormat(block, at);
     if (format === null) throw this.corrupt("unknown header format");
@@ -322,7 +356,7 @@ export class TarParser {
       gid: readOr0(116, 8),
       linkname,
     };
-    const sink = this.onEntry(header);
+    const sink = this.onEntry(header, this.offset + TAR_BLOCK);
     if (sink === undefined) {
       this.skip = size + padding(size);
       return undefined;
@@ -347,4 +381,49 @@ export class TarParser {
     else if (type === GNU_LONG_LINK) this.gnuLongLink = longName(data);
     else this.gnuLongName = longName(data);
   }
+}
+
+/** A tar stored in an open file: `size` bytes from `start`. */
+export interface TarFileRange {
+  file: FileHandle;
+  start: number;
+  size: number;
+}
+
+/**
+ * Bytes read at a header of a tar in a file. Runs of small files (node_modules) are read in
+ * windows that double up to the largest, so that each read brings hundreds of headers; after a
+ * jump over a large file the window starts small again, so that little of the next large file
+ * is read for nothing. Each read is a round trip to the thread pool.
+ */
+const MIN_WINDOW = 64 * 1024;
+const MAX_WINDOW = 4 * 1024 * 1024;
+
+/**
+ * Feeds a tar stored in a file to the parser by seeking: headers are read in windows and data
+ * the parser can skip (nobody asked for it) is passed over, never read. Ends with
+ * `parser.end()`, so a tar cut short throws.
+ */
+export async function parseTarFile(parser: TarParser, range: TarFileRange): Promise<void> {
+  const window = Buffer.allocUnsafe(Math.min(MAX_WINDOW, Math.max(range.size, 1)));
+  let size = MIN_WINDOW;
+  let pos = 0;
+  while (pos < range.size && !parser.finished) {
+    const skip = Math.min(parser.skippable, range.size - pos);
+    if (skip > 0) {
+      parser.skipped(skip);
+      pos += skip;
+      continue;
+    }
+    const want = Math.min(size, window.length, range.size - pos);
+    const { bytesRead } = await range.file.read(window, 0, want, range.start + pos);
+    if (bytesRead === 0) break;
+    // The window is reused: pieces handed to sinks are copied.
+    const wait = parser.feed(window.subarray(0, bytesRead), true);
+    if (wait) await wait;
+    pos += bytesRead;
+    // Little left to skip: dense entries, read more at once. A long jump: start small.
+    size = parser.skippable < size ? Math.min(size * 2, MAX_WINDOW) : MIN_WINDOW;
+  }
+  parser.end();
 }

@@ -16,6 +16,7 @@ import { mergeLayers } from "../../src/image/merge.ts";
 import { openImage } from "../../src/image/open.ts";
 import { defaultProviders } from "../../src/image/providers.ts";
 import type { LayerData } from "../../src/image/read.ts";
+import { indexTarFile } from "../../src/image/sources/tar-index.ts";
 import type { ImageConfig, ResolvedImage } from "../../src/image/types.ts";
 import { convertLegacyArchive } from "./helpers/archive-shapes.ts";
 
@@ -490,6 +491,80 @@ for (const image of IMAGES) {
     });
   });
 }
+
+describe("damaged images: one-line errors through the CLI", () => {
+  /** `drydock inspect` from the built CLI (npm run test:e2e builds dist/ first). */
+  const inspect = (...args: string[]) =>
+    spawnSync(process.execPath, [join(repoRoot, "bin", "drydock.js"), "inspect", ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+  const oneLineError = (stderr: string) =>
+    stderr
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+
+  it("a docker save archive whose layer bytes no longer match the diffID: found with --verify-digests", async () => {
+    const source = built.get(IMAGES[0]!.name)!.legacy;
+    const copy = join(work, "damaged-legacy.tar");
+    const archive = readFileSync(source);
+    // The largest file in the first layer: change one byte of its content (headers stay valid).
+    const members = await indexTarFile(source);
+    const manifest = JSON.parse(pipe(`tar -xOf ${source} manifest.json`)) as { Layers: string[] }[];
+    const layerMember = members.find((m) => m.name === symlinkTarget(source, manifest[0]!.Layers[0]!))!;
+    const layerCopy = join(work, "damaged-layer.tar");
+    writeFileSync(layerCopy, archive.subarray(layerMember.offset, layerMember.offset + layerMember.size));
+    const biggest = (await indexTarFile(layerCopy))
+      .filter((m) => m.type === "file")
+      .sort((a, b) => b.size - a.size)[0]!;
+    const at = layerMember.offset + biggest.offset + Math.floor(biggest.size / 2);
+    archive[at] = archive[at]! ^ 0xff;
+    writeFileSync(copy, archive);
+
+    const seeking = inspect(`docker-archive:${copy}`, "--format", "json");
+    expect(seeking.status, seeking.stderr).toBe(0);
+    const report = JSON.parse(seeking.stdout) as { layers: { digestVerified: boolean }[] };
+    expect(report.layers.every((l) => l.digestVerified === false)).toBe(true);
+
+    const verifying = inspect(`docker-archive:${copy}`, "--verify-digests", "--format", "json");
+    expect(verifying.status).toBe(1);
+    const lines = oneLineError(verifying.stderr);
+    expect(lines, verifying.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/layer\.tar: content does not match its digest/);
+
+    const intact = inspect(`docker-archive:${source}`, "--verify-digests", "--format", "json");
+    expect(intact.status, intact.stderr).toBe(0);
+    const verified = JSON.parse(intact.stdout) as { layers: { digestVerified: boolean }[] };
+    expect(verified.layers.every((l) => l.digestVerified)).toBe(true);
+  });
+
+  it("an OCI layout with a damaged gzip layer blob fails by default", () => {
+    const layout = join(work, "damaged-oci-gzip");
+    rmSync(layout, { recursive: true, force: true });
+    run("cp", ["-r", `${join(work, IMAGES[0]!.name)}-oci-gzip`, layout]);
+    const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8")) as {
+      manifests: { digest: string }[];
+    };
+    const blobFile = (digest: string) => join(layout, "blobs", ...digest.split(":"));
+    const manifest = JSON.parse(readFileSync(blobFile(index.manifests[0]!.digest), "utf8")) as {
+      layers: { digest: string }[];
+    };
+    const layer = blobFile(manifest.layers[0]!.digest);
+    const blob = readFileSync(layer);
+    const middle = Math.floor(blob.length / 2);
+    blob[middle] = blob[middle]! ^ 0xff;
+    // skopeo writes blobs read-only
+    rmSync(layer);
+    writeFileSync(layer, blob);
+    const result = inspect(`oci:${layout}:v1`);
+    expect(result.status).toBe(1);
+    const lines = oneLineError(result.stderr);
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/content does not match its digest/);
+  });
+});
 
 describe("multi-image archives", () => {
   it("need a name, and say which images they hold", async () => {

@@ -85,6 +85,7 @@ export async function fakeImage(
             compression: "none",
             compressedSize: tar.length,
             uncompressedSize: tar.length,
+            digestVerified: false,
           };
         }),
       ),

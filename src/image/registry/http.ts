@@ -1,6 +1,6 @@
 /**
  * HTTP plumbing for the registry client: undici agents (CA bundle, connect / header / idle-body
- * timeouts) for Node's own `fetch`, capped body reads, retry delays (RFC 9110 §10.2.3
+ * timeouts) for Node's own `fetch` and for undici's `request()` (blob bodies), capped body reads, retry delays (RFC 9110 §10.2.3
  * Retry-After) and one-line errors for network failures.
  */
 import * as tls from "node:tls";

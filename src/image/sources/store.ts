@@ -67,10 +67,10 @@ export class TarFileStore implements FileStore {
     this.path = path;
     this.members = new Map();
     for (const m of members)
-      if (m.type === "0" || m.type === "7" || m.type === "\0") this.members.set(normalize(m.name), m);
+      if (m.type === "file" || m.type === "contiguous-file") this.members.set(normalize(m.name), m);
     // Hard links inside archives (rare, but legal) point at an earlier member's data.
     for (const m of members) {
-      if (m.type === "1") {
+      if (m.type === "link") {
         const target = this.members.get(normalize(m.linkname));
         if (target) this.members.set(normalize(m.name), target);
       }
@@ -78,7 +78,7 @@ export class TarFileStore implements FileStore {
     // docker save (<= 24) writes a repeated layer as a symlink `<id>/layer.tar -> ../<id0>/layer.tar`;
     // targets are relative to the link's directory and must stay inside the archive.
     for (const m of members) {
-      if (m.type !== "2" || m.linkname.startsWith("/")) continue;
+      if (m.type !== "symlink" || m.linkname.startsWith("/")) continue;
       const target = posix.normalize(posix.join(posix.dirname(normalize(m.name)), m.linkname));
       if (target === ".." || target.startsWith("../")) continue;
       const member = this.members.get(target);

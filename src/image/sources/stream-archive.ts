@@ -465,6 +465,7 @@ class Scanner {
       compression: result.compression,
       compressedSize: record.size,
       uncompressedSize: result.uncompressedBytes,
+      digestVerified: true, // checked just above, over every byte of the member
     };
   }
 

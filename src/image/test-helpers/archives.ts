@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
+import { type Pack, pack } from "tar-stream";
 import { compress as zstdCompress } from "zstd-napi";
 import { MEDIA_TYPES, type Platform } from "../types.ts";
 
@@ -408,20 +408,11 @@ export function archiveMembers(
   }
 }
 
-/** Writes members as a tar (in memory). */
-export async function packMembers(members: ArchiveMember[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on("data", (c: unknown) => {
-    chunks.push(c as Buffer);
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    p.on("end", resolve);
-    p.on("error", reject);
-  });
+/** Adds members to a tar-stream pack, one after the other, then finalizes it. */
+export async function addMembers(tar: Pack, members: ArchiveMember[]): Promise<void> {
   for (const m of members) {
     await new Promise<void>((resolve, reject) => {
-      p.entry(
+      tar.entry(
         {
           name: m.name,
           type: m.type,
@@ -435,7 +426,21 @@ export async function packMembers(members: ArchiveMember[]): Promise<Buffer> {
       );
     });
   }
-  p.finalize();
+  tar.finalize();
+}
+
+/** Writes members as a tar (in memory). */
+export async function packMembers(members: ArchiveMember[]): Promise<Buffer> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on("data", (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    p.on("end", resolve);
+    p.on("error", reject);
+  });
+  await addMembers(p, members);
   await done;
   return Buffer.concat(chunks);
 }

@@ -49,9 +49,17 @@ export function renderInspectText(result: InspectResult, options: InspectRenderO
     humanBytes(l.compressedSize),
     humanBytes(l.uncompressedSize),
     String(l.files),
+    l.digestVerified ? "yes" : "no",
     oneLine(l.createdBy ?? l.comment ?? "", 70),
   ]);
-  lines.push(table(rows, ["#", "digest", "stored", "size", "files", "created by"]));
+  lines.push(table(rows, ["#", "digest", "stored", "size", "files", "verified", "created by"]));
+  if (result.layers.some((l) => !l.digestVerified)) {
+    lines.push(
+      c.dim(
+        "Uncompressed layers in a local file are indexed by seeking, without reading every byte: --verify-digests checks them.",
+      ),
+    );
+  }
   lines.push("");
   lines.push(
     `${c.bold("Total")}  ${humanBytes(result.totals.compressedSize)} stored, ${humanBytes(result.totals.uncompressedSize)} uncompressed, ${result.totals.files} files visible`,

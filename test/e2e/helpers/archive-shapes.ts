@@ -22,6 +22,7 @@ import {
   type ArchiveImage,
   type ArchiveMember,
   type ArchiveOptions,
+  addMembers,
   archiveMembers,
 } from "../../../src/image/test-helpers/archives.ts";
 
@@ -56,23 +57,7 @@ export async function readLegacyArchive(path: string): Promise<ArchiveImage[]> {
 export async function writeArchive(members: ArchiveMember[], path: string): Promise<void> {
   const tar = pack();
   const written = pipeline(tar, createWriteStream(path));
-  for (const m of members) {
-    await new Promise<void>((resolve, reject) => {
-      tar.entry(
-        {
-          name: m.name,
-          type: m.type,
-          linkname: m.linkname,
-          mode: m.mode ?? 0o644,
-          size: m.type === "file" ? (m.data?.length ?? 0) : 0,
-          mtime: new Date(0),
-        },
-        m.type === "file" ? (m.data ?? Buffer.alloc(0)) : Buffer.alloc(0),
-        (error) => (error ? reject(error) : resolve()),
-      );
-    });
-  }
-  tar.finalize();
+  await addMembers(tar, members);
   await written;
 }
 
