@@ -8,9 +8,15 @@
  * MAX_ARCHIVE bytes; only the identities found are kept.
  */
 import { posix } from "node:path";
+import {
+  readZipDirectory,
+  readZipEntry,
+  type ZipBytes,
+  type ZipEntry,
+  zipBytesOf,
+} from "../../archive/zip.ts";
 import { normalizeLicenses, purl } from "../identity.ts";
 import type { Cataloger, CatalogInput, Package } from "../types.ts";
-import { listZip, readZipEntry } from "../zip.ts";
 
 const NAME = "java-archive-cataloger";
 const MiB = 1024 * 1024;
@@ -91,7 +97,26 @@ function manifestIdentity(archive: string, manifest: Map<string, string>): JavaI
   };
 }
 
-export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaIdentity[] {
+/** The archive's entries; undefined when it is not a readable zip (a damaged jar is skipped). */
+function listZip(bytes: ZipBytes): ZipEntry[] | undefined {
+  try {
+    return readZipDirectory(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An entry's content; undefined when damaged, unsupported or over `maxBytes`. */
+function entryContent(bytes: ZipBytes, entry: ZipEntry, maxBytes: number): Buffer | undefined {
+  try {
+    return readZipEntry(bytes, entry, maxBytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function javaIdentities(archiveBytes: Buffer, archive: string, depth = 0): JavaIdentity[] {
+  const bytes = zipBytesOf(archiveBytes);
   const entries = listZip(bytes);
   if (!entries) return [];
   const out: JavaIdentity[] = [];
@@ -99,10 +124,10 @@ export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaI
   const nested: Array<{ name: string; bytes: Buffer }> = [];
   for (const entry of entries) {
     if (entry.name === "META-INF/MANIFEST.MF") {
-      const content = readZipEntry(bytes, entry, MiB);
+      const content = entryContent(bytes, entry, MiB);
       if (content) manifest = parseManifest(content.toString("utf8"));
     } else if (/^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(entry.name)) {
-      const content = readZipEntry(bytes, entry, MiB);
+      const content = entryContent(bytes, entry, MiB);
       if (!content) continue;
       const props = parseProperties(content.toString("utf8"));
       const artifactId = props.get("artifactId");
@@ -118,7 +143,7 @@ export function javaIdentities(bytes: Buffer, archive: string, depth = 0): JavaI
         pomPath: entry.name,
       });
     } else if (depth < MAX_DEPTH && isArchive(entry.name) && !entry.name.endsWith("/")) {
-      const content = readZipEntry(bytes, entry, MAX_NESTED);
+      const content = entryContent(bytes, entry, MAX_NESTED);
       if (content) nested.push({ name: entry.name, bytes: content });
     }
   }

@@ -1,5 +1,5 @@
 /** Small synthetic ELF binaries and zip archives for cataloger tests. */
-import { crc32, deflateRawSync } from "node:zlib";
+import { makeZip } from "../../archive/test-helpers/zip-writer.ts";
 
 /** A 64-bit little-endian ELF with the given sections (and a section name table). */
 export function elfWithSections(sections: Record<string, Buffer>, prefix = Buffer.alloc(0)): Buffer {
@@ -71,43 +71,7 @@ export function goBinary(goVersion: string, modinfo: string, padding = 0): Buffe
 }
 
 /** A zip with stored or deflated entries. */
+/** A jar-like zip of `entries` (name → content), deflated or stored. */
 export function zip(entries: Record<string, Buffer | string>, deflate = true): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, value] of Object.entries(entries)) {
-    const data = typeof value === "string" ? Buffer.from(value) : value;
-    const raw = deflate ? deflateRawSync(data) : data;
-    const method = deflate ? 8 : 0;
-    const nameBytes = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(raw.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(raw.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, raw);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + raw.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  return makeZip(Object.entries(entries).map(([name, data]) => ({ name, data, method: deflate ? 8 : 0 })));
 }

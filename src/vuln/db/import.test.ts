@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeZip } from "../../archive/test-helpers/zip-writer.ts";
 import { DrydockError } from "../../errors.ts";
 import {
   ALPINE_SECDB,
@@ -11,7 +12,6 @@ import {
   PYPA_VULNS,
   tempDir,
 } from "../test-helpers/records.ts";
-import { makeZip } from "../test-helpers/zip-writer.ts";
 import { changeAtomically } from "./atomic.ts";
 import { importIntoDb } from "./import.ts";
 import { SCHEMA_VERSION } from "./schema.ts";

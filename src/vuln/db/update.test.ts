@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeZip } from "../../archive/test-helpers/zip-writer.ts";
 import { debianRecord, ghsaRecord, tempDir } from "../test-helpers/records.ts";
-import { makeZip } from "../test-helpers/zip-writer.ts";
 import { type DbProgress, importIntoDb } from "./import.ts";
 import { dbStatus } from "./status.ts";
 import { noteSeenEcosystems, VulnStore } from "./store.ts";

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeZip } from "../../archive/test-helpers/zip-writer.ts";
 import { tempDir } from "../test-helpers/records.ts";
-import { makeZip } from "../test-helpers/zip-writer.ts";
 import { CorruptArchiveError, looksLikeZip, zipFiles } from "./zip.ts";
 
 let dir: string;
