@@ -6,6 +6,7 @@
  * non-directory in an upper layer hides anything below that path.
  */
 import type { LayerEntry, LayerIndex } from "./layer-index.ts";
+import { hashBytes, PathTable } from "./path-table.ts";
 
 export interface MergedEntry extends LayerEntry {
   /** Index of the layer that provides this entry (0 = bottom). */
@@ -21,113 +22,156 @@ export interface MergedView {
   get(path: string): MergedEntry | undefined;
 }
 
-const parentOf = (path: string): string => {
-  const slash = path.lastIndexOf("/");
-  return slash <= 0 ? "/" : path.slice(0, slash);
-};
+const SLASH = 0x2f;
 
 /**
- * Whether anything below a directory is hidden from the current layer, given whether a single
- * directory hides its subtree (`blocks`) and whether the root is opaque. Answers are cached per
- * directory; make one per layer, as what blocks grows between layers.
+ * Layers are merged on the UTF-8 bytes of their paths (PathTable), not on strings: every path
+ * of every layer is looked up, and decoding each into a string to use as a Map key was most of
+ * the merge's time. A directory is a prefix of its entries' bytes, so the ancestors of an entry
+ * are looked up as shorter ranges of the same bytes. Paths are hashed while layers are read
+ * (LayerIndex.pathBytes).
  */
-function hiddenDirs(blocks: (dir: string) => boolean, rootOpaque: boolean): (dir: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (dir) => {
-    // Walk up to the first directory with a known answer, then fill in on the way down.
-    const pending: string[] = [];
-    let answer: boolean | undefined;
-    let current = dir;
-    for (;;) {
-      answer = known.get(current);
-      if (answer !== undefined) break;
-      if (current === "/") {
-        answer = rootOpaque;
-        break;
-      }
-      if (blocks(current)) {
-        answer = true;
-        break;
-      }
-      pending.push(current);
-      current = parentOf(current);
-    }
-    known.set(current, answer);
-    for (const d of pending) known.set(d, answer);
-    return answer;
-  };
-}
-
 export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
-  // Visible entries as (layer, index) pairs keyed by path.
-  const visible = new Map<string, number>();
-  const layerOf: number[] = [];
-  const indexOf: number[] = [];
+  const total = layers.reduce((n, l) => n + l.count, 0);
+  /** Visible entries, keyed by path; value = entry index in its layer (`layerOfKey`). */
+  const visible = new PathTable(total);
+  const layerOfKey: number[] = [];
   /**
    * Paths removed for lower layers: whiteouts, plus upper non-directories that are not visible
    * themselves (visible ones are found in `visible`, which keeps this set small).
    */
-  const removed = new Set<string>();
-  /** Directories whose lower contents are hidden ("" for the root). */
-  const opaque = new Set<string>();
+  const removed = new PathTable();
+  /** Directories whose lower contents are hidden (the root apart, as `rootOpaque`). */
+  const opaque = new PathTable();
+  let rootOpaque = false;
 
   for (let layer = layers.length - 1; layer >= 0; layer--) {
     const index = layers[layer]!;
+    const { bytes, ends, hashes, dirLengths, dirHashes } = index.pathBytes();
+    const inVisible = visible.addBuffer(bytes);
+    const inRemoved = removed.addBuffer(bytes);
     const filtering = layer < layers.length - 1;
     /** A non-directory from a layer above replaces the whole subtree below its path. */
-    const upperNonDir = (path: string) => {
-      const slot = visible.get(path);
-      return (
-        slot !== undefined &&
-        layerOf[slot] !== layer &&
-        layers[layerOf[slot]!]!.kind(indexOf[slot]!) !== "dir"
-      );
+    const upperNonDir = (start: number, end: number, hash: number) => {
+      const key = visible.find(bytes, start, end, hash);
+      if (key < 0) return false;
+      const owner = layerOfKey[key]!;
+      return owner !== layer && layers[owner]!.kind(visible.values[key]!) !== "dir";
     };
     const hiddenBelow = hiddenDirs(
-      (dir) => removed.has(dir) || opaque.has(dir) || upperNonDir(dir),
-      opaque.has(""),
+      bytes,
+      (start, end, hash) =>
+        (removed.size > 0 && removed.find(bytes, start, end, hash) >= 0) ||
+        (opaque.size > 0 && opaque.find(bytes, start, end, hash) >= 0) ||
+        upperNonDir(start, end, hash),
+      rootOpaque,
     );
-    const invisibleNonDirs: string[] = [];
+    const invisibleNonDirs: number[] = [];
     // Entries come grouped by directory: reuse the last directory's answer.
-    let lastDir = "";
+    let lastDirStart = 0;
+    let lastDirLength = -1;
+    let lastDirHash = 0;
     let lastHidden = false;
-    for (let i = 0; i < index.count; i++) {
-      const path = index.path(i);
-      if (visible.has(path)) {
-        if (layer > 0 && index.kind(i) !== "dir") invisibleNonDirs.push(path);
+    for (let i = 0, start = 0; i < index.count; start = ends[i++]!) {
+      const end = ends[i]!;
+      const hash = hashes[i]!;
+      if (visible.find(bytes, start, end, hash) >= 0) {
+        if (layer > 0 && index.kind(i) !== "dir") invisibleNonDirs.push(i);
         continue;
       }
       if (filtering) {
-        if (removed.has(path)) continue;
-        const slash = path.lastIndexOf("/");
-        if (slash <= 0 || slash !== lastDir.length || !path.startsWith(lastDir)) {
-          lastDir = slash <= 0 ? "/" : path.slice(0, slash);
-          lastHidden = hiddenBelow(lastDir);
+        if (removed.size > 0 && removed.find(bytes, start, end, hash) >= 0) continue;
+        const dirLength = dirLengths[i]!;
+        const dirHash = dirHashes[i]!;
+        if (dirLength <= 0) {
+          lastDirLength = -1;
+          lastHidden = rootOpaque;
+        } else if (
+          dirLength !== lastDirLength ||
+          dirHash !== lastDirHash ||
+          !sameBytes(bytes, start, lastDirStart, dirLength)
+        ) {
+          lastDirStart = start;
+          lastDirLength = dirLength;
+          lastDirHash = dirHash;
+          lastHidden = hiddenBelow(start, dirLength, dirHash);
         }
         if (lastHidden) continue;
       }
-      visible.set(path, layerOf.length);
-      layerOf.push(layer);
-      indexOf.push(i);
+      visible.insert(inVisible, start, end, hash, i);
+      layerOfKey.push(layer);
     }
     // This layer's deletions and shadowing apply only to the layers below it.
-    for (const path of index.whiteouts) removed.add(path);
-    for (const dir of index.opaqueDirs) opaque.add(dir === "/" ? "" : dir);
-    for (const path of invisibleNonDirs) removed.add(path);
+    for (const path of index.whiteouts) removed.addString(path);
+    for (const dir of index.opaqueDirs) {
+      if (dir === "/") rootOpaque = true;
+      else opaque.addString(dir);
+    }
+    for (const i of invisibleNonDirs) {
+      const start = i === 0 ? 0 : ends[i - 1]!;
+      removed.add(inRemoved, start, ends[i]!, hashes[i]!);
+    }
   }
-  const materialize = (slot: number): MergedEntry => ({
-    ...layers[layerOf[slot]!]!.entry(indexOf[slot]!),
-    layer: layerOf[slot]!,
+  const materialize = (key: number): MergedEntry => ({
+    ...layers[layerOfKey[key]!]!.entry(visible.values[key]!),
+    layer: layerOfKey[key]!,
   });
-  const sortedPaths = () => [...visible.keys()].sort();
   return {
     count: visible.size,
     *entries() {
-      for (const path of sortedPaths()) yield materialize(visible.get(path)!);
+      const paths = layerOfKey.map((layer, key) => layers[layer]!.path(visible.values[key]!));
+      const order = paths.map((_, key) => key).sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
+      for (const key of order) yield materialize(key);
     },
     get(path) {
-      const slot = visible.get(path);
-      return slot === undefined ? undefined : materialize(slot);
+      const key = visible.findString(path);
+      return key < 0 ? undefined : materialize(key);
     },
+  };
+}
+
+function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+  return true;
+}
+
+/**
+ * Whether anything below a directory is hidden from the current layer, given whether a single
+ * directory hides its subtree (`blocks`) and whether the root is opaque. The directory is
+ * `bytes[start, start + length)`, a prefix of an entry's path; its ancestors are shorter
+ * prefixes. Answers are cached per directory; make one per layer, as what blocks grows between
+ * layers.
+ */
+function hiddenDirs(
+  bytes: Uint8Array,
+  blocks: (start: number, end: number, hash: number) => boolean,
+  rootOpaque: boolean,
+): (start: number, length: number, hash: number) => boolean {
+  const known = new PathTable();
+  known.addBuffer(bytes);
+  const pending: number[] = [];
+  return (start, dirLength, dirHash) => {
+    // Walk up to the first directory with a known answer, then fill in on the way down.
+    pending.length = 0;
+    let answer = rootOpaque;
+    for (let length = dirLength; length > 0; ) {
+      const hash = length === dirLength ? dirHash : hashBytes(bytes, start, start + length);
+      const key = known.find(bytes, start, start + length, hash);
+      if (key >= 0) {
+        answer = known.values[key] === 1;
+        break;
+      }
+      pending.push(length, hash);
+      if (blocks(start, start + length, hash)) {
+        answer = true;
+        break;
+      }
+      let slash = start + length - 1;
+      while (slash > start && bytes[slash] !== SLASH) slash--;
+      length = slash - start; // 0: the parent is the root
+    }
+    for (let p = 0; p < pending.length; p += 2)
+      known.insert(0, start, start + pending[p]!, pending[p + 1]!, answer ? 1 : 0);
+    return answer;
   };
 }

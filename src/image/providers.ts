@@ -1,9 +1,7 @@
-import { type DaemonOptions, daemonProvider } from "./daemon/provider.ts";
+import type { DaemonOptions } from "./daemon/provider.ts";
 import type { ImageHandle } from "./handle.ts";
 import type { ImageReference } from "./reference.ts";
 import type { RegistryOptions } from "./registry/client.ts";
-import { registryProvider } from "./registry/provider.ts";
-import { compressedArchiveHandle } from "./sources/stream-archive.ts";
 import type { Platform } from "./types.ts";
 
 export interface ProviderOptions {
@@ -38,11 +36,26 @@ export interface DefaultProviderOptions {
   verifyLocalLayers?: boolean;
 }
 
+/**
+ * The real providers. Each source's modules (HTTP client, credentials, zod schemas, tar-stream)
+ * are imported on first use: reading a local archive never loads them (about 0.1 s of start-up).
+ */
 export function defaultProviders(options: DefaultProviderOptions = {}): ImageSourceProviders {
+  let registry: Promise<ImageSourceProviders["registry"]> | undefined;
+  let daemon: Promise<ImageSourceProviders["daemon"]> | undefined;
   return {
-    registry: registryProvider(options.registry),
-    daemon: daemonProvider(options.daemon),
-    compressedArchive: (path, kind, providerOptions) => compressedArchiveHandle(path, kind, providerOptions),
+    registry: async (reference, providerOptions) => {
+      registry ??= import("./registry/provider.ts").then((m) => m.registryProvider(options.registry));
+      return (await registry)(reference, providerOptions);
+    },
+    daemon: async (reference, providerOptions) => {
+      daemon ??= import("./daemon/provider.ts").then((m) => m.daemonProvider(options.daemon));
+      return (await daemon)(reference, providerOptions);
+    },
+    compressedArchive: async (path, kind, providerOptions) => {
+      const { compressedArchiveHandle } = await import("./sources/stream-archive.ts");
+      return compressedArchiveHandle(path, kind, providerOptions);
+    },
     verifyLocalLayers: options.verifyLocalLayers,
   };
 }

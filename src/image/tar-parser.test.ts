@@ -195,6 +195,28 @@ describe("TarParser on damaged input", () => {
     expect(() => parse(Buffer.alloc(512, 0x41))).toThrow(/not a valid tar layer/);
   });
 
+  it("checks the checksum the same way at every alignment of the header in memory", async () => {
+    const tar = await packed([{ header: { name: "dir/file", mode: 0o755, uid: 1000 }, content: "x" }]);
+    // Every byte a checksum covers, raised to 0xff (the 16-bit lanes of the word sum at their fullest).
+    const heavy = Buffer.from(tar);
+    heavy.fill(0xff, 345, 500);
+    const sum = [...heavy.subarray(0, 512)].reduce((n, b, i) => n + (i >= 148 && i < 156 ? 32 : b), 0);
+    heavy.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+    for (const source of [tar, heavy]) {
+      const bad = Buffer.from(source);
+      bad[300] = bad[300]! ^ 1;
+      for (let shift = 0; shift < 8; shift++) {
+        // The header at byteOffset `shift` of its memory: words when aligned, bytes otherwise.
+        const memory = Buffer.alloc(source.length + 8);
+        source.copy(memory, shift);
+        const shifted = memory.subarray(shift, shift + source.length);
+        expect(parse(shifted).headers[0]).toMatchObject({ mode: 0o755, uid: 1000 });
+        bad.copy(memory, shift);
+        expect(() => parse(shifted)).toThrow(/bad header checksum at offset 0/);
+      }
+    }
+  });
+
   it("skips zero blocks and a missing end-of-archive marker", async () => {
     const tar = await packed([{ header: { name: "a" }, content: "1" }]);
     const withoutEnd = tar.subarray(0, 1024);

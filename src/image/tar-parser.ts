@@ -71,10 +71,38 @@ function headerFormat(block: Buffer, at: number): "ustar" | "gnu" | null {
 
 /** Sum of the header bytes with the checksum field read as spaces. */
 function checksum(block: Buffer, at: number): number {
+  if ((block.byteOffset + at) % 4 === 0) return checksumByWords(block, at);
   let sum = 8 * 32;
   for (let i = at; i < at + 148; i++) sum += block[i]!;
   for (let i = at + 156; i < at + TAR_BLOCK; i++) sum += block[i]!;
   return sum;
+}
+
+/** A 32-bit view of the memory of the last block summed by words (one per chunk, not per header). */
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
+ * The same sum four bytes at a time (a quarter of the loop iterations, on every header): the
+ * even and odd bytes of each word are added in two 16-bit lanes of two accumulators. 126 words
+ * of at most 255 per lane stay below 2^15 per lane, so no lane carries into the next.
+ */
+function checksumByWords(block: Buffer, at: number): number {
+  if (words.buffer !== block.buffer) words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+  const first = (block.byteOffset + at) >>> 2;
+  let even = 0;
+  let odd = 0;
+  // Words 37 and 38 are the checksum field (bytes 148-155).
+  for (let w = first; w < first + 37; w++) {
+    const word = words[w]!;
+    even += word & 0x00ff00ff;
+    odd += (word >>> 8) & 0x00ff00ff;
+  }
+  for (let w = first + 39; w < first + TAR_BLOCK / 4; w++) {
+    const word = words[w]!;
+    even += word & 0x00ff00ff;
+    odd += (word >>> 8) & 0x00ff00ff;
+  }
+  return 8 * 32 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
 }
 
 /** An octal field (leading spaces and NULs skipped) or a base-256 one; NaN when unreadable. */

@@ -34,23 +34,18 @@ Examples:
   drydock inspect --platforms registry:ghcr.io/org/app:1`,
     )
     .action(async (image, opts) => {
-      const [
-        { inspectImage },
-        { openImage, parseImageSpec },
-        { parseReference },
-        registry,
-        types,
-        textReport,
-      ] = await Promise.all([
-        import("../../image/inspect.ts"),
-        import("../../image/open.ts"),
-        import("../../image/reference.ts"),
-        import("../../image/registry/provider.ts"),
-        import("../../image/types.ts"),
-        import("../../report/inspect/text.ts"),
-      ]);
+      const [{ inspectImage }, { openImage, parseImageSpec }, { parseReference }, types, textReport] =
+        await Promise.all([
+          import("../../image/inspect.ts"),
+          import("../../image/open.ts"),
+          import("../../image/reference.ts"),
+          import("../../image/types.ts"),
+          import("../../report/inspect/text.ts"),
+        ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       if (opts.platforms) {
+        // Only --platforms needs the registry's modules here (openImage loads them for registry:).
+        const registry = await import("../../image/registry/provider.ts");
         const spec = parseImageSpec(image);
         if (spec.transport !== "registry" && spec.transport !== "auto") {
           throw new UsageError("--platforms lists the platforms of a registry image (registry:REF)");

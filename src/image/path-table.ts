@@ -1,0 +1,156 @@
+/**
+ * A set of paths held as UTF-8 byte ranges of buffers that already exist (layer path arenas),
+ * with a number per path. Merging layers looks up every path of every layer: as Map<string>
+ * keys, each lookup first decoded the path into a new string and hashed it (a quarter of a second
+ * for the 128,000 paths of the benchmark image); here a lookup hashes the bytes where they lie.
+ * Open addressing with linear probing; keys are never removed.
+ */
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a (32 bits) of bytes[start, end): http://www.isthe.com/chongo/tech/comp/fnv/ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+  return hash;
+}
+
+/**
+ * Hashes a path and, in the same pass, its directory (the bytes before its last "/"): merging
+ * compares directories of consecutive entries and looks them up. Results in the fields (no
+ * object per call).
+ */
+export const pathHash = {
+  hash: 0,
+  /** Bytes before the last "/" (0 for an entry of the root). */
+  dirLength: 0,
+  dirHash: 0,
+  of(bytes: Uint8Array, start: number, end: number): void {
+    let hash = FNV_OFFSET;
+    let slash = start;
+    let dirHash = FNV_OFFSET;
+    for (let p = start; p < end; p++) {
+      const byte = bytes[p]!;
+      if (byte === 0x2f) {
+        slash = p;
+        dirHash = hash;
+      }
+      hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
+    this.hash = hash;
+    this.dirLength = slash - start;
+    this.dirHash = dirHash;
+  },
+};
+
+function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+export class PathTable {
+  /** Buffers keys point into, by number (`addBuffer`). */
+  private readonly buffers: Uint8Array[] = [];
+  /** Key number + 1 per slot; 0: empty. */
+  private slots: Int32Array;
+  private mask: number;
+  private keyBuffer: Int32Array;
+  private keyStart: Float64Array;
+  private keyLength: Int32Array;
+  private keyHash: Int32Array;
+  /** One number per key, for the caller (a layer's entry index, a cached answer). */
+  values: Int32Array;
+  size = 0;
+
+  constructor(expectedKeys = 16) {
+    let capacity = 16;
+    while (capacity < expectedKeys * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    const keys = capacity >> 1;
+    this.keyBuffer = new Int32Array(keys);
+    this.keyStart = new Float64Array(keys);
+    this.keyLength = new Int32Array(keys);
+    this.keyHash = new Int32Array(keys);
+    this.values = new Int32Array(keys);
+  }
+
+  /** Registers a buffer keys may point into; returns its number. */
+  addBuffer(bytes: Uint8Array): number {
+    this.buffers.push(bytes);
+    return this.buffers.length - 1;
+  }
+
+  /** The key equal to bytes[start, end) (`hash` = hashBytes of them), or -1. */
+  find(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const length = end - start;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const key = this.slots[slot]! - 1;
+      if (key < 0) return -1;
+      if (
+        this.keyHash[key] === hash &&
+        this.keyLength[key] === length &&
+        sameBytes(this.buffers[this.keyBuffer[key]!]!, this.keyStart[key]!, bytes, start, length)
+      )
+        return key;
+    }
+  }
+
+  /**
+   * Adds a key that is not in the table yet: bytes[start, end) of buffer number `buffer`.
+   * Returns its number (0, 1, 2 … in order of insertion).
+   */
+  insert(buffer: number, start: number, end: number, hash: number, value = 0): number {
+    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    const key = this.size++;
+    this.keyBuffer[key] = buffer;
+    this.keyStart[key] = start;
+    this.keyLength[key] = end - start;
+    this.keyHash[key] = hash;
+    this.values[key] = value;
+    this.place(key, hash);
+    return key;
+  }
+
+  /** Adds bytes[start, end) of buffer number `buffer` unless an equal key is there. */
+  add(buffer: number, start: number, end: number, hash: number): void {
+    if (this.find(this.buffers[buffer]!, start, end, hash) < 0) this.insert(buffer, start, end, hash);
+  }
+
+  /** Adds a path given as a string (its UTF-8 bytes, as the layer arenas hold them). */
+  addString(path: string): void {
+    const bytes = Buffer.from(path, "utf8");
+    this.add(this.addBuffer(bytes), 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+  }
+
+  /** The key equal to a path given as a string, or -1. */
+  findString(path: string): number {
+    const bytes = Buffer.from(path, "utf8");
+    return this.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+  }
+
+  private place(key: number, hash: number): void {
+    let slot = hash & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = key + 1;
+  }
+
+  private grow(): void {
+    const capacity = this.slots.length * 2;
+    this.slots = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    const keys = capacity >> 1;
+    const widen = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(keys);
+      next.set(old);
+      return next;
+    };
+    this.keyBuffer = widen(this.keyBuffer, (n) => new Int32Array(n));
+    this.keyStart = widen(this.keyStart, (n) => new Float64Array(n));
+    this.keyLength = widen(this.keyLength, (n) => new Int32Array(n));
+    this.keyHash = widen(this.keyHash, (n) => new Int32Array(n));
+    this.values = widen(this.values, (n) => new Int32Array(n));
+    for (let key = 0; key < this.size; key++) this.place(key, this.keyHash[key]!);
+  }
+}
