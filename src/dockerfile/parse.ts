@@ -10,6 +10,8 @@
  * dockerfile-ast is kept as a differential oracle in the tests.
  */
 
+import { mapToList, objectList, withMemoSlot } from "./shapes.ts";
+
 export interface Flag {
   name: string;
   /** null for a bare flag (`--link`). */
@@ -47,7 +49,7 @@ export interface Instruction {
   json: string[] | null;
   heredocs: Heredoc[];
   /** ONBUILD's wrapped instruction. */
-  onbuild?: Instruction;
+  onbuild?: Instruction | undefined;
   /** Index of the stage this instruction belongs to; -1 before the first FROM. */
   stage: number;
   /** Lines inside the continuation that were empty (BuildKit's NoEmptyContinuation). */
@@ -128,7 +130,9 @@ export function parseDockerfile(text: string): Dockerfile {
   const directives = readDirectives(lines);
   const escapeValue = directives.find((d) => d.name === "escape")?.value;
   const escapeChar: "\\" | "`" = escapeValue === "`" ? "`" : "\\";
-  const errors: ParseError[] = [];
+  // Mostly empty: made with the map of a filled list, so the rare first error does not
+  // change it under optimised code (shapes.ts).
+  const errors = objectList<ParseError>();
   if (escapeValue !== undefined && escapeValue !== "`" && escapeValue !== "\\") {
     const d = directives.find((x) => x.name === "escape")!;
     errors.push({
@@ -140,7 +144,6 @@ export function parseDockerfile(text: string): Dockerfile {
 
   const comments: Comment[] = [];
   const instructions: Instruction[] = [];
-  const continuation = new RegExp(`${escapeChar === "`" ? "`" : "\\\\"}[ \\t]*$`);
   let i = directives.length > 0 ? directives[directives.length - 1]!.line : 0;
   while (i < lines.length) {
     const raw = lines[i]!;
@@ -160,8 +163,9 @@ export function parseDockerfile(text: string): Dockerfile {
     const emptyContinuationLines: number[] = [];
     let current = raw;
     for (;;) {
-      if (continuation.test(current) && i + 1 < lines.length) {
-        logical += current.replace(continuation, "");
+      const cut = continuationAt(current, escapeChar);
+      if (cut !== -1 && i + 1 < lines.length) {
+        logical += current.slice(0, cut);
         i++;
         while (i < lines.length) {
           const next = lines[i]!;
@@ -182,7 +186,7 @@ export function parseDockerfile(text: string): Dockerfile {
         current = lines[i]!;
         continue;
       }
-      logical += continuation.test(current) ? current.replace(continuation, "") : current;
+      logical += cut !== -1 ? current.slice(0, cut) : current;
       break;
     }
     const instruction = parseLogicalLine(logical.trim(), startLine + 1);
@@ -238,7 +242,17 @@ export function parseDockerfile(text: string): Dockerfile {
   }
 
   const stages = buildStages(instructions);
-  return { source, lines, crlf, escape: escapeChar, directives, comments, instructions, stages, errors };
+  return withMemoSlot({
+    source,
+    lines,
+    crlf,
+    escape: escapeChar,
+    directives,
+    comments,
+    instructions,
+    stages,
+    errors,
+  });
 }
 
 function heredocKeyword(instruction: Instruction): string {
@@ -247,8 +261,18 @@ function heredocKeyword(instruction: Instruction): string {
 
 function computeLineStarts(source: string): number[] {
   const starts = [0];
-  for (let k = 0; k < source.length; k++) if (source[k] === "\n") starts.push(k + 1);
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) starts.push(k + 1);
   return starts;
+}
+
+/**
+ * Where the line continuation starts: the index of a final escape character followed only by
+ * blanks (`\\[ \t]*$`), or -1 when the line does not continue.
+ */
+function continuationAt(line: string, escapeChar: "\\" | "`"): number {
+  let k = line.length - 1;
+  while (k >= 0 && (line.charCodeAt(k) === 32 || line.charCodeAt(k) === 9)) k--;
+  return k >= 0 && line[k] === escapeChar ? k : -1;
 }
 
 /** Parser directives: consecutive `# key=value` lines at the very top of the file. */
@@ -272,20 +296,23 @@ function parseLogicalLine(text: string, line: number): Instruction | null {
   const rawKeyword = match[1]!;
   const keyword = rawKeyword.toUpperCase();
   let rest = match[2] ?? "";
-  const instruction: Instruction = {
+  // Every instruction has every field from the start (`onbuild` too) and the memo slot: one
+  // hidden class for all of them (shapes.ts).
+  const instruction: Instruction = withMemoSlot({
     keyword,
     rawKeyword,
     line,
     endLine: line,
     start: 0,
     end: 0,
-    flags: [],
+    flags: objectList<Flag>(),
     args: "",
     json: null,
-    heredocs: [],
+    heredocs: objectList<Heredoc>(),
+    onbuild: undefined,
     stage: -1,
     emptyContinuationLines: [],
-  };
+  });
   if (keyword === "ONBUILD") {
     instruction.args = rest.trim();
     const inner = parseLogicalLine(rest.trim(), line);
@@ -302,11 +329,12 @@ function parseLogicalLine(text: string, line: number): Instruction | null {
 
 /** Leading `--name[=value]` words; values may be quoted. Any flag name is accepted. */
 export function extractFlags(text: string): { flags: Flag[]; remainder: string } {
-  const flags: Flag[] = [];
+  const flags = objectList<Flag>();
   let pos = 0;
   for (;;) {
-    while (pos < text.length && /\s/.test(text[pos]!)) pos++;
-    if (!text.startsWith("--", pos) || /\s/.test(text[pos + 2] ?? " ")) break;
+    while (pos < text.length && isWhitespace(text.charCodeAt(pos))) pos++;
+    if (!text.startsWith("--", pos) || pos + 2 >= text.length || isWhitespace(text.charCodeAt(pos + 2)))
+      break;
     let end = pos + 2;
     let quote: string | null = null;
     while (end < text.length) {
@@ -314,7 +342,7 @@ export function extractFlags(text: string): { flags: Flag[]; remainder: string }
       if (quote) {
         if (c === quote) quote = null;
       } else if (c === '"' || c === "'") quote = c;
-      else if (/\s/.test(c)) break;
+      else if (isWhitespace(text.charCodeAt(end))) break;
       end++;
     }
     const word = text.slice(pos + 2, end);
@@ -325,6 +353,23 @@ export function extractFlags(text: string): { flags: Flag[]; remainder: string }
     pos = end;
   }
   return { flags, remainder: text.slice(pos) };
+}
+
+/** The characters of the regular expression class `\s` (ECMAScript WhiteSpace and LineTerminator). */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function unquote(value: string): string {
@@ -447,7 +492,7 @@ export function runScript(instruction: Instruction): string {
     const firstWordIsMarker = /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(instruction.args.trim());
     if (firstWordIsMarker) return instruction.heredocs[0]!.body;
     // Keep the heredocs in the script so the shell (and ShellCheck) sees what BuildKit runs.
-    return `${instruction.args}\n${instruction.heredocs.map((h) => `${h.body}${h.name}\n`).join("")}`;
+    return `${instruction.args}\n${mapToList(instruction.heredocs, (h) => `${h.body}${h.name}\n`).join("")}`;
   }
   return instruction.args;
 }

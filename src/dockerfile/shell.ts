@@ -9,6 +9,7 @@
  * command keywords (`if`, `then`, `do`, ...) stepped over. It is not a full parser: rules
  * only need "which commands run, with which arguments".
  */
+import { objectList, withMemoSlot } from "./shapes.ts";
 
 export interface ShellCommand {
   /** Command name (first word after assignments), unquoted. Empty for a bare assignment. */
@@ -88,24 +89,32 @@ function buildCommand(tokens: Token[], before: string, after: string): ShellComm
   if (rest.length > 0 && KEYWORDS_ALONE.has(rest[0]!.raw)) rest = rest.slice(1);
   if (rest.length === 0) return null;
   if (rest[0]!.raw === "for" || rest[0]!.raw === "case" || rest[0]!.raw === "select") return null;
-  const assignments: string[] = [];
+  const assignments = objectList<string>();
   let j = 0;
   while (j < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[j]!.raw)) {
     assignments.push(rest[j]!.value);
     j++;
   }
   const nameToken = rest[j];
-  const argTokens = rest.slice(j + 1);
-  return {
+  // Word lists built by push, not map: an optimised `map` makes other arrays (holey) than the
+  // builtin does, and every reader of the lists would see both (shapes.ts). The command and its
+  // words are keys of the linter's caches: created with the memo slot.
+  const args = withMemoSlot(objectList<string>());
+  const rawArgs = objectList<string>();
+  for (let k = j + 1; k < rest.length; k++) {
+    args.push(rest[k]!.value);
+    rawArgs.push(rest[k]!.raw);
+  }
+  return withMemoSlot({
     name: nameToken ? nameToken.value : "",
-    args: argTokens.map((t) => t.value),
-    rawArgs: argTokens.map((t) => t.raw),
+    args,
+    rawArgs,
     assignments,
     start: rest[0]!.start,
     end: rest[rest.length - 1]!.end,
     before,
     after,
-  };
+  });
 }
 
 function tokenize(script: string): Token[] {

@@ -1,4 +1,5 @@
 import { type Dockerfile, parseDockerfile } from "../dockerfile/parse.ts";
+import { withMemoSlot } from "../dockerfile/shapes.ts";
 import { BUILDKIT_ALIASES } from "./buildkit-aliases.ts";
 import { ALL_FIXERS } from "./fixes/index.ts";
 import { type Pragmas, readPragmas } from "./pragmas.ts";
@@ -83,7 +84,12 @@ class RuleHitRecord implements RawHit {
   #ctx: RuleContext | undefined;
   #fix: Fix | undefined;
 
-  constructor(rule: Rule, meta: RuleMeta, hit: RuleHit, ctx: RuleContext) {
+  constructor(
+    rule: Pick<Rule, "code" | "severity" | "message">,
+    meta: RuleMeta,
+    hit: RuleHit,
+    ctx: RuleContext,
+  ) {
     this.code = rule.code;
     this.severity = rule.severity;
     this.line = hit.line;
@@ -109,6 +115,18 @@ class RuleHitRecord implements RawHit {
   }
 }
 
+/** DL1000, reported by the parser rather than by a rule. */
+const SYNTAX_ERROR: Pick<Rule, "code" | "severity" | "message"> = {
+  code: "DL1000",
+  severity: "error",
+  message: "",
+};
+const SYNTAX_ERROR_META: RuleMeta = {
+  aliases: [],
+  url: "https://github.com/hadolint/hadolint/wiki/DL1000",
+  fixer: undefined,
+};
+
 /** Parses and runs every rule. Pure: no I/O beyond the given context reader. */
 export function analyze(
   source: string,
@@ -133,21 +151,7 @@ export function prepareAnalysis(
 ): Analysis {
   const dockerfile = parseDockerfile(source);
   const pragmas = readPragmas(dockerfile);
-  const hits: RawHit[] = [];
-  for (const error of dockerfile.errors) {
-    hits.push({
-      code: "DL1000",
-      severity: "error",
-      line: error.line,
-      column: error.column,
-      endLine: error.line,
-      endColumn: error.column,
-      message: error.message,
-      aliases: [],
-      url: "https://github.com/hadolint/hadolint/wiki/DL1000",
-    });
-  }
-  const ctx: RuleContext = {
+  const ctx: RuleContext = withMemoSlot({
     dockerfile,
     settings: {
       trustedRegistries: settings.trustedRegistries,
@@ -157,7 +161,15 @@ export function prepareAnalysis(
     context,
     runs: collectRuns(dockerfile),
     file,
-  };
+  });
+  // Syntax errors are hits of the same class as the rules' (finalize reads one shape).
+  const hits: RawHit[] = [];
+  for (const error of dockerfile.errors) {
+    const position = { line: error.line, column: error.column, endLine: error.line, endColumn: error.column };
+    hits.push(
+      new RuleHitRecord(SYNTAX_ERROR, SYNTAX_ERROR_META, { ...position, message: error.message }, ctx),
+    );
+  }
   return { file, dockerfile, pragmas, hits, ruleContext: ctx };
 }
 

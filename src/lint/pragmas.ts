@@ -1,4 +1,5 @@
 import type { Dockerfile } from "../dockerfile/parse.ts";
+import { ObjectMemo } from "./support/memo.ts";
 
 /**
  * Inline suppressions, hadolint-compatible (hadolint src/Hadolint/Pragma.hs):
@@ -42,7 +43,20 @@ function pragmaCodes(tool: string, text: string): string[] | null {
 }
 const SHELL_RE = /^hadolint\s+shell\s*=\s*(\S+)/;
 
+// The engine, DL1001 and DL4006 all ask: read once per parsed file.
+const pragmasCache = new ObjectMemo<Dockerfile, Pragmas>();
+
+/** The pragmas of a parsed file (shared by its callers: do not modify). */
 export function readPragmas(df: Dockerfile): Pragmas {
+  let pragmas = pragmasCache.get(df);
+  if (!pragmas) {
+    pragmas = parsePragmas(df);
+    pragmasCache.set(df, pragmas);
+  }
+  return pragmas;
+}
+
+function parsePragmas(df: Dockerfile): Pragmas {
   const pragmas: Pragmas = {
     byLine: new Map(),
     global: new Set(),

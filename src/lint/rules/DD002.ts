@@ -1,4 +1,5 @@
 import type { Instruction, Stage } from "../../dockerfile/parse.ts";
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { basename } from "../../dockerfile/shell.ts";
 import {
   ARCHIVE_SUFFIXES,
@@ -97,9 +98,13 @@ function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
   const cachedDirs = cacheTargets(run.instruction);
   for (const command of run.commands) {
     const inv = invocation(command);
-    const kinds = inv.program === "rm" ? CACHE_KINDS : kindsFor(inv.program);
+    const isRm = inv.program === "rm";
+    const kinds = isRm ? CACHE_KINDS : kindsFor(inv.program);
+    // The paths an `rm` removes, read once for all the kinds of cache they may clean.
+    const removed = isRm ? mapToList(readCliArgs(inv.args).positional, homeToRoot) : NOTHING_REMOVED;
     for (const kind of kinds) {
-      if (cleans(kind, inv)) events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
+      if (cleans(kind, inv, removed))
+        events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
       else if (creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
         events.push({ leftover: { key: kind.id, what: kind.what }, kind: "create" });
     }
@@ -122,12 +127,13 @@ function matchesAny(inv: Invocation, patterns: readonly CommandPattern[]): boole
   return patterns.some((p) => matchSubcommand(inv, p.programs, p.subcommands) !== null);
 }
 
-function cleans(kind: CacheKind, inv: Invocation): boolean {
+const NOTHING_REMOVED: readonly string[] = objectList();
+
+/** @param removed the paths of an `rm` (`~` and `$HOME` read as /root), else none */
+function cleans(kind: CacheKind, inv: Invocation, removed: readonly string[]): boolean {
   if (matchesAny(inv, kind.cleaners)) return true;
   if (inv.program !== "rm") return false;
-  return readCliArgs(inv.args).positional.some((path) =>
-    kind.removedPaths.some((re) => re.test(homeToRoot(path))),
-  );
+  return removed.some((path) => kind.removedPaths.some((re) => re.test(path)));
 }
 
 function creates(

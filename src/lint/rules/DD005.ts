@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import type { Dockerfile, Stage } from "../../dockerfile/parse.ts";
+import { mapToList } from "../../dockerfile/shapes.ts";
 import { MUSL_BASES } from "../data/base-images.ts";
 import { APK_VALUE_FLAGS, PIP_VALUE_FLAGS } from "../data/package-managers.ts";
 import {
@@ -49,7 +50,7 @@ function checkStage(ctx: RuleContext, stage: Stage, image: ImageRef): RuleHit[] 
   const chain = stageChain(ctx.dockerfile, stage).reverse();
   for (const chainStage of chain) {
     for (const run of stageRuns(ctx, chainStage)) {
-      const installs = run.commands.map(invocation);
+      const installs = mapToList(run.commands, invocation);
       compiler ??= compilePackage(installs, run.instruction.line);
       if (chainStage !== stage) continue;
       const python = installs.filter(isPythonInstall);

@@ -1,4 +1,5 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { fromWords } from "../support/stages.ts";
 import { argDeclarations } from "../support/words.ts";
 import type { Rule, RuleHit } from "../types.ts";
@@ -43,8 +44,11 @@ export const rule: Rule = {
 
 /** The names an ARG declares, or the stage name of a FROM (lower case, as BuildKit keeps it). */
 function definedNames(df: Dockerfile, instruction: Instruction): string[] {
-  if (instruction.keyword === "ARG") return argDeclarations(instruction, df.escape).map((a) => a.name);
-  if (instruction.keyword !== "FROM") return [];
+  // Lists of one array map (src/dockerfile/shapes.ts): the caller reads them all.
+  if (instruction.keyword === "ARG") return mapToList(argDeclarations(instruction, df.escape), (a) => a.name);
+  const names = objectList<string>();
+  if (instruction.keyword !== "FROM") return names;
   const words = fromWords(instruction, df.escape);
-  return words.length >= 3 && words[1]!.toLowerCase() === "as" ? [words[2]!.toLowerCase()] : [];
+  if (words.length >= 3 && words[1]!.toLowerCase() === "as") names.push(words[2]!.toLowerCase());
+  return names;
 }

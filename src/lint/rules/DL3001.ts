@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -25,7 +25,6 @@ export const rule: Rule = {
   message:
     "For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`",
   check({ runs }) {
-    if (!runsAnyOf(runs, POINTLESS_IN_CONTAINER)) return [];
-    return runsWhere(runs, (cmd) => POINTLESS_IN_CONTAINER.has(basename(cmd.name)));
+    return runsWhere(runs, (cmd) => POINTLESS_IN_CONTAINER.has(basename(cmd.name)), POINTLESS_IN_CONTAINER);
   },
 };

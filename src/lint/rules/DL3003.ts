@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -11,7 +11,6 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use WORKDIR to switch to a directory",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["cd"])) return [];
-    return runsWhere(runs, (cmd) => basename(cmd.name) === "cd");
+    return runsWhere(runs, (cmd) => basename(cmd.name) === "cd", ["cd"]);
   },
 };

@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /** `sudo` anywhere in a RUN or ONBUILD RUN command list (hadolint DL3004). */
@@ -8,7 +8,6 @@ export const rule: Rule = {
   severity: "error",
   message: "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["sudo"])) return [];
-    return runsWhere(runs, (cmd) => basename(cmd.name) === "sudo");
+    return runsWhere(runs, (cmd) => basename(cmd.name) === "sudo", ["sudo"]);
   },
 };

@@ -1,5 +1,5 @@
 import { aptGetInstall, aptGetPackages } from "../support/apt.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -17,10 +17,13 @@ export const rule: Rule = {
   message:
     "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apt-get"])) return [];
-    return runsWhere(runs, (cmd) => {
-      const install = aptGetInstall(cmd);
-      return install !== null && !aptGetPackages(install).every(isPinned);
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        const install = aptGetInstall(cmd);
+        return install !== null && !aptGetPackages(install).every(isPinned);
+      },
+      ["apt-get"],
+    );
   },
 };

@@ -44,18 +44,22 @@ export const rule: Rule = {
     const hits: RuleHit[] = [];
     let copied: { line: number; name: string }[] = [];
     const reported = new Set<number>();
-    const runOf = new Map(runs.map((run) => [run.outer, run]));
+    let runOf: Map<unknown, (typeof runs)[number]> | null = null;
     for (const instruction of dockerfile.instructions) {
       if (instruction.keyword === "FROM") copied = [];
       if (instruction.keyword === "COPY" && !instruction.flags.some((f) => f.name === "from")) {
         const operands = copyOperands(instruction, dockerfile.escape);
         if (!operands) continue;
-        const names = isArchive(operands.dest)
-          ? [pathBasename(operands.dest)]
-          : operands.sources.filter(isArchive).map(pathBasename);
-        for (const name of names) copied.push({ line: instruction.line, name });
+        if (isArchive(operands.dest))
+          copied.push({ line: instruction.line, name: pathBasename(operands.dest) });
+        else {
+          for (const source of operands.sources)
+            if (isArchive(source)) copied.push({ line: instruction.line, name: pathBasename(source) });
+        }
       }
-      if (instruction.keyword !== "RUN") continue;
+      // Most files copy no archive: their RUNs need no look.
+      if (instruction.keyword !== "RUN" || copied.length === 0) continue;
+      runOf ??= new Map(runs.map((run) => [run.outer, run]));
       const run = runOf.get(instruction);
       const extracted = new Set(run?.commands.flatMap(extractedNames) ?? []);
       for (const archive of copied) {

@@ -1,5 +1,5 @@
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
-import { countFlag, hasAnyFlag, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { countFlag, hasAnyFlag, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -12,17 +12,20 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use the `-y` switch to avoid manual input `apt-get -y install <package>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apt-get"])) return [];
-    return runsWhere(runs, (cmd) => {
-      const install = aptGetInstall(cmd);
-      if (!install) return false;
-      const answered =
-        hasAnyFlag(install, "y", "yes", "assume-yes") ||
-        countFlag(install, "q") >= 2 ||
-        countFlag(install, "quiet") >= 2 ||
-        install.words.some((w) => w === "-q=2" || w === "--quiet=2") ||
-        aptOptions(install).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
-      return !answered;
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        const install = aptGetInstall(cmd);
+        if (!install) return false;
+        const answered =
+          hasAnyFlag(install, "y", "yes", "assume-yes") ||
+          countFlag(install, "q") >= 2 ||
+          countFlag(install, "quiet") >= 2 ||
+          install.words.some((w) => w === "-q=2" || w === "--quiet=2") ||
+          aptOptions(install).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
+        return !answered;
+      },
+      ["apt-get"],
+    );
   },
 };

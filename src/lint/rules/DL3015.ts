@@ -1,5 +1,5 @@
 import { aptGetInstall, aptOptions } from "../support/apt.ts";
-import { hasAnyFlag, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -11,14 +11,17 @@ export const rule: Rule = {
   severity: "info",
   message: "Avoid additional packages by specifying `--no-install-recommends`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apt-get"])) return [];
-    return runsWhere(runs, (cmd) => {
-      const install = aptGetInstall(cmd);
-      if (!install) return false;
-      const disabled =
-        hasAnyFlag(install, "no-install-recommends") ||
-        aptOptions(install).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
-      return !disabled;
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        const install = aptGetInstall(cmd);
+        if (!install) return false;
+        const disabled =
+          hasAnyFlag(install, "no-install-recommends") ||
+          aptOptions(install).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
+        return !disabled;
+      },
+      ["apt-get"],
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import { readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /** npm options whose value is the next word: the value is not a package. */
@@ -49,7 +49,6 @@ export const rule: Rule = {
   severity: "warning",
   message: "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["npm"])) return [];
-    return runsWhere(runs, forgotToPin);
+    return runsWhere(runs, forgotToPin, ["npm"]);
   },
 };

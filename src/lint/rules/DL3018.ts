@@ -1,5 +1,5 @@
 import { apkAdd } from "../support/apk.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /** `pkg=1.2`, `pkg~1.2`, `pkg>=1.2`, `pkg<2`, or a local `.apk` file. */
@@ -16,10 +16,13 @@ export const rule: Rule = {
   severity: "warning",
   message: "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apk"])) return [];
-    return runsWhere(runs, (cmd) => {
-      const add = apkAdd(cmd);
-      return add !== null && !add.positional.filter((p) => p !== "add").every(isPinned);
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        const add = apkAdd(cmd);
+        return add !== null && !add.positional.filter((p) => p !== "add").every(isPinned);
+      },
+      ["apk"],
+    );
   },
 };

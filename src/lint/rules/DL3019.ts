@@ -1,5 +1,5 @@
 import { apkAdd } from "../support/apk.ts";
-import { hasAnyFlag, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import type { Rule } from "../types.ts";
 
@@ -13,11 +13,14 @@ export const rule: Rule = {
   message:
     "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apk"])) return [];
-    return runsWhere(runs, (cmd, run) => {
-      const add = apkAdd(cmd);
-      if (!add || hasAnyFlag(add, "no-cache")) return false;
-      return !hasCacheMount(run.instruction, "/var/cache/apk");
-    });
+    return runsWhere(
+      runs,
+      (cmd, run) => {
+        const add = apkAdd(cmd);
+        if (!add || hasAnyFlag(add, "no-cache")) return false;
+        return !hasCacheMount(run.instruction, "/var/cache/apk");
+      },
+      ["apk"],
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /** `apt` in RUN (hadolint DL3027): its interface is for humans and not stable for scripts. */
@@ -8,7 +8,6 @@ export const rule: Rule = {
   severity: "warning",
   message: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["apt"])) return [];
-    return runsWhere(runs, (cmd) => basename(cmd.name) === "apt");
+    return runsWhere(runs, (cmd) => basename(cmd.name) === "apt", ["apt"]);
   },
 };

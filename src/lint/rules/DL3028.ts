@@ -1,5 +1,5 @@
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
-import { runsAnyOf, runsWhere } from "../support/commands.ts";
+import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -87,10 +87,10 @@ export const rule: Rule = {
   severity: "warning",
   message: "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["gem"])) return [];
     return runsWhere(
       runs,
       (cmd) => !gemsToInstall(cmd).every((gem) => gem.includes(":") || gem.endsWith(".gem")),
+      ["gem"],
     );
   },
 };

@@ -1,4 +1,4 @@
-import { hasAnyFlag, invokes, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -10,12 +10,12 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use the -y switch to avoid manual input `yum install -y <package>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["yum"])) return [];
     return runsWhere(
       runs,
       (cmd) =>
         invokes(cmd, "yum", ["install", "groupinstall", "localinstall"]) &&
         !hasAnyFlag(readCliArgs(cmd.args), "y", "assumeyes"),
+      ["yum"],
     );
   },
 };

@@ -1,4 +1,4 @@
-import { hasAnyFlag, invokes, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -10,13 +10,13 @@ export const rule: Rule = {
   severity: "warning",
   message: "Non-interactive switch missing from `zypper` command: `zypper install -y`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["zypper"])) return [];
     const asking = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
     return runsWhere(
       runs,
       (cmd) =>
         invokes(cmd, "zypper", asking) &&
         !hasAnyFlag(readCliArgs(cmd.args), "non-interactive", "n", "no-confirm", "y"),
+      ["zypper"],
     );
   },
 };

@@ -1,4 +1,4 @@
-import { invokes, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { invokes, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /** `zypper dist-upgrade` in a build (hadolint DL3035). ONBUILD RUN included. */
@@ -7,7 +7,6 @@ export const rule: Rule = {
   severity: "warning",
   message: "Do not use `zypper dist-upgrade`.",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["zypper"])) return [];
-    return runsWhere(runs, (cmd) => invokes(cmd, "zypper", ["dist-upgrade", "dup"]));
+    return runsWhere(runs, (cmd) => invokes(cmd, "zypper", ["dist-upgrade", "dup"]), ["zypper"]);
   },
 };

@@ -1,5 +1,5 @@
 import { ZYPPER_VALUE_FLAGS } from "../data/package-managers.ts";
-import { invokes, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -12,14 +12,17 @@ export const rule: Rule = {
   severity: "warning",
   message: "Specify version with `zypper install -y <package>=<version>`.",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["zypper"])) return [];
     const pinned = (pkg: string) => /[=<>]/.test(pkg) || pkg.endsWith(".rpm");
-    return runsWhere(runs, (cmd) => {
-      if (!invokes(cmd, "zypper", ["install", "in"])) return false;
-      const packages = readCliArgs(cmd.args, ZYPPER_VALUE_FLAGS).positional.filter(
-        (a) => a !== "install" && a !== "in",
-      );
-      return packages.some((pkg) => !pinned(pkg));
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        if (!invokes(cmd, "zypper", ["install", "in"])) return false;
+        const packages = readCliArgs(cmd.args, ZYPPER_VALUE_FLAGS).positional.filter(
+          (a) => a !== "install" && a !== "in",
+        );
+        return packages.some((pkg) => !pinned(pkg));
+      },
+      ["zypper"],
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { hasAnyFlag, invokes, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -10,13 +10,13 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use the -y switch to avoid manual input `dnf install -y <package>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["dnf", "microdnf"])) return [];
     const installs = ["install", "groupinstall", "localinstall"];
     return runsWhere(
       runs,
       (cmd) =>
         (invokes(cmd, "dnf", installs) || invokes(cmd, "microdnf", installs)) &&
         !hasAnyFlag(readCliArgs(cmd.args), "y", "assumeyes"),
+      ["dnf", "microdnf"],
     );
   },
 };

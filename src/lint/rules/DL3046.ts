@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { hasAnyFlag, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -13,12 +13,15 @@ export const rule: Rule = {
   severity: "warning",
   message: "`useradd` without flag `-l` and high UID will result in excessively large Image.",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["useradd"])) return [];
-    return runsWhere(runs, (cmd) => {
-      if (basename(cmd.name) !== "useradd") return false;
-      if (hasAnyFlag(readCliArgs(cmd.args), "l", "no-log-init")) return false;
-      return uidValues(cmd.args).some((uid) => uid.length > 5);
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        if (basename(cmd.name) !== "useradd") return false;
+        if (hasAnyFlag(readCliArgs(cmd.args), "l", "no-log-init")) return false;
+        return uidValues(cmd.args).some((uid) => uid.length > 5);
+      },
+      ["useradd"],
+    );
   },
 };
 

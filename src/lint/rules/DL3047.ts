@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { hasAnyFlag, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -14,22 +14,25 @@ export const rule: Rule = {
     "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. " +
     "Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["wget"])) return [];
-    return runsWhere(runs, (cmd) => {
-      if (basename(cmd.name) !== "wget") return false;
-      const cli = readCliArgs(cmd.args);
-      const quiet = hasAnyFlag(
-        cli,
-        "progress",
-        "q",
-        "quiet",
-        "o",
-        "output-file",
-        "a",
-        "append-output",
-        "no-verbose",
-      );
-      return !quiet && !cmd.args.includes("-nv");
-    });
+    return runsWhere(
+      runs,
+      (cmd) => {
+        if (basename(cmd.name) !== "wget") return false;
+        const cli = readCliArgs(cmd.args);
+        const quiet = hasAnyFlag(
+          cli,
+          "progress",
+          "q",
+          "quiet",
+          "o",
+          "output-file",
+          "a",
+          "append-output",
+          "no-verbose",
+        );
+        return !quiet && !cmd.args.includes("-nv");
+      },
+      ["wget"],
+    );
   },
 };

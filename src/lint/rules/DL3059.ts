@@ -1,4 +1,5 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { mapToList } from "../../dockerfile/shapes.ts";
 import { topLevelSteps } from "../support/passes.ts";
 import type { Rule, RuleHit, RunInfo } from "../types.ts";
 
@@ -33,8 +34,7 @@ export const rule: Rule = {
 
 /** Flags compared as a set, so the order of `--mount` options does not matter. */
 function flagKey(instruction: Instruction): string {
-  return instruction.flags
-    .map((f) => `${f.name}=${f.value ?? ""}`)
+  return mapToList(instruction.flags, (f) => `${f.name}=${f.value ?? ""}`)
     .sort()
     .join("\n");
 }

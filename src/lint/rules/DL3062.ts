@@ -1,5 +1,5 @@
 import type { ShellCommand } from "../../dockerfile/shell.ts";
-import { invokes, readCliArgs, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { invokes, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -13,8 +13,7 @@ export const rule: Rule = {
   severity: "warning",
   message: "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["go"])) return [];
-    return runsWhere(runs, (cmd) => goPackages(cmd).some((pkg) => !pinned(pkg)));
+    return runsWhere(runs, (cmd) => goPackages(cmd).some((pkg) => !pinned(pkg)), ["go"]);
   },
 };
 

@@ -1,12 +1,13 @@
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { hadolintSensitive } from "../data/secrets.ts";
 import { argNames, type EscapeChar, keyValues } from "../support/words.ts";
 import type { Rule } from "../types.ts";
 
 function declaredNames(instruction: Instruction, escapeChar: EscapeChar): string[] {
   if (instruction.keyword === "ARG") return argNames(instruction, escapeChar);
-  if (instruction.keyword === "ENV") return keyValues(instruction, escapeChar).map((p) => p.key);
-  return [];
+  if (instruction.keyword === "ENV") return mapToList(keyValues(instruction, escapeChar), (p) => p.key);
+  return objectList();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { invokes, runsAnyOf, runsWhere } from "../support/commands.ts";
+import { invokes, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
 /**
@@ -10,7 +10,6 @@ export const rule: Rule = {
   severity: "warning",
   message: "Use SHELL to change the default shell",
   check({ runs }) {
-    if (!runsAnyOf(runs, ["ln"])) return [];
-    return runsWhere(runs, (cmd) => invokes(cmd, "ln", ["/bin/sh"]));
+    return runsWhere(runs, (cmd) => invokes(cmd, "ln", ["/bin/sh"]), ["ln"]);
   },
 };

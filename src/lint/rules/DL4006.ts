@@ -1,3 +1,4 @@
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
 import { readPragmas } from "../pragmas.ts";
 import { hasAnyFlag, readCliArgs } from "../support/commands.ts";
@@ -39,13 +40,14 @@ function hasUnguardedPipe(commands: readonly ShellCommand[]): boolean {
  * special case: its body already is the RUN's script.
  */
 function heredocScripts(run: RunInfo): ShellCommand[][] {
-  if (run.instruction.heredocs.length === 0 || run.script === run.instruction.heredocs[0]!.body) return [];
+  if (run.instruction.heredocs.length === 0 || run.script === run.instruction.heredocs[0]!.body)
+    return objectList();
   const shellReadsStdin = run.commands.some((cmd) => {
     if (!POSIX_SHELLS.includes(basename(cmd.name))) return false;
     const cli = readCliArgs(cmd.args);
     return !hasAnyFlag(cli, "c") && cli.positional.length === 0;
   });
-  return shellReadsStdin ? run.instruction.heredocs.map((h) => parseShell(h.body)) : [];
+  return shellReadsStdin ? mapToList(run.instruction.heredocs, (h) => parseShell(h.body)) : objectList();
 }
 
 /** A marker-only heredoc whose shebang names a program other than a POSIX shell. */
@@ -58,7 +60,8 @@ function runsOtherInterpreter(run: RunInfo): boolean {
 
 function pipeWithoutPipefail(run: RunInfo): boolean {
   if (run.instruction.json || runsOtherInterpreter(run)) return false;
-  return [run.commands, ...heredocScripts(run)].some(hasUnguardedPipe);
+  if (hasUnguardedPipe(run.commands)) return true;
+  return heredocScripts(run).some(hasUnguardedPipe);
 }
 
 /**

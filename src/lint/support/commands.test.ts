@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseShell } from "../../dockerfile/shell.ts";
-import { invocation, readCliArgs, subcommandIndex } from "./commands.ts";
+import { parseDockerfile } from "../../dockerfile/parse.ts";
+import { basename, parseShell } from "../../dockerfile/shell.ts";
+import { collectRuns } from "../run-info.ts";
+import { invocation, readCliArgs, runsAnyOf, runsWhere, subcommandIndex } from "./commands.ts";
 
 describe("command reading", () => {
   it("reads python -m pip as pip and getopt-style flags", () => {
@@ -31,5 +33,36 @@ describe("command reading", () => {
     expect(subcommandIndex(apk!)).toBe(1);
     const [bare] = parseShell("apk --no-cache");
     expect(subcommandIndex(bare!)).toBe(-1);
+  });
+
+  it("gives the same hits when it asks only the commands of the given programs", () => {
+    const runs = collectRuns(
+      parseDockerfile(
+        [
+          "FROM debian",
+          "RUN microdnf install a && cd /x && dnf install b",
+          "RUN cd /y",
+          "RUN echo hi | /usr/bin/dnf install c",
+          "RUN apt-get update",
+        ].join("\n"),
+      ),
+    );
+    const installs = (cmd: { name: string; args: string[] }) =>
+      ["dnf", "microdnf"].includes(basename(cmd.name)) && cmd.args[0] === "install";
+    expect(runsWhere(runs, installs, ["dnf", "microdnf"])).toEqual(runsWhere(runs, installs));
+    expect(runsWhere(runs, installs, ["dnf", "microdnf"])).toEqual([{ line: 2 }, { line: 4 }]);
+    const asked: string[] = [];
+    runsWhere(
+      runs,
+      (cmd) => {
+        asked.push(cmd.args.join(" "));
+        return false;
+      },
+      new Set(["microdnf", "dnf"]),
+    );
+    expect(asked).toEqual(["install a", "install b", "install c"]);
+    expect(runsWhere(runs, () => true, ["yum"])).toEqual([]);
+    expect(runsAnyOf(runs, ["yum", "cd"])).toBe(true);
+    expect(runsAnyOf(runs, ["yum"])).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * `pip`), its flags and positional words read the way getopt-style tools do, and which RUNs
  * contain a command of interest. The per-tool queries (apt.ts, apk.ts, rpm.ts) build on these.
  */
+import { objectList, withMemoSlot } from "../../dockerfile/shapes.ts";
 import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { RunInfo } from "../types.ts";
 import { ObjectMemo } from "./memo.ts";
@@ -56,7 +57,10 @@ export function readCliArgs(
 
 function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): CliArgs {
   const takesValue = new Set(valueFlags);
-  const parsed: CliArgs = { flags: [], positional: [], positionalIndexes: [], words: [...args] };
+  // Lists made with one array map whatever they end up holding (src/dockerfile/shapes.ts).
+  const words = objectList<string>();
+  for (let k = 0; k < args.length; k++) words.push(args[k]!);
+  const parsed: CliArgs = { flags: objectList(), positional: objectList(), positionalIndexes: [], words };
   const addPositional = (k: number) => {
     parsed.positional.push(args[k]!);
     parsed.positionalIndexes.push(k);
@@ -121,7 +125,9 @@ export function countFlag(cli: CliArgs, name: string): number {
 }
 
 export function flagValues(cli: CliArgs, ...names: string[]): string[] {
-  return cli.flags.filter((f) => names.includes(f.name) && f.value !== null).map((f) => f.value!);
+  const values = objectList<string>();
+  for (const flag of cli.flags) if (flag.value !== null && names.includes(flag.name)) values.push(flag.value);
+  return values;
 }
 
 /**
@@ -148,11 +154,19 @@ export function* runCommands(runs: readonly RunInfo[]): Generator<{ run: RunInfo
   for (const run of runs) for (const cmd of run.commands) yield { run, cmd };
 }
 
-/** One hit per RUN line where some command matches (hadolint reports each RUN once). */
+/**
+ * One hit per RUN line where some command matches (hadolint reports each RUN once).
+ *
+ * @param programs when given, only the commands of these programs (by basename) are asked, as
+ *   found in a per-file index: for a rule whose `matches` is false for every other program, the
+ *   same hits without walking every command of every RUN
+ */
 export function runsWhere(
   runs: readonly RunInfo[],
   matches: (cmd: ShellCommand, run: RunInfo) => boolean,
+  programs?: Iterable<string>,
 ): { line: number }[] {
+  if (programs !== undefined) return indexedRunsWhere(runs, matches, programs);
   // Indexed loops: every rule of this shape runs it over every command of every file, often
   // before V8 optimises it, and an unoptimised for-of allocates at each step.
   const hits: { line: number }[] = [];
@@ -168,20 +182,75 @@ export function runsWhere(
   return hits;
 }
 
-const programsCache = new ObjectMemo<readonly RunInfo[], Set<string>>();
+function indexedRunsWhere(
+  runs: readonly RunInfo[],
+  matches: (cmd: ShellCommand, run: RunInfo) => boolean,
+  programs: Iterable<string>,
+): { line: number }[] {
+  const index = programIndex(runs);
+  let selected: readonly IndexedCommand[] = NO_COMMANDS;
+  let lists = 0;
+  for (const program of programs) {
+    const list = index.get(program);
+    if (list === undefined) continue;
+    selected = lists === 0 ? list : [...selected, ...list];
+    lists++;
+  }
+  // Commands of several programs are asked in script order, as runsWhere asks them.
+  if (lists > 1) selected = [...selected].sort((a, b) => a.order - b.order);
+  const hits: { line: number }[] = [];
+  let reported: RunInfo | null = null;
+  for (let k = 0; k < selected.length; k++) {
+    const { run, cmd } = selected[k]!;
+    if (run === reported || !matches(cmd, run)) continue;
+    hits.push({ line: run.outer.line });
+    reported = run;
+  }
+  return hits;
+}
+
+/** A command with its RUN and its position among all the commands of the file. */
+interface IndexedCommand {
+  run: RunInfo;
+  cmd: ShellCommand;
+  order: number;
+}
+
+const NO_COMMANDS: readonly IndexedCommand[] = [];
+const programIndexCache = new ObjectMemo<readonly RunInfo[], Map<string, IndexedCommand[]>>();
+
+/** The commands of these RUNs by program basename, in script order (built once per file). */
+function programIndex(runs: readonly RunInfo[]): Map<string, IndexedCommand[]> {
+  let index = programIndexCache.get(runs);
+  if (!index) {
+    index = new Map();
+    let order = 0;
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r]!;
+      const commands = run.commands;
+      for (let c = 0; c < commands.length; c++) {
+        const cmd = commands[c]!;
+        const program = basename(cmd.name);
+        let list = index.get(program);
+        if (list === undefined) {
+          list = [];
+          index.set(program, list);
+        }
+        list.push({ run, cmd, order: order++ });
+      }
+    }
+    programIndexCache.set(runs, index);
+  }
+  return index;
+}
 
 /**
  * True when some command of these RUNs runs one of `programs` (by basename). A rule about one
  * tool returns early for the many files that never run it.
  */
 export function runsAnyOf(runs: readonly RunInfo[], programs: Iterable<string>): boolean {
-  let names = programsCache.get(runs);
-  if (!names) {
-    names = new Set();
-    for (const run of runs) for (const cmd of run.commands) names.add(basename(cmd.name));
-    programsCache.set(runs, names);
-  }
-  for (const program of programs) if (names.has(program)) return true;
+  const index = programIndex(runs);
+  for (const program of programs) if (index.has(program)) return true;
   return false;
 }
 
@@ -226,7 +295,7 @@ export function invocation(command: ShellCommand): Invocation {
     const program = basename(command.name);
     inv =
       PYTHON_RE.test(program) && command.args[0] === "-m" && command.args[1]
-        ? { program: command.args[1], args: command.args.slice(2), command }
+        ? { program: command.args[1], args: withMemoSlot(command.args.slice(2)), command }
         : { program, args: command.args, command };
     invocations.set(command, inv);
   }

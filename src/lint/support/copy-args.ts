@@ -4,6 +4,7 @@
  * spaces in one word.
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { objectList } from "../../dockerfile/shapes.ts";
 import { dropQuotes, type EscapeChar, instructionWords, unquote } from "./words.ts";
 
 export interface CopyOperands {
@@ -26,10 +27,10 @@ export function copyPaths(instruction: Instruction, escapeChar: EscapeChar = "\\
   if (instruction.heredocs.length > 0) return null;
   const operands = copyOperands(instruction, escapeChar);
   if (!operands || instruction.json) return operands;
-  return {
-    sources: operands.sources.map((s) => unquote(s, escapeChar)),
-    dest: unquote(operands.dest, escapeChar),
-  };
+  // Pushed, not mapped: one array map for every list (src/dockerfile/shapes.ts).
+  const sources = objectList<string>();
+  for (const source of operands.sources) sources.push(unquote(source, escapeChar));
+  return { sources, dest: unquote(operands.dest, escapeChar) };
 }
 
 /** Sources that mean "everything in the build context". */

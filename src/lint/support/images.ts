@@ -122,6 +122,27 @@ export function imageMatches(ref: ImageRef, pattern: ImagePattern): boolean {
   return true;
 }
 
+/**
+ * True when some pattern matches. The lists are fixed data and a run sees few distinct images
+ * (one per FROM, mostly the same ones across files), so answers are kept per list and per
+ * repository and tag, the only parts of the reference a pattern reads.
+ */
 export function matchesAny(ref: ImageRef, patterns: readonly ImagePattern[]): boolean {
-  return patterns.some((p) => imageMatches(ref, p));
+  let answers = matchAnswers.get(patterns);
+  if (!answers) {
+    answers = new Map();
+    matchAnswers.set(patterns, answers);
+  }
+  const key = ref.tag === null ? `${ref.repository}\n` : `${ref.repository}\n:${ref.tag}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = patterns.some((p) => imageMatches(ref, p));
+    if (answers.size >= MAX_ANSWERS_PER_LIST) answers.clear();
+    answers.set(key, answer);
+  }
+  return answer;
 }
+
+const matchAnswers = new WeakMap<readonly ImagePattern[], Map<string, boolean>>();
+/** Bounds the memory of a run over very many distinct images. */
+const MAX_ANSWERS_PER_LIST = 4096;

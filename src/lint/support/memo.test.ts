@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseDockerfile } from "../../dockerfile/parse.ts";
+import { withMemoSlot } from "../../dockerfile/shapes.ts";
 import { ObjectMemo } from "./memo.ts";
 
 describe("ObjectMemo", () => {
@@ -31,6 +33,23 @@ describe("ObjectMemo", () => {
   it("does not cache on objects that cannot take a property", () => {
     const memo = new ObjectMemo<readonly string[], number>();
     const frozen = Object.freeze(["a"]);
+    memo.set(frozen, 1);
+    expect(memo.get(frozen)).toBeUndefined();
+  });
+
+  it("uses the slot that parsed objects are created with, invisibly", () => {
+    const memo = new ObjectMemo<object, number>();
+    const df = parseDockerfile("FROM alpine\nRUN apk add curl\n");
+    const instruction = df.instructions[1]!;
+    memo.set(instruction, 7);
+    expect(memo.get(instruction)).toBe(7);
+    expect(Object.keys(instruction)).not.toContain("drydock.memo");
+    expect(JSON.stringify(instruction)).not.toContain("memo");
+    const words = withMemoSlot(["a", "b"]);
+    memo.set(words, 3);
+    expect(memo.get(words)).toBe(3);
+    expect(words).toStrictEqual(["a", "b"]);
+    const frozen = Object.freeze(withMemoSlot({ a: 1 }));
     memo.set(frozen, 1);
     expect(memo.get(frozen)).toBeUndefined();
   });

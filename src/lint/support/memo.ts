@@ -9,8 +9,14 @@
  * (bench/lint/README.md, "Where the time went").
  */
 
-/** The hidden slot: one small array per object, indexed by memo (non-enumerable: not in JSON, not in deep equality). */
-const SLOT: unique symbol = Symbol("drydock.memo");
+import { MEMO_SLOT } from "../../dockerfile/shapes.ts";
+
+/**
+ * The hidden slot: one small array per object, indexed by memo (non-enumerable: not in JSON, not
+ * in deep equality). The parsers create their objects with the slot (`withMemoSlot`), so that
+ * caching a value does not change an object's hidden class; other keys get it on first use.
+ */
+const SLOT = MEMO_SLOT;
 
 type Slotted = { [SLOT]?: unknown[] };
 
@@ -30,7 +36,8 @@ export class ObjectMemo<K extends object, V> {
       // A frozen or sealed key cannot hold the slot: its value is simply not kept.
       if (!Object.isExtensible(key)) return this;
       values = [];
-      Object.defineProperty(key, SLOT, { value: values });
+      if (Object.hasOwn(key, SLOT)) (key as Slotted)[SLOT] = values;
+      else Object.defineProperty(key, SLOT, { value: values, writable: true });
     }
     values[this.#id] = value;
     return this;

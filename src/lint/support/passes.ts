@@ -3,6 +3,7 @@
  * ONBUILD triggers as a pass of their own; and the variables defined so far in a pass.
  */
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
+import { objectList } from "../../dockerfile/shapes.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { ObjectMemo } from "./memo.ts";
 import { argNames, type EscapeChar, keyValues } from "./words.ts";
@@ -49,11 +50,15 @@ export function passes(ctx: RuleContext): Pass[] {
   let both = passesCache.get(ctx);
   if (!both) {
     const byInstruction = runsByInstruction(ctx.runs);
-    const instructions = ctx.dockerfile.instructions;
-    const topLevel = instructions.map((i) => ({ instruction: i, line: i.line, run: byInstruction.get(i) }));
-    const onbuild = instructions
-      .filter((i) => i.onbuild !== undefined)
-      .map((i) => ({ instruction: i.onbuild!, line: i.line, run: byInstruction.get(i.onbuild!) }));
+    // Both lists have one map, though the ONBUILD one is mostly empty: rules loop over both.
+    const topLevel = objectList<Step>();
+    const onbuild = objectList<Step>();
+    for (const i of ctx.dockerfile.instructions) {
+      topLevel.push({ instruction: i, line: i.line, run: byInstruction.get(i) });
+      const trigger = i.onbuild;
+      if (trigger !== undefined)
+        onbuild.push({ instruction: trigger, line: i.line, run: byInstruction.get(trigger) });
+    }
     both = [
       { onbuild: false, steps: topLevel },
       { onbuild: true, steps: onbuild },

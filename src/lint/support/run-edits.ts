@@ -2,6 +2,7 @@
  * Building blocks for fixers that edit commands inside a shell-form RUN: find the commands a
  * rule complains about, then insert or replace words at their source positions.
  */
+import { withMemoSlot } from "../../dockerfile/shapes.ts";
 import type { ShellCommand } from "../../dockerfile/shell.ts";
 import type { Fix, Rule, RuleContext, RunInfo, TextEdit } from "../types.ts";
 import { type CommandWords, commandWords, type WordSpan } from "./shell-words.ts";
@@ -25,7 +26,9 @@ export function replaceWord(shellRun: ShellRun, word: WordSpan, text: string): T
  */
 export function ruleFlags(rule: Rule, ctx: RuleContext, run: RunInfo, cmd: ShellCommand): boolean {
   const alone: RunInfo = { ...run, commands: [cmd] };
-  return rule.check({ ...ctx, runs: [alone] }).some((hit) => hit.line === run.outer.line);
+  // With the memo slot, like the contexts and run lists the engine makes: rules see one shape.
+  const aloneCtx = withMemoSlot({ ...ctx, runs: withMemoSlot([alone]) });
+  return rule.check(aloneCtx).some((hit) => hit.line === run.outer.line);
 }
 
 /**

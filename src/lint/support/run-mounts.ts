@@ -5,6 +5,7 @@
  * `dst`/`destination`, `source` also `src`, `from` naming a stage or an image.
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { objectList } from "../../dockerfile/shapes.ts";
 import { ObjectMemo } from "./memo.ts";
 
 export interface RunMount {
@@ -22,11 +23,11 @@ const cacheTargetsCache = new ObjectMemo<Instruction, string[]>();
 export function runMounts(instruction: Instruction): RunMount[] {
   let mounts = mountsCache.get(instruction);
   if (!mounts) {
-    mounts = instruction.flags.some((f) => f.name === "mount")
-      ? instruction.flags
-          .filter((f) => f.name === "mount" && f.value !== null)
-          .map((f) => parseMount(f.value!))
-      : [];
+    // One map for every RUN's list, with mounts or without (shapes.ts).
+    mounts = objectList<RunMount>();
+    for (const flag of instruction.flags) {
+      if (flag.name === "mount" && flag.value !== null) mounts.push(parseMount(flag.value));
+    }
     mountsCache.set(instruction, mounts);
   }
   return mounts;
@@ -85,9 +86,11 @@ export function hasCacheMount(instruction: Instruction, ...fragments: string[]):
 export function cacheTargets(instruction: Instruction): string[] {
   let targets = cacheTargetsCache.get(instruction);
   if (!targets) {
-    targets = runMounts(instruction)
-      .filter((m) => (m.type === "cache" || m.type === "tmpfs") && m.target !== null)
-      .map((m) => m.target!);
+    targets = objectList<string>();
+    for (const mount of runMounts(instruction)) {
+      if ((mount.type === "cache" || mount.type === "tmpfs") && mount.target !== null)
+        targets.push(mount.target);
+    }
     cacheTargetsCache.set(instruction, targets);
   }
   return targets;

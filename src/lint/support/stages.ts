@@ -10,7 +10,9 @@
  *   base unknown, so rules do not guess (drydock's rules, DL3006/DL3007/DL3009/DL3026);
  * - baseStageIndexes: expanded as BuildKit does, platform ARGs included (the BuildKit checks).
  */
+
 import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
+import { mapToList } from "../../dockerfile/shapes.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { type Expansion, expandWord, type Lookup } from "./expand.ts";
 import { type ImageRef, parseImageRef } from "./images.ts";
@@ -130,7 +132,7 @@ function earlierStageNamed(df: Dockerfile, name: string, before: number): Stage 
 
 /** For each stage, the index of the earlier stage its FROM names as written (hadolint), or null. */
 export function parentStages(df: Dockerfile): (number | null)[] {
-  return df.stages.map((stage) => earlierStageNamed(df, stage.image, stage.index)?.index ?? null);
+  return mapToList(df.stages, (stage) => earlierStageNamed(df, stage.image, stage.index)?.index ?? null);
 }
 
 /**
@@ -144,7 +146,7 @@ export function stagesUsedAsBase(
   const parents =
     reading === "as-written"
       ? parentStages(df)
-      : stageBases(df).map((base) => (base.kind === "stage" ? base.stage.index : null));
+      : mapToList(stageBases(df), (base) => (base.kind === "stage" ? base.stage.index : null));
   return new Set(parents.filter((p): p is number => p !== null));
 }
 
@@ -171,7 +173,7 @@ export function baseStageIndexes(df: Dockerfile, metaArgs = defaultMetaArgs(df))
 const baseIndexesCache = new ObjectMemo<Dockerfile, (number | null)[]>();
 
 function computeBaseStageIndexes(df: Dockerfile, metaArgs: ReadonlyMap<string, string>): (number | null)[] {
-  return df.stages.map((stage) => {
+  return mapToList(df.stages, (stage) => {
     const expansion = expandedBaseName(df, stage.from, metaArgs);
     if (expansion.error) return null;
     return earlierStageNamed(df, expansion.result, stage.index)?.index ?? null;
@@ -196,7 +198,7 @@ export function stageBases(df: Dockerfile): StageBase[] {
   let bases = basesCache.get(df);
   if (!bases) {
     const metaArgs = globalArgDefaults(df);
-    bases = df.stages.map((stage) => classifyBase(df, stage, metaArgs));
+    bases = mapToList(df.stages, (stage) => classifyBase(df, stage, metaArgs));
     basesCache.set(df, bases);
   }
   return bases;

@@ -44,35 +44,57 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function undefinedVariables(df: Dockerfile): UndefinedUse[] {
   const metaArgs = defaultMetaArgs(df);
   const bases = baseStageIndexes(df, metaArgs);
-  const globalArgs = globalArgNames(df);
   const finalScopes: Scope[] = [];
-  const uses: UndefinedUse[] = [];
+  const uses = new UseCollector(globalArgNames(df), { escape: df.escape, processQuotes: true });
   for (const stage of df.stages) {
     const baseIndex = bases[stage.index]!;
     const scope =
       baseIndex === null ? imageScope(df, stage.from, metaArgs) : cloneScope(finalScopes[baseIndex]!);
+    uses.scope = scope;
     for (const instruction of stage.instructions) {
-      const report = (names: Iterable<string>) => {
-        for (const name of new Set(names)) {
-          if (!isReportable(name, scope, globalArgs)) continue;
-          uses.push({ instruction, name, suggestion: suggestName(name, scope.names) });
-        }
-      };
+      uses.instruction = instruction;
       if (instruction.keyword === "ARG") {
         for (const arg of argDeclarations(instruction, df.escape)) {
-          if (arg.defaultWord !== null) report(unknownIn(arg.defaultWord, scope, { escape: df.escape }));
+          if (arg.defaultWord !== null) uses.check(arg.defaultWord, uses.plain);
           scope.names.add(arg.name);
         }
         continue;
       }
-      for (const [word, options] of expandedWords(instruction, df.escape))
-        report(unknownIn(word, scope, options));
+      checkExpandedWords(instruction, uses);
       if (instruction.keyword === "ENV")
         for (const key of envKeys(instruction, df.escape)) scope.names.add(key);
     }
     finalScopes.push(scope);
   }
-  return uses;
+  return uses.found;
+}
+
+/**
+ * Collects the reportable variables of the words checked, for the instruction and scope it is
+ * at. One object per file, rather than a closure per instruction: the loop stays cheap and its
+ * code sees one shape.
+ */
+class UseCollector {
+  readonly found: UndefinedUse[] = [];
+  instruction: Instruction | null = null;
+  scope: Scope | null = null;
+  readonly globalArgs: ReadonlySet<string>;
+  /** How the Dockerfile's words are expanded (heredoc bodies use RAW_BODY). */
+  readonly plain: ExpandOptions;
+
+  constructor(globalArgs: ReadonlySet<string>, plain: ExpandOptions) {
+    this.globalArgs = globalArgs;
+    this.plain = plain;
+  }
+
+  check(word: string, options: ExpandOptions): void {
+    if (!word.includes("$")) return; // no reference (most words)
+    const scope = this.scope!;
+    for (const name of referencedVariables(word, options)) {
+      if (scope.names.has(name) || !isReportable(name, scope, this.globalArgs)) continue;
+      this.found.push({ instruction: this.instruction!, name, suggestion: suggestName(name, scope.names) });
+    }
+  }
 }
 
 function imageScope(df: Dockerfile, from: Instruction, metaArgs: ReadonlyMap<string, string>): Scope {
@@ -84,10 +106,6 @@ function imageScope(df: Dockerfile, from: Instruction, metaArgs: ReadonlyMap<str
 
 function cloneScope(scope: Scope): Scope {
   return { names: new Set(scope.names), envKnown: scope.envKnown, fromVariables: scope.fromVariables };
-}
-
-function unknownIn(word: string, scope: Scope, options: ExpandOptions): string[] {
-  return [...referencedVariables(word, options)].filter((name) => !scope.names.has(name));
 }
 
 /**
@@ -105,36 +123,45 @@ function isReportable(name: string, scope: Scope, globalArgs: ReadonlySet<string
   return globalArgs.has(name) && !scope.fromVariables.has(name);
 }
 
-/** The words BuildKit expands in an instruction (ARG and FROM are handled apart). */
-function expandedWords(instruction: Instruction, escapeChar: "\\" | "`"): [string, ExpandOptions][] {
-  const plain: ExpandOptions = { escape: escapeChar };
-  const flag = (name: string) => instruction.flags.filter((f) => f.name === name && f.value !== null);
+/** Heredoc bodies: quotes are ordinary characters, `\\` escapes (BuildKit's ExpandRaw). */
+const RAW_BODY: ExpandOptions = { escape: "\\", processQuotes: false };
+
+/** Checks the words BuildKit expands in an instruction (ARG and FROM are handled apart). */
+function checkExpandedWords(instruction: Instruction, uses: UseCollector): void {
+  const plain = uses.plain;
   switch (instruction.keyword) {
     case "ENV":
     case "LABEL":
     case "WORKDIR":
     case "USER":
     case "STOPSIGNAL":
-      return [[instruction.args, plain]];
+      uses.check(instruction.args, plain);
+      return;
     case "VOLUME":
-      return (instruction.json ?? [instruction.args]).map((w) => [w, plain]);
+      checkOperands(instruction, uses);
+      return;
     case "RUN":
-      return flag("mount").map((f) => [f.value!, plain]);
+      checkFlags(instruction, "mount", uses);
+      return;
     case "COPY":
-    case "ADD": {
-      const flags = ["chown", "chmod", "checksum"]
-        .flatMap(flag)
-        .map((f): [string, ExpandOptions] => [f.value!, plain]);
-      const operands = (instruction.json ?? [instruction.args]).map((w): [string, ExpandOptions] => [
-        w,
-        plain,
-      ]);
-      const bodies = instruction.heredocs
-        .filter((h) => !h.quoted)
-        .map((h): [string, ExpandOptions] => [h.body, { processQuotes: false }]);
-      return [...flags, ...operands, ...bodies];
-    }
+    case "ADD":
+      checkFlags(instruction, "chown", uses);
+      checkFlags(instruction, "chmod", uses);
+      checkFlags(instruction, "checksum", uses);
+      checkOperands(instruction, uses);
+      for (const heredoc of instruction.heredocs) if (!heredoc.quoted) uses.check(heredoc.body, RAW_BODY);
+      return;
     default:
-      return [];
+      return;
   }
+}
+
+function checkFlags(instruction: Instruction, name: string, uses: UseCollector): void {
+  for (const flag of instruction.flags)
+    if (flag.name === name && flag.value !== null) uses.check(flag.value, uses.plain);
+}
+
+function checkOperands(instruction: Instruction, uses: UseCollector): void {
+  if (instruction.json === null) uses.check(instruction.args, uses.plain);
+  else for (const word of instruction.json) uses.check(word, uses.plain);
 }

@@ -5,15 +5,18 @@
  * blanks separate words, quotes and escaped characters keep a word together, and the escape
  * character is `\` unless the `# escape=` directive says otherwise.
  */
+
 import type { Instruction } from "../../dockerfile/parse.ts";
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { ObjectMemo } from "./memo.ts";
 
 export type EscapeChar = "\\" | "`";
 
 /** Splits arguments into words. Quotes and escape characters are kept (see unquote). */
 export function splitWords(text: string, escapeChar: EscapeChar = "\\"): string[] {
-  // A word is the text between unquoted blanks, kept verbatim: collect it as one slice.
-  const words: string[] = [];
+  // A word is the text between unquoted blanks, kept verbatim: collect it as one slice. The list
+  // has one array map, empty or not (src/dockerfile/shapes.ts).
+  const words = objectList<string>();
   let start = -1;
   let quote: string | null = null;
   for (let k = 0; k < text.length; k++) {
@@ -120,12 +123,12 @@ export function keyValues(instruction: Instruction, escapeChar: EscapeChar = "\\
 
 function readKeyValues(instruction: Instruction, escapeChar: EscapeChar): KeyValue[] {
   const words = instructionWords(instruction, escapeChar);
-  if (words.length === 0) return [];
+  if (words.length === 0) return objectList();
   if (!words[0]!.includes("=")) {
     const rest = instruction.args.trim().slice(words[0]!.length).trim();
     return [{ key: unquote(words[0]!, escapeChar), value: unquote(rest, escapeChar) }];
   }
-  return words.map((word) => {
+  return mapToList(words, (word) => {
     const eq = equalsOutsideQuotes(word, escapeChar);
     if (eq === -1) return { key: unquote(word, escapeChar), value: "" };
     return { key: unquote(word.slice(0, eq), escapeChar), value: unquote(word.slice(eq + 1), escapeChar) };
@@ -134,7 +137,7 @@ function readKeyValues(instruction: Instruction, escapeChar: EscapeChar): KeyVal
 
 /** Keys an ENV (or LABEL) sets. */
 export function envKeys(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
-  return keyValues(instruction, escapeChar).map((pair) => pair.key);
+  return mapToList(keyValues(instruction, escapeChar), (pair) => pair.key);
 }
 
 /** One name an ARG declares, with its default word as written (quotes kept), if any. */
@@ -149,7 +152,7 @@ export function argDeclarations(instruction: Instruction, escapeChar: EscapeChar
 }
 
 function readArgDeclarations(instruction: Instruction, escapeChar: EscapeChar): ArgDeclaration[] {
-  return instructionWords(instruction, escapeChar).map((word) => {
+  return mapToList(instructionWords(instruction, escapeChar), (word) => {
     const eq = word.indexOf("=");
     return eq === -1
       ? { name: unquote(word, escapeChar), defaultWord: null }
@@ -159,7 +162,7 @@ function readArgDeclarations(instruction: Instruction, escapeChar: EscapeChar): 
 
 /** Names an ARG declares. */
 export function argNames(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
-  return argDeclarations(instruction, escapeChar).map((arg) => arg.name);
+  return mapToList(argDeclarations(instruction, escapeChar), (arg) => arg.name);
 }
 
 function equalsOutsideQuotes(word: string, escapeChar: EscapeChar): number {

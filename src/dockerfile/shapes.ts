@@ -1,0 +1,44 @@
+/**
+ * Helpers that give the objects of a parse one hidden class (V8 "map") per kind of object.
+ *
+ * Why: V8 optimises a function for the maps it has seen. An object that changes map after the
+ * function was optimised (a property added later, an empty array that got its first object)
+ * throws the optimised code away ("wrong map" deopts) and the function is optimised again.
+ * In a lint run that churn cost about a third of the optimising compiler's work, which itself
+ * is about half the run's CPU (bench/lint/README.md, "Where the time went").
+ */
+
+/**
+ * The hidden slot where the linter keeps values worked out once per parsed object
+ * (src/lint/support/memo.ts). The parsers create their objects with it, so that caching a
+ * value later does not change an object's map.
+ */
+export const MEMO_SLOT: unique symbol = Symbol("drydock.memo");
+
+/** Gives `target` the (empty) memo slot: non-enumerable, so not in keys, JSON or deep equality. */
+export function withMemoSlot<T extends object>(target: T): T {
+  Object.defineProperty(target, MEMO_SLOT, { value: undefined, writable: true });
+  return target;
+}
+
+/**
+ * A new, empty array for objects or strings. `[]` starts as an array of small integers and
+ * changes map at its first object; a list that stays empty then has another map than the lists
+ * that did not. This one has the map of a filled list from the start.
+ */
+export function objectList<T>(): T[] {
+  const list: unknown[] = [""];
+  list.pop();
+  return list as T[];
+}
+
+/**
+ * `items.map(f)` with one array map for every result. The builtin `map` makes a packed array,
+ * but optimised code that inlines it makes a holey one, so the same list reached its readers
+ * with either map depending on whether its maker was optimised yet.
+ */
+export function mapToList<T, U>(items: readonly T[], f: (item: T) => U): U[] {
+  const list = objectList<U>();
+  for (let k = 0; k < items.length; k++) list.push(f(items[k]!));
+  return list;
+}
