@@ -10,23 +10,23 @@
  * Usage: npm run bench:lint [-- --runs N --count N --seed N --node-timer --check]
  * Writes bench/results/lint.json. See bench/lint/README.md for how to read the numbers.
  */
-import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import {
+  chooseTimer,
+  ensureBuilt,
+  log,
+  peakRss,
+  quote,
+  ROOT,
+  runOnce,
+  timeCommands,
+  which,
+} from "../lib/harness.mjs";
 import { DEFAULT_COUNT, DEFAULT_SEED, describeCorpus, writeCorpus } from "./corpus.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CORPUS_DIR = join(ROOT, "bench/corpus/lint");
 /** The files of the ShellCheck comparison (a prefix of the corpus: ShellCheck costs ~5 ms a script). */
 const SHELLCHECK_CORPUS_DIR = join(ROOT, "bench/corpus/lint-shellcheck");
@@ -55,148 +55,10 @@ function parseArgs(argv) {
     else if (arg === "--check") options.check = true;
     else throw new Error(`unknown option ${arg}`);
   }
+  // hyperfine when installed, unless --node-timer; shellcheck's batches exit 1 on findings.
+  options.timer = chooseTimer(options.nodeTimer || !which("hyperfine") ? "node" : "hyperfine");
+  options.ignoreFailure = true;
   return options;
-}
-
-const log = (message = "") => process.stdout.write(`${message}\n`);
-
-/** Builds dist/ when it is missing or older than the newest file under src/. */
-function ensureBuilt() {
-  const entry = join(ROOT, "dist/cli/main.js");
-  const newest = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const full = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  if (existsSync(entry) && statSync(join(ROOT, "dist/index.js")).mtimeMs >= newest(join(ROOT, "src"))) return;
-  log(existsSync(entry) ? "dist/ is older than src/: npm run build" : "dist/ is missing: npm run build");
-  const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-  if (!existsSync(entry)) throw new Error("npm run build produced no dist/cli/main.js");
-  if (build.status !== 0) log("warning: the build reported errors; benchmarking what it emitted");
-}
-
-function which(binary) {
-  const found = spawnSync("sh", ["-c", `command -v ${binary}`], { encoding: "utf8" });
-  return found.status === 0 ? found.stdout.trim() : null;
-}
-
-const quote = (s) => `'${String(s).replaceAll("'", "'\\''")}'`;
-
-// ---------------------------------------------------------------------------------------------
-// Timing
-
-/**
- * Times commands with hyperfine (median of `runs`, after `warmup`), or with a Node loop that
- * interleaves the commands (A B A B ...) so that load from other processes on a shared machine
- * hits both sides alike. Both report CPU time (user + system, children included) as well.
- */
-function timeCommands(commands, options) {
-  const hyperfine = options.nodeTimer ? null : which("hyperfine");
-  return hyperfine ? timeWithHyperfine(hyperfine, commands, options) : timeInterleaved(commands, options);
-}
-
-function timeWithHyperfine(hyperfine, commands, options) {
-  const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
-  const exportPath = join(scratch, "hyperfine.json");
-  const args = [
-    "--warmup",
-    String(options.warmup),
-    "--runs",
-    String(options.runs),
-    "--export-json",
-    exportPath,
-  ];
-  // Exit codes were checked by the sanity runs; xargs reports shellcheck's findings as 123.
-  args.push("--ignore-failure", "--style", "basic");
-  for (const c of commands) args.push("-n", c.name, c.command);
-  const run = spawnSync(hyperfine, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-  if (run.status !== 0) throw new Error(`hyperfine failed (exit ${run.status})`);
-  const data = JSON.parse(readFileSync(exportPath, "utf8"));
-  rmSync(scratch, { recursive: true, force: true });
-  return data.results.map((r, i) => ({
-    name: commands[i].name,
-    command: commands[i].command,
-    ...summarize(r.times),
-    cpu: r.user + r.system,
-    timer: "hyperfine",
-  }));
-}
-
-function timeInterleaved(commands, options) {
-  const gnuTime = existsSync("/usr/bin/time");
-  const scratch = mkdtempSync(join(tmpdir(), "drydock-bench-"));
-  const cpuFile = join(scratch, "cpu.txt");
-  const samples = commands.map(() => ({ times: [], cpu: [] }));
-  for (let round = 0; round < options.warmup + options.runs; round++) {
-    for (const [index, c] of commands.entries()) {
-      const argv = gnuTime
-        ? ["/usr/bin/time", "-f", "%U %S", "-o", cpuFile, "sh", "-c", c.command]
-        : ["sh", "-c", c.command];
-      const start = process.hrtime.bigint();
-      spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: "ignore" });
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if (round < options.warmup) continue;
-      samples[index].times.push(seconds);
-      if (gnuTime) {
-        const [user, system] = readFileSync(cpuFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-        samples[index].cpu.push(user + system);
-      }
-    }
-  }
-  rmSync(scratch, { recursive: true, force: true });
-  return commands.map((c, index) => {
-    const result = {
-      name: c.name,
-      command: c.command,
-      ...summarize(samples[index].times),
-      cpu: gnuTime ? samples[index].cpu.reduce((a, b) => a + b, 0) / samples[index].cpu.length : null,
-      timer: "node (interleaved)",
-    };
-    log(
-      `  ${c.name}: median ${result.median.toFixed(3)} s ± ${result.stddev.toFixed(3)} (${result.times.length} runs)`,
-    );
-    return result;
-  });
-}
-
-function summarize(times) {
-  const sorted = [...times].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  const stddev = Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / Math.max(1, times.length - 1));
-  return { median, mean, stddev, min: sorted[0], max: sorted[sorted.length - 1], times };
-}
-
-/** Peak resident set size in KiB of one run of a command (GNU time, else a Node wrapper). */
-function peakRss(command) {
-  if (existsSync("/usr/bin/time")) {
-    const run = spawnSync("/usr/bin/time", ["-v", "sh", "-c", `exec ${command}`], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
-    if (match) return Number(match[1]);
-  }
-  // Fallback: the command's node process reports its own maxRSS (KiB) as it exits.
-  const hook =
-    "process.on('exit',()=>process.stderr.write('\\nmaxRSS='+process.resourceUsage().maxRSS+'\\n'))";
-  const run = spawnSync(
-    "sh",
-    [
-      "-c",
-      command.replace(
-        /^node /,
-        `node --import ${quote(`data:text/javascript,${encodeURIComponent(hook)}`)} `,
-      ),
-    ],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
-  const match = /maxRSS=(\d+)/.exec(run.stderr);
-  return match ? Number(match[1]) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,11 +79,6 @@ function checkShellcheckBatch(command) {
       `the shellcheck baseline does not work (exit ${run.status}): ${run.stderr.trim().slice(0, 300)}`,
     );
   }
-}
-
-function runOnce(command) {
-  const run = spawnSync("sh", ["-c", command], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
-  return run;
 }
 
 function drydockFindings(corpusRel, mode) {

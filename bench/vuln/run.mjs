@@ -14,10 +14,11 @@
  * gitignored); the database is removed unless --keep.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureBuilt } from "../lib/harness.mjs";
 import { DEFAULT_PACKAGES, DEFAULT_RECORDS, DEFAULT_SEED, writeCorpus, writeSbom } from "./corpus.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,20 +50,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${arg}`);
   }
   return options;
-}
-
-/** Builds dist/ when it is missing or older than src/. */
-function ensureBuilt() {
-  const newest = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-    }, 0);
-  const built = join(ROOT, "dist/cli/main.js");
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, "src"))) return;
-  console.log("building dist/ ...");
-  const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("npm run build failed");
 }
 
 const MAIN_THREAD_CPU = join(ROOT, "bench/vuln/main-thread-cpu.mjs");
