@@ -1,5 +1,5 @@
 import { homedir } from "node:os";
-import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { type CommandUnknownOpts, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../errors.ts";
 import type { ImageSourceProviders } from "../image/providers.ts";
 import type { RegistryOptions } from "../image/registry/client.ts";
@@ -19,6 +19,16 @@ export interface ImageCliOptions {
 }
 
 /** Adds the shared image-source flags to a command. */
+/** `--scope`: which packages of an image count (sbom, scan). */
+export function scopeOption() {
+  return new Option(
+    "--scope <scope>",
+    "squashed: what the container sees; all-layers: also packages later removed",
+  )
+    .choices(["squashed", "all-layers"] as const)
+    .default("squashed" as const);
+}
+
 export function addImageOptions<C extends CommandUnknownOpts>(command: C): C {
   return command
     .option(

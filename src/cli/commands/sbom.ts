@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { type Command, Option } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
 import { UsageError } from "../../errors.ts";
 import { isSbomFormat, SBOM_FORMATS, type SbomFormat } from "../../sbom/formats/names.ts";
 import { VERSION } from "../../version.ts";
 import { collect } from "../collect.ts";
-import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
+import { addImageOptions, type ImageCliOptions, imageSourceSetup, scopeOption } from "../image-options.ts";
 import type { CliIO } from "../io.ts";
 
 interface OutputSpec {
@@ -58,14 +58,7 @@ export function registerSbom(program: Command, io: CliIO, setExit: (code: number
         `output format, repeatable, each to stdout or a file: ${SBOM_FORMATS.join(", ")} (default: table)`,
         collect,
       )
-      .addOption(
-        new Option(
-          "--scope <scope>",
-          "squashed: what the container sees; all-layers: also packages later removed",
-        )
-          .choices(["squashed", "all-layers"] as const)
-          .default("squashed" as const),
-      )
+      .addOption(scopeOption())
       .option("--catalogers <names>", "comma-separated catalogers to run (default: all)"),
   )
     .addHelpText(

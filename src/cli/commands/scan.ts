@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Command, Option } from "@commander-js/extra-typings";
+import type { Command } from "@commander-js/extra-typings";
 import { UsageError } from "../../errors.ts";
 import { COMPARE_FORMATS, isScanFormat, SCAN_FORMATS, type ScanFormat } from "../../report/scan/formats.ts";
 import { VERSION } from "../../version.ts";
 import type { ScanOptions } from "../../vuln/scan.ts";
 import type { SeverityLevel } from "../../vuln/severity/severity.ts";
 import { collect } from "../collect.ts";
-import { addImageOptions, type ImageCliOptions, imageSourceSetup } from "../image-options.ts";
+import { addImageOptions, type ImageCliOptions, imageSourceSetup, scopeOption } from "../image-options.ts";
 import { type CliIO, useColor } from "../io.ts";
 import { resolveDbPath } from "./db.ts";
 import { documentTime } from "./sbom.ts";
@@ -101,14 +101,7 @@ export function registerScan(program: Command, io: CliIO, setExit: (code: number
         "--compare",
         "compare two targets (OLD NEW): vulnerabilities fixed, introduced and unchanged; gates on introduced ones",
       )
-      .addOption(
-        new Option(
-          "--scope <scope>",
-          "squashed: what the container sees; all-layers: also packages later removed",
-        )
-          .choices(["squashed", "all-layers"] as const)
-          .default("squashed" as const),
-      )
+      .addOption(scopeOption())
       .option("--no-color", "disable colours (also NO_COLOR)"),
   )
     .addHelpText(
