@@ -116,7 +116,11 @@ function timeInterleaved(commands, options) {
         ? ["/usr/bin/time", "-f", "%U %S", "-o", cpuFile, "sh", "-c", c.command]
         : ["sh", "-c", c.command];
       const start = process.hrtime.bigint();
-      const run = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+      const run = spawnSync(argv[0], argv.slice(1), {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+        maxBuffer: 1 << 28,
+      });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // A command that fails while timed (the checkout changed under us) must not pass as fast.
       if (run.status !== 0 && !options.ignoreFailure) {

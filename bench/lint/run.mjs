@@ -55,9 +55,8 @@ function parseArgs(argv) {
     else if (arg === "--check") options.check = true;
     else throw new Error(`unknown option ${arg}`);
   }
-  // hyperfine when installed, unless --node-timer; shellcheck's batches exit 1 on findings.
+  // hyperfine when installed, unless --node-timer.
   options.timer = chooseTimer(options.nodeTimer || !which("hyperfine") ? "node" : "hyperfine");
-  options.ignoreFailure = true;
   return options;
 }
 

@@ -18,7 +18,6 @@ export interface ImageCliOptions {
   verifyDigests?: boolean;
 }
 
-/** Adds the shared image-source flags to a command. */
 /** `--scope`: which packages of an image count (sbom, scan). */
 export function scopeOption() {
   return new Option(
@@ -29,6 +28,7 @@ export function scopeOption() {
     .default("squashed" as const);
 }
 
+/** Adds the shared image-source flags to a command. */
 export function addImageOptions<C extends CommandUnknownOpts>(command: C): C {
   return command
     .option(

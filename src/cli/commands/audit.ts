@@ -110,20 +110,11 @@ highest-user-wasted-percent, max-size, max-reclaimable, ci, ci-config, base, doc
 then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
     )
     .action(async (image, opts) => {
-      const [
-        { audit },
-        { DEFAULT_CI_THRESHOLDS },
-        { loadAuditConfig },
-        { openImage },
-        json,
-        { renderAuditText },
-      ] = await Promise.all([
+      const [{ audit }, { DEFAULT_CI_THRESHOLDS }, { loadAuditConfig }, { openImage }] = await Promise.all([
         import("../../audit/audit.ts"),
         import("../../audit/ci.ts"),
         import("../../audit/config.ts"),
         import("../../image/open.ts"),
-        import("../../report/audit/json.ts"),
-        import("../../report/audit/text.ts"),
       ]);
       const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const settings = await loadAuditConfig({ cwd: io.cwd, ciConfig: opts.ciConfig });
@@ -156,12 +147,16 @@ then .dive-ci rules (camelCase or kebab-case keys), then these flags.`,
           byLayer: Boolean(opts.byLayer),
           ...(ci ? { ci: thresholds } : {}),
         });
+        // Only the renderer asked for is loaded.
         const text =
-          opts.format === "json"
-            ? json.renderAuditJson(result)
-            : opts.format === "dive-json"
-              ? json.renderDiveJson(result)
-              : renderAuditText(result, { color: !opts.output && useColor(io, opts.color), top });
+          opts.format === "text"
+            ? (await import("../../report/audit/text.ts")).renderAuditText(result, {
+                color: !opts.output && useColor(io, opts.color),
+                top,
+              })
+            : opts.format === "json"
+              ? (await import("../../report/audit/json.ts")).renderAuditJson(result)
+              : (await import("../../report/audit/json.ts")).renderDiveJson(result);
         if (opts.output) await writeFile(opts.output, text);
         else io.stdout.write(text);
         setExit(result.ci && !result.ci.pass ? 1 : 0);

@@ -137,9 +137,8 @@ Examples:
           import("../../vuln/scan.ts"),
           import("../../report/scan/index.ts"),
         ]);
-      // An SBOM needs no image readers: skip loading them (a tenth of a second of a scan).
-      const readsImages = targets.some((target) => !target.startsWith("sbom:"));
-      const setup = readsImages ? await imageSourceSetup(opts as ImageCliOptions, io) : undefined;
+      // Validates the image flags even for sbom: targets; the readers themselves load lazily.
+      const setup = await imageSourceSetup(opts as ImageCliOptions, io);
       const ignore = await loadIgnores({
         cwd: io.cwd,
         drydockIgnore: ignoreFiles(
@@ -162,8 +161,8 @@ Examples:
         cwd: io.cwd,
         dbPath,
         now,
-        ...(setup ? { providers: setup.providers } : {}),
-        ...(setup?.platform ? { platform: setup.platform } : {}),
+        providers: setup.providers,
+        ...(setup.platform ? { platform: setup.platform } : {}),
         scope: opts.scope,
         ignoreUnfixed: Boolean(opts.ignoreUnfixed || opts.onlyFixed),
         ignore,

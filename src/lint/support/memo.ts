@@ -16,9 +16,7 @@ import { MEMO_SLOT } from "../../dockerfile/shapes.ts";
  * in deep equality). The parsers create their objects with the slot (`withMemoSlot`), so that
  * caching a value does not change an object's hidden class; other keys get it on first use.
  */
-const SLOT = MEMO_SLOT;
-
-type Slotted = { [SLOT]?: unknown[] };
+type Slotted = { [MEMO_SLOT]?: unknown[] };
 
 let nextId = 0;
 
@@ -27,17 +25,17 @@ export class ObjectMemo<K extends object, V> {
   readonly #id = nextId++;
 
   get(key: K): V | undefined {
-    return (key as Slotted)[SLOT]?.[this.#id] as V | undefined;
+    return (key as Slotted)[MEMO_SLOT]?.[this.#id] as V | undefined;
   }
 
   set(key: K, value: V): this {
-    let values = (key as Slotted)[SLOT];
+    let values = (key as Slotted)[MEMO_SLOT];
     if (values === undefined) {
       // A frozen or sealed key cannot hold the slot: its value is simply not kept.
       if (!Object.isExtensible(key)) return this;
       values = [];
-      if (Object.hasOwn(key, SLOT)) (key as Slotted)[SLOT] = values;
-      else Object.defineProperty(key, SLOT, { value: values, writable: true });
+      if (Object.hasOwn(key, MEMO_SLOT)) (key as Slotted)[MEMO_SLOT] = values;
+      else Object.defineProperty(key, MEMO_SLOT, { value: values, writable: true });
     }
     values[this.#id] = value;
     return this;
