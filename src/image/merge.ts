@@ -6,7 +6,7 @@
  * non-directory in an upper layer hides anything below that path.
  */
 import type { LayerEntry, LayerIndex } from "./layer-index.ts";
-import { hashBytes, PathTable } from "./path-table.ts";
+import { hashBytes, PathTable, sameBytes } from "./path-table.ts";
 
 export interface MergedEntry extends LayerEntry {
   /** Index of the layer that provides this entry (0 = bottom). */
@@ -89,7 +89,7 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
         } else if (
           dirLength !== lastDirLength ||
           dirHash !== lastDirHash ||
-          !sameBytes(bytes, start, lastDirStart, dirLength)
+          !sameBytes(bytes, start, bytes, lastDirStart, dirLength)
         ) {
           lastDirStart = start;
           lastDirLength = dirLength;
@@ -128,11 +128,6 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
       return key < 0 ? undefined : materialize(key);
     },
   };
-}
-
-function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
-  return true;
 }
 
 /**

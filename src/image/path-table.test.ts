@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashBytes, PathTable } from "./path-table.ts";
+import { hashBytes, PathTable, pathHash } from "./path-table.ts";
 
 describe("PathTable", () => {
   it("finds byte ranges and strings alike, across growth, non-ASCII included", () => {
@@ -25,5 +25,34 @@ describe("PathTable", () => {
     table.addString("/new/ü");
     expect(table.size).toBe(5001);
     expect(table.findString("/new/ü")).toBe(5000);
+  });
+
+  it("tells keys with equal hashes apart by their bytes", () => {
+    const arena = Buffer.from("/a/x/b/y/c/z", "utf8");
+    const table = new PathTable();
+    const buffer = table.addBuffer(arena);
+    // The same hash for all three, as a collision would give.
+    for (let i = 0; i < 3; i++) table.insert(buffer, i * 4, i * 4 + 4, 42, i);
+    for (let i = 0; i < 3; i++) expect(table.values[table.find(arena, i * 4, i * 4 + 4, 42)]).toBe(i);
+    expect(table.find(Buffer.from("/d/w"), 0, 4, 42)).toBe(-1);
+  });
+
+  it("is seeded: blocks built to collide from FNV-1a's public start do not from another", () => {
+    // "7yzlaaaa" and "e6apaaaa" reach the same state from FNV-1a's published offset basis: with
+    // that fixed start, a hostile layer could fill a table with colliding paths.
+    const hash = (text: string, seed?: number) => hashBytes(Buffer.from(text), 0, text.length, seed);
+    const publicStart = 0x811c9dc5 | 0;
+    expect(hash("7yzlaaaa", publicStart)).toBe(hash("e6apaaaa", publicStart));
+    expect(hash("7yzlaaaa", 12345)).not.toBe(hash("e6apaaaa", 12345));
+    // The process's own start is random: not the published one.
+    expect(hash("7yzlaaaa")).not.toBe(hash("7yzlaaaa", publicStart));
+  });
+
+  it("hashes a path's directory in the same pass as hashBytes would", () => {
+    const bytes = Buffer.from("/usr/lib/libc.so", "utf8");
+    pathHash.of(bytes, 0, bytes.length);
+    expect(pathHash.hash).toBe(hashBytes(bytes, 0, bytes.length));
+    expect(pathHash.dirLength).toBe(8);
+    expect(pathHash.dirHash).toBe(hashBytes(bytes, 0, 8));
   });
 });

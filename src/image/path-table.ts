@@ -6,14 +6,29 @@
  * Open addressing with linear probing; keys are never removed.
  */
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+import { randomInt } from "node:crypto";
 
-/** FNV-1a (32 bits) of bytes[start, end): http://www.isthe.com/chongo/tech/comp/fnv/ */
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
+const FNV_PRIME = 0x01000193;
+/**
+ * FNV-1a's start state, random per process: paths come from untrusted layers, and with a fixed
+ * start anyone can compute paths that all collide (FNV's whole state is its hash, so one
+ * colliding pair of blocks gives any number of colliding concatenations), turning every lookup
+ * into a walk over all of them. V8 seeds its string hashes for the same reason.
+ */
+const SEED = randomInt(2 ** 32) | 0;
+
+/** murmur3's finaliser: every bit of the state reaches the low bits that pick a slot. */
+function mix(hash: number): number {
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}
+
+/** Seeded FNV-1a (32 bits) of bytes[start, end): http://www.isthe.com/chongo/tech/comp/fnv/ */
+export function hashBytes(bytes: Uint8Array, start: number, end: number, seed = SEED): number {
+  let hash = seed;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
-  return hash;
+  return mix(hash);
 }
 
 /**
@@ -27,9 +42,9 @@ export const pathHash = {
   dirLength: 0,
   dirHash: 0,
   of(bytes: Uint8Array, start: number, end: number): void {
-    let hash = FNV_OFFSET;
+    let hash = SEED;
     let slash = start;
-    let dirHash = FNV_OFFSET;
+    let dirHash = SEED;
     for (let p = start; p < end; p++) {
       const byte = bytes[p]!;
       if (byte === 0x2f) {
@@ -38,13 +53,20 @@ export const pathHash = {
       }
       hash = Math.imul(hash ^ byte, FNV_PRIME);
     }
-    this.hash = hash;
+    this.hash = mix(hash);
     this.dirLength = slash - start;
-    this.dirHash = dirHash;
+    this.dirHash = mix(dirHash);
   },
 };
 
-function sameBytes(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+/** Whether a[aStart, aStart + length) and b[bStart, …) hold the same bytes. */
+export function sameBytes(
+  a: Uint8Array,
+  aStart: number,
+  b: Uint8Array,
+  bStart: number,
+  length: number,
+): boolean {
   for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
   return true;
 }

@@ -191,7 +191,9 @@ async function localDigestError(
   blob: Readable,
   error: unknown,
 ): Promise<DrydockError | undefined> {
-  if (error instanceof DrydockError && error.code === "DIGEST_MISMATCH") return undefined;
+  // Only damage can explain an error the bytes gave (zlib's, a corrupt tar): limits hit by a
+  // well-formed layer (too many files, too large) are reported as they are, without a re-read.
+  if (error instanceof DrydockError && error.code !== "CORRUPT_LAYER") return undefined;
   if (!fileRangeOf(blob instanceof DigestVerifier ? blob.upstream : blob)) return undefined;
   try {
     await drain(await blobs.openBlob(ref.descriptor));

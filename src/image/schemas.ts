@@ -137,7 +137,7 @@ const digest = pattern(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "inval
 
 const nonNegativeInteger: Schema<number> = (value, path) => {
   const n = number(value, path);
-  if (!Number.isInteger(n)) throw new SchemaIssue(path, "expected int, received number");
+  if (!Number.isSafeInteger(n)) throw new SchemaIssue(path, "expected int, received number");
   if (n < 0) throw new SchemaIssue(path, "too small: expected number to be >=0");
   return n;
 };

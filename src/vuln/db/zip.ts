@@ -53,6 +53,8 @@ class WindowReader implements ZipBytes {
   }
 
   read(position: number, length: number): Buffer {
+    // An offset from a damaged directory may point past the end: nothing there.
+    if (position >= this.size) return Buffer.alloc(0);
     const end = Math.min(position + length, this.size);
     if (position < this.start || end > this.start + this.window.length) {
       this.start = position;

@@ -5,7 +5,7 @@
  * Reference implementation: apk-tools 3 src/version.c (tokenizer, apk_version_compare and
  * apk_version_validate), https://gitlab.alpinelinux.org/alpine/apk-tools
  *
- * apk-tools 2.x (the apk of Alpine 3.20 and earlier) differs in two places, both rare in real
+ * apk-tools 2.x (the apk of Alpine 3.22 and earlier) differs in two places, both rare in real
  * package versions: it knows no `~hash` part (it stops comparing there), and it compares a dotted
  * number with leading zeros by its count of zeros then by value, where apk-tools 3 compares it as
  * a string.
