@@ -47,6 +47,22 @@ describe("zip reader", () => {
     expect(await read(makeZip([]))).toEqual([]);
   });
 
+  it("rejects an entry whose offset points past the end of a large archive", async () => {
+    // Larger than one read window, so that the offset is not inside the window already read.
+    const zip = makeZip([
+      { name: "big.bin", data: Buffer.alloc(12 * 1024 * 1024, 1), method: 0 },
+      { name: "B.json", data: '{"id":"B"}' },
+    ]);
+    const directory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(0x7fffffff, directory + 42); // B.json's local header offset
+    const error = await read(zip).then(
+      () => undefined,
+      (e) => e as Error,
+    );
+    expect(error).toBeInstanceOf(CorruptArchiveError);
+    expect(error!.message).toBe("a.zip: B.json: damaged zip entry (no local header)");
+  });
+
   it("rejects damage with the archive's label", async () => {
     const zip = makeZip([
       { name: "A.json", data: '{"id":"A"}' },
