@@ -175,6 +175,8 @@ export async function audit(handle: ImageHandle, options: AuditOptions = {}): Pr
 }
 
 interface MatchedDockerfile {
+  /** The Dockerfile's source lines. */
+  lines: string[];
   alignment: Alignment;
   steps: ReturnType<typeof dockerfileSteps>;
   summary: NonNullable<AuditResult["dockerfile"]>;
@@ -195,6 +197,7 @@ function matchDockerfile(history: HistoryStep[], dockerfile: AuditDockerfile): M
     ? undefined
     : `only ${alignment.matchedLayerSteps} of ${alignment.layerSteps} RUN/COPY/ADD lines match the image history${used ? "" : ": not used"}`;
   return {
+    lines: parsed.lines,
     alignment,
     steps,
     summary: {
@@ -232,7 +235,7 @@ export async function auditLayers(
       : {}),
   });
 
-  const source = options.dockerfile ? parseDockerfile(options.dockerfile.text).lines : [];
+  const source = matched?.lines ?? [];
   const instructionOfLayer = new Map<number, NonNullable<AuditLayer["instruction"]>>();
   const lineOfHistory = new Map<number, number>();
   if (useDockerfile) {

@@ -4,6 +4,7 @@
  * file under /usr/share/doc inherits its directory's class without a pattern test of its own;
  * only files in unclassified directories test the name and extension rules.
  */
+import { EntryKind } from "../image/layer-index.ts";
 import { CLASSIFIERS, type Classifier, type ClassifierCondition } from "./classifiers.ts";
 import type { ImageModel } from "./model.ts";
 import type { StackResult } from "./stack.ts";
@@ -113,7 +114,7 @@ function compileDirs(classifiers: readonly Classifier[], active: boolean[]): Com
 }
 
 export function classifyBloat(model: ImageModel, stack: StackResult, context: BloatContext): BloatResult {
-  const { table, indexes } = model;
+  const { table, layers } = model;
   const n = table.size;
   const skipped: BloatResult["skipped"] = [];
   const active = CLASSIFIERS.map((c) => {
@@ -163,10 +164,12 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
     return -1;
   };
 
+  const parents = table.parentArray();
+  const children = table.childRows().start;
   for (let s = 1; s < n; s++) {
-    const parent = table.parent(s);
+    const parent = parents[s]!;
     const inherited = classOf[parent]!;
-    const isDir = table.hasChildren(s);
+    const isDir = children[s + 1]! > children[s]!;
     if (inherited >= 0) {
       const keep = CLASSIFIERS[inherited]!.keep;
       if (isDir || !keep || !keep.test(table.name(s))) {
@@ -177,7 +180,7 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
     }
     const name = table.name(s);
     let match = byName.get(name) ?? -1;
-    if (match < 0) match = isDir ? matchDirectory(s, table.paths[s]!, name) : matchFile(name);
+    if (match < 0) match = isDir ? matchDirectory(s, table.path(s), name) : matchFile(name);
     if (match >= 0) {
       classOf[s] = match;
       rootOf[s] = s;
@@ -196,10 +199,10 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
     const cls = classOf[s]!;
     const layer = stack.visibleLayer[s]!;
     if (cls < 0 || layer < 0) continue;
-    const index = indexes[layer]!;
+    const { kinds, sizes } = layers[layer]!;
     const entry = stack.visibleEntry[s]!;
-    if (index.kind(entry) === "dir") continue;
-    const size = index.size(entry);
+    if (kinds[entry] === EntryKind.dir) continue;
+    const size = sizes[entry]!;
     const root = rootOf[s]!;
     let group = groups.get(root);
     if (!group) {
@@ -242,7 +245,7 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
       files: list.reduce((sum, g) => sum + g.files, 0),
       layers: sortShares(layers.values()),
       paths: list.slice(0, context.limit).map((g) => ({
-        path: table.paths[g.root]!,
+        path: table.path(g.root),
         bytes: g.bytes,
         files: g.files,
         layers: sortShares(g.layers.values()),

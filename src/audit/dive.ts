@@ -20,7 +20,7 @@
  * at a path wins (an implicit parent node carries an empty FileInfo: not a directory, size 0),
  * whiteouts remove whole subtrees, opaque markers do nothing.
  */
-import type { ImageModel } from "./model.ts";
+import type { ImageModel, PathTable } from "./model.ts";
 
 export interface DiveInefficiency {
   path: string;
@@ -128,18 +128,24 @@ export function diveMetrics(model: ImageModel): DiveMetrics {
     counts[slot]!++;
   };
 
+  const parents = table.parentArray();
   for (let k = 0; k < layers.length; k++) {
-    const index = indexes[k]!;
     const slots = layers[k]!;
+    const { entries, sizes, superseded } = slots;
+    const count = entries.length;
     const implicitHere = new Set<number>();
     const markParents = (from: number) => {
-      for (let p = from; p > 0 && childStamp[p] !== k; p = table.parent(p)) {
+      for (let p = from; p > 0 && childStamp[p] !== k; p = parents[p]!) {
         childStamp[p] = k;
         if (explicitStamp[p] !== k) implicitHere.add(p);
       }
     };
-    for (let i = 0; i < index.count; i++) explicitStamp[slots.entries[i]!] = k;
-    for (let i = 0; i < index.count; i++) markParents(table.parent(slots.entries[i]!));
+    for (let i = 0; i < count; i++) explicitStamp[entries[i]!] = k;
+    for (let i = 0; i < count; i++) {
+      // Inline the first step of markParents: most parents are already marked.
+      const p = parents[entries[i]!]!;
+      if (p > 0 && childStamp[p] !== k) markParents(p);
+    }
     for (const w of slots.whiteouts) markParents(table.parent(w));
     for (const o of slots.opaque) {
       if (o === 0) continue;
@@ -152,27 +158,32 @@ export function diveMetrics(model: ImageModel): DiveMetrics {
     // Whiteout sizes first: a failed lookup ends dive's visit of this layer.
     const whiteoutSizes: Array<number | undefined> = Array.from(slots.whiteouts, (w) => whiteoutSize(w, k));
     const failed = whiteoutSizes.flatMap((size, i) => (size === undefined ? [slots.whiteouts[i]!] : []));
-    const stopAt = failed.length > 0 ? firstInDiveOrder(table.paths, failed, true) : undefined;
+    const stopAt = failed.length > 0 ? firstInDiveOrder(table, failed, true) : undefined;
     if (stopAt !== undefined) abortedLayers.push(k);
     const before = (path: string, whiteout: boolean) =>
       stopAt === undefined || compareDiveOrder(path, whiteout, stopAt, true) < 0;
 
-    for (let i = 0; i < index.count; i++) {
-      const slot = slots.entries[i]!;
-      if (childStamp[slot] === k || slots.superseded.has(i)) continue;
-      if (stopAt !== undefined && !before(table.paths[slot]!, false)) continue;
-      visit(slot, index.size(i));
+    const anySuperseded = superseded.size > 0;
+    for (let i = 0; i < count; i++) {
+      const slot = entries[i]!;
+      if (childStamp[slot] === k || (anySuperseded && superseded.has(i))) continue;
+      if (stopAt !== undefined && !before(table.path(slot), false)) continue;
+      // visit(), inlined: this loop runs once per entry of every layer.
+      const size = sizes[i]!;
+      cumulative[slot]! += size;
+      if (minimum[slot]! < 0 || size < minimum[slot]!) minimum[slot] = size;
+      counts[slot]!++;
     }
     for (const o of slots.opaque) {
       // A directory that holds only an opaque marker is an (implicit) leaf of size 0.
       if (o === 0 || explicitStamp[o] === k || childStamp[o] === k) continue;
-      if (stopAt !== undefined && !before(table.paths[o]!, false)) continue;
+      if (stopAt !== undefined && !before(table.path(o), false)) continue;
       visit(o, 0);
     }
     slots.whiteouts.forEach((w, i) => {
       const size = whiteoutSizes[i];
       if (size === undefined) return;
-      if (stopAt !== undefined && !before(table.paths[w]!, true)) return;
+      if (stopAt !== undefined && !before(table.path(w), true)) return;
       visit(w, size);
     });
     for (const w of slots.whiteouts) {
@@ -191,7 +202,7 @@ export function diveMetrics(model: ImageModel): DiveMetrics {
     cumulativeSum += cumulative[s]!;
     if (counts[s]! >= 2) {
       inefficiencies.push({
-        path: table.paths[s]!,
+        path: table.path(s),
         count: counts[s]!,
         cumulativeSize: cumulative[s]!,
         minSize: minimum[s]!,
@@ -233,10 +244,10 @@ function compareDiveOrder(a: string, aWhiteout: boolean, b: string, bWhiteout: b
   return x.length - y.length;
 }
 
-function firstInDiveOrder(paths: readonly string[], slots: number[], whiteout: boolean): string {
-  let first = paths[slots[0]!]!;
+function firstInDiveOrder(table: PathTable, slots: number[], whiteout: boolean): string {
+  let first = table.path(slots[0]!);
   for (const s of slots.slice(1)) {
-    const p = paths[s]!;
+    const p = table.path(s);
     if (compareDiveOrder(p, whiteout, first, whiteout) < 0) first = p;
   }
   return first;

@@ -4,6 +4,7 @@
  * entries. Directory totals are summed bottom-up in one pass over the slots (children have
  * larger slot numbers than their parents).
  */
+import { EntryKind } from "../image/layer-index.ts";
 import type { ImageModel } from "./model.ts";
 import type { StackResult } from "./stack.ts";
 
@@ -45,9 +46,13 @@ class TopN<T> {
   constructor(limit: number) {
     this.limit = limit;
   }
+  /** Whether `offer(key, …)` would keep something (callers skip making the closure when not). */
+  accepts(key: number): boolean {
+    if (this.limit <= 0) return false;
+    return this.items.length < this.limit || key > this.items[this.items.length - 1]!.key;
+  }
   offer(key: number, make: () => T): void {
-    if (this.limit <= 0) return;
-    if (this.items.length === this.limit && key <= this.items[this.items.length - 1]!.key) return;
+    if (!this.accepts(key)) return;
     let i = this.items.length;
     while (i > 0 && this.items[i - 1]!.key < key) i--;
     this.items.splice(i, 0, { key, value: make() });
@@ -86,11 +91,11 @@ function duTree(
   const floor = totals.bytes[0]! * (options.minShare ?? 0.01);
   const { table } = model;
   const build = (slot: number, level: number): DuNode => {
-    const node: DuNode = { path: table.paths[slot]!, bytes: totals.bytes[slot]!, files: totals.files[slot]! };
+    const node: DuNode = { path: table.path(slot), bytes: totals.bytes[slot]!, files: totals.files[slot]! };
     if (level >= depth) return node;
     const children = Array.from(table.children(slot))
       .filter((c) => totals.bytes[c]! > 0 && totals.bytes[c]! >= floor && table.hasChildren(c))
-      .sort((a, b) => totals.bytes[b]! - totals.bytes[a]! || (table.paths[a]! < table.paths[b]! ? -1 : 1))
+      .sort((a, b) => totals.bytes[b]! - totals.bytes[a]! || (table.path(a) < table.path(b) ? -1 : 1))
       .slice(0, width);
     if (children.length > 0) node.children = children.map((c) => build(c, level + 1));
     return node;
@@ -104,18 +109,18 @@ export function largestSquashed(
   stack: StackResult,
   options: LargestOptions,
 ): LargestResult {
-  const { indexes, table } = model;
+  const { layers, table } = model;
   const top = new TopN<LargeFile>(options.top);
   const totals = duTotals(model, (add) => {
     for (let s = 1; s < table.size; s++) {
       const layer = stack.visibleLayer[s]!;
       if (layer < 0) continue;
       const entry = stack.visibleEntry[s]!;
-      const index = indexes[layer]!;
-      if (index.kind(entry) === "dir") continue;
-      const size = index.size(entry);
+      const { kinds, sizes } = layers[layer]!;
+      if (kinds[entry] === EntryKind.dir) continue;
+      const size = sizes[entry]!;
       add(s, size);
-      top.offer(size, () => ({ path: table.paths[s]!, bytes: size, layer }));
+      if (top.accepts(size)) top.offer(size, () => ({ path: table.path(s), bytes: size, layer }));
     }
   });
   return { files: top.items.map((i) => i.value), tree: duTree(model, totals, options) };
@@ -132,7 +137,7 @@ export function largestInLayer(model: ImageModel, layer: number, options: Larges
       const size = index.size(i);
       const slot = slots.entries[i]!;
       add(slot, size);
-      top.offer(size, () => ({ path: model.table.paths[slot]!, bytes: size, layer }));
+      if (top.accepts(size)) top.offer(size, () => ({ path: model.table.path(slot), bytes: size, layer }));
     }
   });
   return { files: top.items.map((i) => i.value), tree: duTree(model, totals, options) };

@@ -6,7 +6,9 @@
  * (dive-compatible, corrected, bloat, largest) are further linear passes over typed arrays,
  * so an audit costs little on top of reading the image.
  */
+import { isAscii } from "node:buffer";
 import type { LayerIndex } from "../image/layer-index.ts";
+import { PathTable as BytesTable, hashBytes, pathHash } from "../image/path-table.ts";
 
 /** A growable Int32Array (the model has one or more per path; objects would cost 10x). */
 export class IntColumn {
@@ -30,53 +32,170 @@ export class IntColumn {
   }
 }
 
+/** A growable Float64Array (byte offsets into path buffers may pass 2^31). */
+class FloatColumn {
+  data: Float64Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.data = new Float64Array(initial);
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+const SLASH = 0x2f;
+
+/** A name's bytes (PathTable.nameBytes): one shared object, no allocation per call. */
+export interface NameBytes {
+  buffer: Uint8Array;
+  start: number;
+  end: number;
+}
+const nameBytes: NameBytes = { buffer: new Uint8Array(0), start: 0, end: 0 };
+
 export const ROOT_SLOT = 0;
 
-/** Paths interned as slots; slot 0 is `/`. A slot's parent always has a smaller slot. */
+/**
+ * Paths interned as slots; slot 0 is `/`. A slot's parent always has a smaller slot.
+ *
+ * Paths are keyed by their UTF-8 bytes where the layer indexes hold them (LayerIndex.pathBytes,
+ * hashed while the layers were read), as src/image/merge.ts does: interning the 128,000 paths
+ * of the benchmark image as strings (decode each, hash it in a Map) was a third of the audit's
+ * own time. A slot's path becomes a string only when a result shows it (`path`, `name`).
+ */
 export class PathTable {
-  readonly paths: string[] = ["/"];
-  private readonly slots = new Map<string, number>([["/", ROOT_SLOT]]);
-  private readonly parents = new IntColumn();
+  private readonly keys: BytesTable;
+  /** Buffers the slots' bytes lie in, numbered as in `keys`. */
+  private readonly buffers: Buffer[] = [];
+  /** Bytes in use at the start of each buffer (a layer's arena has room to spare after them). */
+  private readonly used: number[] = [];
+  /**
+   * Per buffer, once a path in it is asked for: its text when it is all ASCII, so that byte
+   * offsets are string offsets and a path is a `slice` of it (no decoding call per path);
+   * null when it is not.
+   */
+  private readonly asciiTexts: Array<string | null | undefined> = [];
+  /** Per slot: the buffer its bytes lie in, their start and end. */
+  private readonly bufferOf: IntColumn;
+  private readonly starts: FloatColumn;
+  private readonly ends: FloatColumn;
+  /** Bytes before the last "/" of each slot's path. */
+  private readonly dirLengths: IntColumn;
+  private readonly parents: IntColumn;
+  private readonly strings: string[] = [];
   private childStart?: Int32Array;
   private childList?: Int32Array;
 
-  constructor() {
-    this.parents.push(-1);
+  /** `expectedPaths`: room to make at once (growing rehashes and copies every column). */
+  constructor(expectedPaths = 1024) {
+    const room = Math.max(16, expectedPaths + 1);
+    this.keys = new BytesTable(room);
+    this.starts = new FloatColumn(room);
+    this.ends = new FloatColumn(room);
+    this.dirLengths = new IntColumn(room);
+    this.parents = new IntColumn(room);
+    this.bufferOf = new IntColumn(room);
+    // The root: an empty range (no layer path is empty; "/" itself is never an entry).
+    const empty = this.addBuffer(Buffer.alloc(0));
+    this.insert(empty, 0, 0, hashBytes(this.buffers[empty]!, 0, 0), 0, -1);
   }
 
   get size(): number {
-    return this.paths.length;
+    return this.parents.length;
   }
 
-  /** The directory of the last path interned: tar entries come grouped by directory. */
-  private lastParentPath = "/";
-  private lastParentSlot = ROOT_SLOT;
+  /**
+   * Registers a buffer of paths (a layer's path arena) whose first `used` bytes hold them;
+   * returns its number for `intern`.
+   */
+  addBuffer(bytes: Buffer, used = bytes.length): number {
+    this.buffers.push(bytes);
+    this.used.push(used);
+    return this.keys.addBuffer(bytes);
+  }
 
-  /** The slot of an absolute path, interning it and its missing ancestors. */
-  intern(path: string): number {
-    const known = this.slots.get(path);
-    if (known !== undefined) return known;
-    const cut = path.lastIndexOf("/");
-    let parent: number;
-    if (cut <= 0) parent = ROOT_SLOT;
-    else if (cut === this.lastParentPath.length && path.startsWith(this.lastParentPath))
-      parent = this.lastParentSlot;
-    else {
-      const parentPath = path.slice(0, cut);
-      parent = this.intern(parentPath);
-      this.lastParentPath = parentPath;
-      this.lastParentSlot = parent;
+  /**
+   * The slot of the absolute path bytes[start, end) of buffer `buffer`, interning it and its
+   * missing ancestors. `hash`, `dirLength`, `dirHash` as pathHash (src/image/path-table.ts)
+   * gives them.
+   */
+  intern(
+    buffer: number,
+    start: number,
+    end: number,
+    hash: number,
+    dirLength: number,
+    dirHash: number,
+  ): number {
+    const bytes = this.buffers[buffer]!;
+    const known = this.keys.find(bytes, start, end, hash);
+    if (known >= 0) return known;
+    let parent = ROOT_SLOT;
+    if (dirLength > 0) {
+      const dirEnd = start + dirLength;
+      parent = this.keys.find(bytes, start, dirEnd, dirHash);
+      if (parent < 0) {
+        let slash = dirEnd - 1;
+        while (slash > start && bytes[slash] !== SLASH) slash--;
+        parent = this.intern(buffer, start, dirEnd, dirHash, slash - start, hashBytes(bytes, start, slash));
+      }
     }
-    const slot = this.paths.length;
-    this.paths.push(path);
+    return this.insert(buffer, start, end, hash, dirLength, parent);
+  }
+
+  /** The slot of a path given as a string (whiteouts, opaque directories), interned if new. */
+  internString(path: string): number {
+    if (path === "/") return ROOT_SLOT;
+    const bytes = Buffer.from(path, "utf8");
+    pathHash.of(bytes, 0, bytes.length);
+    const { hash, dirLength, dirHash } = pathHash;
+    return this.intern(this.addBuffer(bytes), 0, bytes.length, hash, dirLength, dirHash);
+  }
+
+  private insert(
+    buffer: number,
+    start: number,
+    end: number,
+    hash: number,
+    dirLength: number,
+    parent: number,
+  ): number {
+    const slot = this.keys.insert(buffer, start, end, hash);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.dirLengths.push(dirLength);
     this.parents.push(parent);
-    this.slots.set(path, slot);
+    this.bufferOf.push(buffer);
     this.childStart = undefined;
     return slot;
   }
 
   lookup(path: string): number | undefined {
-    return this.slots.get(path);
+    if (path === "/") return ROOT_SLOT;
+    const slot = this.keys.findString(path);
+    return slot < 0 ? undefined : slot;
+  }
+
+  /** A slot's absolute path ("/" for the root). */
+  path(slot: number): string {
+    if (slot === ROOT_SLOT) return "/";
+    let path = this.strings[slot];
+    if (path === undefined) {
+      path = this.text(slot, this.starts.data[slot]!);
+      this.strings[slot] = path;
+    }
+    return path;
+  }
+
+  /** Every path by slot (for tests and small tables: the audit itself asks per slot). */
+  get paths(): string[] {
+    return Array.from({ length: this.size }, (_, slot) => this.path(slot));
   }
 
   parent(slot: number): number {
@@ -88,14 +207,38 @@ export class PathTable {
     return this.parents.data.subarray(0, this.parents.length);
   }
 
+  /** The last component of a slot's path ("" for the root). */
   name(slot: number): string {
-    const path = this.paths[slot]!;
-    return slot === ROOT_SLOT ? "" : path.slice(path.lastIndexOf("/") + 1);
+    if (slot === ROOT_SLOT) return "";
+    return this.text(slot, this.starts.data[slot]! + this.dirLengths.data[slot]! + 1);
+  }
+
+  /**
+   * The UTF-8 bytes of a slot's last component, for filters that look at names without making
+   * strings: `nameBytes.buffer[nameBytes.start, nameBytes.end)` after the call.
+   */
+  nameBytes(slot: number): NameBytes {
+    nameBytes.buffer = this.buffers[this.bufferOf.data[slot]!]!;
+    nameBytes.start = slot === ROOT_SLOT ? 0 : this.starts.data[slot]! + this.dirLengths.data[slot]! + 1;
+    nameBytes.end = this.ends.data[slot]!;
+    return nameBytes;
+  }
+
+  private text(slot: number, from: number): string {
+    const buffer = this.bufferOf.data[slot]!;
+    let whole = this.asciiTexts[buffer];
+    if (whole === undefined) {
+      const bytes = this.buffers[buffer]!.subarray(0, this.used[buffer]);
+      whole = isAscii(bytes) ? bytes.toString("latin1") : null;
+      this.asciiTexts[buffer] = whole;
+    }
+    const end = this.ends.data[slot]!;
+    return whole === null ? this.buffers[buffer]!.toString("utf8", from, end) : whole.slice(from, end);
   }
 
   /** Children in compressed rows (counting sort by parent), built once after interning. */
   private buildChildren(): void {
-    const n = this.paths.length;
+    const n = this.size;
     const parents = this.parents.data;
     const start = new Int32Array(n + 1);
     for (let s = 1; s < n; s++) start[parents[s]! + 1]!++;
@@ -105,6 +248,15 @@ export class PathTable {
     for (let s = 1; s < n; s++) list[fill[parents[s]!]!++] = s;
     this.childStart = start;
     this.childList = list;
+  }
+
+  /**
+   * Children rows: the children of slot s are `list[start[s] .. start[s + 1])` (for passes over
+   * every slot; `children`/`hasChildren` answer for one).
+   */
+  childRows(): { start: Int32Array; list: Int32Array } {
+    if (!this.childStart) this.buildChildren();
+    return { start: this.childStart!, list: this.childList! };
   }
 
   hasChildren(slot: number): boolean {
@@ -135,6 +287,10 @@ export class PathTable {
 export interface LayerSlots {
   /** Slot of each entry (same order as the LayerIndex). */
   entries: Int32Array;
+  /** EntryKind code of each entry (LayerIndex.kindCodes: the passes read columns, not calls). */
+  kinds: Uint8Array;
+  /** Size of each entry (LayerIndex.sizeColumn). */
+  sizes: Float64Array;
   /** Slots removed by `.wh.NAME` entries. */
   whiteouts: Int32Array;
   /** Directories made opaque by `.wh..wh..opq` (slot 0 for the root). */
@@ -163,21 +319,32 @@ export interface ImageModel {
 
 /** Interns every layer bottom-up; the one pass every other audit computation builds on. */
 export function buildModel(indexes: readonly LayerIndex[]): ImageModel {
-  const table = new PathTable();
+  // Every entry, whiteout and opaque directory may be a new path (most are, in most images).
+  let expected = 0;
+  for (const index of indexes) expected += index.count + index.whiteouts.length + index.opaqueDirs.length;
+  const table = new PathTable(expected);
   const layers: LayerSlots[] = [];
-  const occLayer = new IntColumn();
-  const occEntry = new IntColumn();
-  const occNext = new IntColumn();
-  let head: Int32Array = new Int32Array(1024).fill(-1);
+  const occLayer = new IntColumn(expected + 1);
+  const occEntry = new IntColumn(expected + 1);
+  const occNext = new IntColumn(expected + 1);
+  let head: Int32Array = new Int32Array(expected + 1).fill(-1);
 
   for (let layer = 0; layer < indexes.length; layer++) {
     const index = indexes[layer]!;
-    const paths = index.paths;
+    const { bytes, ends, hashes, dirLengths, dirHashes } = index.pathBytes();
     const count = index.count;
+    const buffer = table.addBuffer(bytes, count === 0 ? 0 : ends[count - 1]!);
     const entries = new Int32Array(count);
     const superseded = new Set<number>();
     for (let i = 0; i < count; i++) {
-      const slot = table.intern(paths[i]!);
+      const slot = table.intern(
+        buffer,
+        i === 0 ? 0 : ends[i - 1]!,
+        ends[i]!,
+        hashes[i]!,
+        dirLengths[i]!,
+        dirHashes[i]!,
+      );
       entries[i] = slot;
       if (slot >= head.length) head = grown(head, Math.max(head.length * 2, slot + 1), -1);
       const top = head[slot]!;
@@ -192,9 +359,16 @@ export function buildModel(indexes: readonly LayerIndex[]): ImageModel {
       occNext.push(top);
       head[slot] = id;
     }
-    const whiteouts = Int32Array.from(index.whiteouts, (p) => table.intern(p));
-    const opaque = Int32Array.from(index.opaqueDirs, (p) => table.intern(p));
-    layers.push({ entries, whiteouts, opaque, superseded });
+    const whiteouts = Int32Array.from(index.whiteouts, (p) => table.internString(p));
+    const opaque = Int32Array.from(index.opaqueDirs, (p) => table.internString(p));
+    layers.push({
+      entries,
+      kinds: index.kindCodes(),
+      sizes: index.sizeColumn(),
+      whiteouts,
+      opaque,
+      superseded,
+    });
   }
 
   if (head.length < table.size) head = grown(head, table.size, -1);

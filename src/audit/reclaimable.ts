@@ -154,7 +154,7 @@ export function wasteGroups(model: ImageModel, stack: StackResult, limit: number
     const root = kind === "replaced" ? table.parent(lost.slot[i]!) : lost.root[i]!;
     let path = acc.roots.get(root);
     if (!path) {
-      path = { path: table.paths[root]!, bytes: 0, files: 0, first: lost.slot[i]! };
+      path = { path: table.path(root), bytes: 0, files: 0, first: lost.slot[i]! };
       acc.roots.set(root, path);
     }
     path.bytes += bytes;
@@ -165,7 +165,7 @@ export function wasteGroups(model: ImageModel, stack: StackResult, limit: number
       group.kind === "replaced"
         ? // A directory holding a single replaced file is shown as that file.
           [...roots.values()].map(({ first, ...p }) =>
-            p.files === 1 ? { ...p, path: table.paths[first]! } : p,
+            p.files === 1 ? { ...p, path: table.path(first) } : p,
           )
         : collapseSiblings(table, roots);
     const paths = listed.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
@@ -195,7 +195,7 @@ function collapseSiblings(table: ImageModel["table"], roots: Map<number, WastePa
       out.push({ path, bytes, files });
       continue;
     }
-    const merged = { path: `${parent === 0 ? "" : table.paths[parent]}/*`, bytes: 0, files: 0 };
+    const merged = { path: `${parent === 0 ? "" : table.path(parent)}/*`, bytes: 0, files: 0 };
     for (const s of slots) {
       merged.bytes += roots.get(s)!.bytes;
       merged.files += roots.get(s)!.files;
@@ -224,7 +224,7 @@ export function reclaimablePaths(model: ImageModel, stack: StackResult, limit: n
     const layer = visibleLayer[slot]!;
     const deleted = layer < 0;
     return {
-      path: model.table.paths[slot]!,
+      path: model.table.path(slot),
       copies: acc.copies,
       bytes: acc.bytes,
       keptBytes: deleted ? 0 : model.indexes[layer]!.size(visibleEntry[slot]!),

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildModel } from "./model.ts";
-import { findSecrets, SECRET_CAPTURE, SECRET_CAPTURE_BYTES, secretCandidate } from "./secrets.ts";
+import {
+  findSecrets,
+  mayBeCandidateBytes,
+  SECRET_CAPTURE,
+  SECRET_CAPTURE_BYTES,
+  secretCandidate,
+} from "./secrets.ts";
 import { stackLayers } from "./stack.ts";
 import { type FixtureEntry, fakeImage } from "./test-helpers/image.ts";
 
@@ -100,5 +106,38 @@ describe("secret detection", () => {
       ["/app/keystore.p12", "keystore", "medium"],
       ["/etc/ssh/ssh_host_ed25519_key", "ssh-host-key", "medium"],
     ]);
+  });
+
+  it("filters names on their bytes without rejecting any candidate", () => {
+    const names = [
+      ".env",
+      ".env.production",
+      ".npmrc",
+      "id_ed25519",
+      "ssh_host_rsa_key",
+      "server.KEY",
+      "a.Pem",
+      "cert.p12",
+      "store.keystore",
+      "sa-key.json",
+      "credentials",
+      "config",
+      "terraform.tfstate.backup",
+      "é.pem",
+      // U+212A KELVIN SIGN lower-cases to "k": ".\u212Aey" is ".key" to the string filter.
+      "x.\u212Aey",
+      "x.pp\u212A",
+    ];
+    for (const name of names) {
+      const bytes = Buffer.from(`xx/${name}`);
+      const where = ["/root/.aws/", "/root/.docker/", "/etc/ssh/", "/home/u/.kube/", "/app/"];
+      const candidate = where.some((dir) => secretCandidate(dir + name) !== undefined);
+      expect(candidate, name).toBe(true);
+      expect(mayBeCandidateBytes(bytes, 3, bytes.length), name).toBe(true);
+    }
+    for (const name of ["libc.so.6", "index.js", "README", "a.pyc", ".pem", "x.jsonx", "core"]) {
+      const bytes = Buffer.from(name);
+      expect(mayBeCandidateBytes(bytes, 0, bytes.length), name).toBe(false);
+    }
   });
 });

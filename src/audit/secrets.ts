@@ -228,6 +228,67 @@ function mayBeCandidate(name: string): boolean {
   return dot > 0 && CANDIDATE_EXTENSIONS.has(name.slice(dot).toLowerCase());
 }
 
+const CANDIDATE_NAME_BYTES = [...CANDIDATE_NAMES].map((name) => Buffer.from(name));
+const CANDIDATE_PREFIX_BYTES = CANDIDATE_PREFIXES.map((prefix) => Buffer.from(prefix));
+const CANDIDATE_EXTENSION_BYTES = [...CANDIDATE_EXTENSIONS].map((extension) => Buffer.from(extension));
+const LONGEST_EXTENSION = Math.max(...[...CANDIDATE_EXTENSIONS].map((e) => e.length));
+/** Candidate extensions by length in bytes (a name's extension is compared with a few at most). */
+const EXTENSIONS_BY_LENGTH: Uint8Array[][] = [];
+for (const extension of CANDIDATE_EXTENSION_BYTES)
+  (EXTENSIONS_BY_LENGTH[extension.length] ??= []).push(extension);
+/** First bytes of the candidate names and prefixes: most names are rejected on their first byte. */
+const STARTS_A_CANDIDATE = new Uint8Array(256);
+for (const b of [...CANDIDATE_NAME_BYTES, ...CANDIDATE_PREFIX_BYTES]) STARTS_A_CANDIDATE[b[0]!] = 1;
+/** Last bytes of the candidate extensions, either case: most other names are rejected on theirs. */
+const ENDS_AN_EXTENSION = new Uint8Array(256);
+for (const extension of CANDIDATE_EXTENSIONS) {
+  const last = extension.charCodeAt(extension.length - 1);
+  ENDS_AN_EXTENSION[last] = 1;
+  ENDS_AN_EXTENSION[String.fromCharCode(last).toUpperCase().charCodeAt(0)] = 1;
+}
+
+function bytesEqual(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
+}
+
+/** An extension compared as ASCII lower case (lower-case letters in `expected`). */
+function extensionEqual(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) {
+    const byte = bytes[start + i]!;
+    if ((byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte) !== expected[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * mayBeCandidate on a name's UTF-8 bytes, without making the string: true whenever
+ * mayBeCandidate could be (a non-ASCII extension always passes, as `toLowerCase` maps some
+ * non-ASCII letters to ASCII ones). Nearly every file of an image fails here, so paths are
+ * decoded only for the few that pass.
+ */
+export function mayBeCandidateBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end > start && STARTS_A_CANDIDATE[bytes[start]!] === 1) {
+    for (const name of CANDIDATE_NAME_BYTES) if (bytesEqual(bytes, start, end, name)) return true;
+    for (const prefix of CANDIDATE_PREFIX_BYTES)
+      if (end - start >= prefix.length && bytesEqual(bytes, start, start + prefix.length, prefix))
+        return true;
+  }
+  const last = bytes[end - 1]!;
+  if (last < 0x80 && ENDS_AN_EXTENSION[last] !== 1) return false;
+  // The last dot, if the extension it starts can be short enough (3 bytes a UTF-16 unit at most).
+  const stop = Math.max(start, end - 3 * LONGEST_EXTENSION);
+  let dot = end - 1;
+  while (dot > stop && bytes[dot] !== 0x2e) dot--;
+  if (dot <= start || bytes[dot] !== 0x2e) return false;
+  for (let i = dot + 1; i < end; i++) if (bytes[i]! >= 0x80) return true;
+  for (const extension of EXTENSIONS_BY_LENGTH[end - dot] ?? [])
+    if (extensionEqual(bytes, dot, end, extension)) return true;
+  return false;
+}
+
 /** The rule a path is a candidate for, if any (cheap: called for every file while streaming). */
 export function secretCandidate(path: string): SecretRule | undefined {
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -240,6 +301,11 @@ export function secretCandidate(path: string): SecretRule | undefined {
 
 /** Capture the small candidates whose content decides the finding. */
 export const SECRET_CAPTURE: CaptureRule = {
+  mayMatch: (bytes, start, end) => {
+    let slash = end - 1;
+    while (slash >= start && bytes[slash] !== 0x2f) slash--;
+    return mayBeCandidateBytes(bytes, slash + 1, end);
+  },
   matches: (path) => {
     const rule = secretCandidate(path);
     return rule !== undefined && rule.content !== undefined;
@@ -272,7 +338,9 @@ export function findSecrets(model: ImageModel, stack: StackResult): SecretFindin
   for (let s = 1; s < table.size; s++) {
     const head = occurrences.head[s]!;
     if (head < 0) continue;
-    const path = table.paths[s]!;
+    const name = table.nameBytes(s);
+    if (!mayBeCandidateBytes(name.buffer, name.start, name.end)) continue;
+    const path = table.path(s);
     const rule = secretCandidate(path);
     if (!rule) continue;
     for (let id = head; id >= 0; id = occurrences.next[id]!) {

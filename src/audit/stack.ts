@@ -7,6 +7,7 @@
  * dive #684 asks for: all copies minus the one kept, with deleted files and whole deleted or
  * opaqued directories counted in full.
  */
+import { EntryKind } from "../image/layer-index.ts";
 import { type ImageModel, IntColumn } from "./model.ts";
 
 /** Why a copy is no longer visible. */
@@ -53,10 +54,11 @@ export interface StackResult {
 }
 
 export function stackLayers(model: ImageModel): StackResult {
-  const { table, indexes, layers } = model;
+  const { table, layers } = model;
   const n = table.size;
   const visibleLayer = new Int32Array(n).fill(-1);
   const visibleEntry = new Int32Array(n);
+  const children = table.childRows().start;
   const lost = {
     slot: new IntColumn(),
     layer: new IntColumn(),
@@ -69,8 +71,9 @@ export function stackLayers(model: ImageModel): StackResult {
   const changes: LayerChanges[] = [];
 
   for (let k = 0; k < layers.length; k++) {
-    const index = indexes[k]!;
     const slots = layers[k]!;
+    const { entries, kinds, sizes, superseded } = slots;
+    const count = entries.length;
     const change: LayerChanges = {
       added: { count: 0, bytes: 0 },
       modified: { count: 0, bytes: 0 },
@@ -81,9 +84,9 @@ export function stackLayers(model: ImageModel): StackResult {
       const layer = visibleLayer[slot]!;
       const entry = visibleEntry[slot]!;
       visibleLayer[slot] = -1;
-      const lower = indexes[layer]!;
-      if (lower.kind(entry) === "dir") return;
-      const bytes = lower.size(entry);
+      const lower = layers[layer]!;
+      if (lower.kinds[entry] === DIR) return;
+      const bytes = lower.sizes[entry]!;
       lost.slot.push(slot);
       lost.layer.push(layer);
       lost.entry.push(entry);
@@ -105,15 +108,16 @@ export function stackLayers(model: ImageModel): StackResult {
 
     for (const w of slots.whiteouts) removeUnder(w, true, CAUSE.deleted);
     for (const o of slots.opaque) removeUnder(o, false, CAUSE.opaque);
-    for (let i = 0; i < index.count; i++) {
-      const slot = slots.entries[i]!;
-      if (index.kind(i) !== "dir" && table.hasChildren(slot)) removeUnder(slot, false, CAUSE.shadowed);
+    for (let i = 0; i < count; i++) {
+      const slot = entries[i]!;
+      if (kinds[i] !== DIR && children[slot + 1]! > children[slot]!) removeUnder(slot, false, CAUSE.shadowed);
     }
 
-    for (let i = 0; i < index.count; i++) {
-      const slot = slots.entries[i]!;
-      const isDir = index.kind(i) === "dir";
-      if (slots.superseded.has(i)) {
+    const anySuperseded = superseded.size > 0;
+    for (let i = 0; i < count; i++) {
+      const slot = entries[i]!;
+      const isDir = kinds[i] === DIR;
+      if (anySuperseded && superseded.has(i)) {
         if (!isDir) {
           // Written twice in one tar: the first copy's bytes are in the layer, never visible.
           visibleLayer[slot] = k;
@@ -122,20 +126,20 @@ export function stackLayers(model: ImageModel): StackResult {
         }
         continue;
       }
-      const replaced = visibleLayer[slot]! >= 0;
-      if (replaced) {
-        const lowerIsDir = indexes[visibleLayer[slot]!]!.kind(visibleEntry[slot]!) === "dir";
+      const lowerLayer = visibleLayer[slot]!;
+      if (lowerLayer >= 0) {
+        const lowerIsDir = layers[lowerLayer]!.kinds[visibleEntry[slot]!] === DIR;
         lose(slot, CAUSE.overwritten, slot);
         if (!isDir && !lowerIsDir) {
           change.modified.count++;
-          change.modified.bytes += index.size(i);
+          change.modified.bytes += sizes[i]!;
         } else if (!isDir) {
           change.added.count++;
-          change.added.bytes += index.size(i);
+          change.added.bytes += sizes[i]!;
         }
       } else if (!isDir) {
         change.added.count++;
-        change.added.bytes += index.size(i);
+        change.added.bytes += sizes[i]!;
       }
       visibleLayer[slot] = k;
       visibleEntry[slot] = i;
@@ -159,6 +163,8 @@ export function stackLayers(model: ImageModel): StackResult {
     },
   };
 }
+
+const DIR = EntryKind.dir;
 
 const CAUSE = {
   overwritten: 0,

@@ -8,6 +8,7 @@
 import { basename, commandsNamed, hasFlag, parseShell, subcommand } from "../dockerfile/shell.ts";
 import { humanBytes } from "../report/format.ts";
 import type { BloatClass } from "./bloat.ts";
+import { groupThousands } from "./bytes.ts";
 import type { WasteGroup } from "./reclaimable.ts";
 
 /** What made a layer: the history entry and, when matched, the Dockerfile instruction. */
@@ -80,7 +81,7 @@ function examples(paths: Array<{ path: string }>, more: number): string {
 }
 
 function count(n: number, what: string): string {
-  return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
+  return `${groupThousands(n)} ${what}${n === 1 ? "" : "s"}`;
 }
 
 const UPGRADE_COMMANDS: Record<string, string[]> = {

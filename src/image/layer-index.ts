@@ -264,6 +264,19 @@ export class LayerIndex {
     if (kind === "file") this.fileBytes += size;
   }
 
+  /**
+   * Every entry's kind as an EntryKind code, by entry index: the column itself, for passes over
+   * every entry that would otherwise call `kind` per entry (read it, never write it).
+   */
+  kindCodes(): Uint8Array {
+    return this.kinds.data.subarray(0, this.count);
+  }
+
+  /** Every entry's size, by entry index: the column itself (read it, never write it). */
+  sizeColumn(): Float64Array {
+    return this.sizes.data.subarray(0, this.count);
+  }
+
   kind(index: number): EntryKindName {
     return ENTRY_KIND_NAMES[this.kinds.get(index)]!;
   }
@@ -298,6 +311,13 @@ export interface CaptureEntryInfo {
 /** Which files' content to keep while streaming (e.g. package databases), and how much. */
 export interface CaptureRule {
   matches(path: string, entry?: CaptureEntryInfo): boolean;
+  /**
+   * Optional quick test on the path's UTF-8 bytes (`bytes[start, end)`), made before the path
+   * is decoded into a string: false promises that `matches` is false too. When every rule says
+   * false, the file's path is never decoded (a rule that looks for a few names among a hundred
+   * thousand files saves a string per file).
+   */
+  mayMatch?(bytes: Uint8Array, start: number, end: number): boolean;
   /** Largest content kept, in bytes; larger files are skipped (recorded, not captured). */
   maxBytes: number;
   /**
@@ -432,12 +452,21 @@ function entryHandler(index: LayerIndex, options: ReadLayerOptions): TarEntryHan
       throw new DrydockError("TOO_MANY_FILES", `${options.label}: more than ${maxEntries} entries`);
     if (!recorded || capture.length === 0) return undefined;
     if (header.type !== "file" && header.type !== "contiguous-file") return undefined;
+    if (!capture.some((rule) => mayMatchLast(index, rule))) return undefined;
     const path = index.path(index.count - 1);
     const info: CaptureEntryInfo = { size: header.size, mode: header.mode };
     const rule = capture.find((r) => r.matches(path, info));
     if (!rule || info.size > rule.maxBytes) return undefined;
     return rule.extract ? extractSink(index, rule.extract, path, info.size) : collectSink(index, path);
   };
+}
+
+/** The rule's `mayMatch` on the bytes of the index's last path (true without one). */
+function mayMatchLast(index: LayerIndex, rule: CaptureRule): boolean {
+  if (rule.mayMatch === undefined) return true;
+  const { bytes, ends } = index.pathBytes();
+  const last = index.count - 1;
+  return rule.mayMatch(bytes, last === 0 ? 0 : ends[last - 1]!, ends[last]!);
 }
 
 /** Keeps the whole content (bounded by the rule's maxBytes). */

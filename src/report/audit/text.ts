@@ -5,7 +5,7 @@
  */
 import { createColors } from "picocolors";
 import type { AuditLayer, AuditResult } from "../../audit/audit.ts";
-import { goHumanBytes } from "../../audit/bytes.ts";
+import { goHumanBytes, groupThousands } from "../../audit/bytes.ts";
 import type { DuNode } from "../../audit/largest.ts";
 import { savingText } from "../../audit/suggestions.ts";
 import { humanBytes, oneLine, table } from "../format.ts";
@@ -16,7 +16,7 @@ export interface AuditRenderOptions {
   top?: number;
 }
 
-const num = (n: number) => n.toLocaleString("en-US");
+const num = groupThousands;
 const pct = (ratio: number) => `${(ratio * 100).toFixed(2)} %`;
 const indent = (text: string) =>
   text
