@@ -14,9 +14,10 @@
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { type Pack, pack } from "tar-stream";
+import type { Pack } from "tar-stream";
 import { compress as zstdCompress } from "zstd-napi";
 import { MEDIA_TYPES, type Platform } from "../types.ts";
+import { packToBuffer } from "./tar.ts";
 
 export interface ArchiveImage {
   /** The config document, byte for byte (its digest is the image ID). */
@@ -430,19 +431,8 @@ export async function addMembers(tar: Pack, members: ArchiveMember[]): Promise<v
 }
 
 /** Writes members as a tar (in memory). */
-export async function packMembers(members: ArchiveMember[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on("data", (c: unknown) => {
-    chunks.push(c as Buffer);
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    p.on("end", resolve);
-    p.on("error", reject);
-  });
-  await addMembers(p, members);
-  await done;
-  return Buffer.concat(chunks);
+export function packMembers(members: ArchiveMember[]): Promise<Buffer> {
+  return packToBuffer((p) => addMembers(p, members));
 }
 
 export async function buildArchive(

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { pack } from "tar-stream";
+import { type Pack, pack } from "tar-stream";
 
 /** One tar entry for test fixtures. */
 export interface FixtureEntry {
@@ -11,8 +11,8 @@ export interface FixtureEntry {
   mode?: number;
 }
 
-/** Builds a tar in memory with tar-stream (small fixtures only). */
-export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
+/** Runs `fill` on a tar-stream packer and returns the whole tar it wrote (small fixtures only). */
+export async function packToBuffer(fill: (p: Pack) => Promise<void>): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on("data", (c: unknown) => {
@@ -22,26 +22,33 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
     p.on("end", resolve);
     p.on("error", reject);
   });
-  for (const e of entries) {
-    const type = e.type ?? (e.name.endsWith("/") ? "directory" : "file");
-    const content = e.content === undefined ? undefined : Buffer.from(e.content);
-    await new Promise<void>((resolve, reject) => {
-      p.entry(
-        {
-          name: e.name,
-          type,
-          linkname: e.linkname,
-          mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),
-          size: content?.length ?? 0,
-        },
-        type === "file" ? (content ?? Buffer.alloc(0)) : Buffer.alloc(0),
-        (err) => (err ? reject(err) : resolve()),
-      );
-    });
-  }
-  p.finalize();
+  await fill(p);
   await done;
   return Buffer.concat(chunks);
+}
+
+/** Builds a tar in memory with tar-stream (small fixtures only). */
+export function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
+  return packToBuffer(async (p) => {
+    for (const e of entries) {
+      const type = e.type ?? (e.name.endsWith("/") ? "directory" : "file");
+      const content = e.content === undefined ? undefined : Buffer.from(e.content);
+      await new Promise<void>((resolve, reject) => {
+        p.entry(
+          {
+            name: e.name,
+            type,
+            linkname: e.linkname,
+            mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),
+            size: content?.length ?? 0,
+          },
+          type === "file" ? (content ?? Buffer.alloc(0)) : Buffer.alloc(0),
+          (err) => (err ? reject(err) : resolve()),
+        );
+      });
+    }
+    p.finalize();
+  });
 }
 
 export async function makeGzipTar(entries: FixtureEntry[]): Promise<Buffer> {
