@@ -234,8 +234,11 @@ const CANDIDATE_EXTENSION_BYTES = [...CANDIDATE_EXTENSIONS].map((extension) => B
 const LONGEST_EXTENSION = Math.max(...[...CANDIDATE_EXTENSIONS].map((e) => e.length));
 /** Candidate extensions by length in bytes (a name's extension is compared with a few at most). */
 const EXTENSIONS_BY_LENGTH: Uint8Array[][] = [];
-for (const extension of CANDIDATE_EXTENSION_BYTES)
-  (EXTENSIONS_BY_LENGTH[extension.length] ??= []).push(extension);
+for (const extension of CANDIDATE_EXTENSION_BYTES) {
+  const sameLength = EXTENSIONS_BY_LENGTH[extension.length] ?? [];
+  sameLength.push(extension);
+  EXTENSIONS_BY_LENGTH[extension.length] = sameLength;
+}
 /** First bytes of the candidate names and prefixes: most names are rejected on their first byte. */
 const STARTS_A_CANDIDATE = new Uint8Array(256);
 for (const b of [...CANDIDATE_NAME_BYTES, ...CANDIDATE_PREFIX_BYTES]) STARTS_A_CANDIDATE[b[0]!] = 1;
