@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // drydock's command-line entry: runs the built CLI from dist/ (npm install builds it).
 import { existsSync } from "node:fs";
+import module from "node:module";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 
@@ -9,6 +10,10 @@ import { setFlagsFromString } from "node:v8";
 // starts a full mark-compact every few dozen MB: 50-100 per image and a third of the CPU time
 // of reading it (bench/image-read/README.md). Without it V8 collects when the heap is full.
 setFlagsFromString("--no-incremental-marking");
+
+// Node >= 22.1 keeps compiled code of drydock's modules between runs (in the OS temp folder),
+// as npm does for itself; Node 20 has no such cache and starts as before.
+module.enableCompileCache?.();
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
