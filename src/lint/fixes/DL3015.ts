@@ -1,6 +1,6 @@
-import { rule } from "../rules/DL3015.ts";
+import { FLAGGED_PROGRAMS, rule } from "../rules/DL3015.ts";
 import { installWord, isPromptFlag } from "../support/apt.ts";
-import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import { fixRunCommands, insertAfterWord, ofPrograms } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
 /**
@@ -25,6 +25,7 @@ export const fixer: Fixer = {
           after = words.args[k]!;
         return [insertAfterWord(shellRun, after, "--no-install-recommends")];
       },
+      ofPrograms(FLAGGED_PROGRAMS),
     );
   },
 };

@@ -1,6 +1,6 @@
-import { rule } from "../rules/DL3019.ts";
+import { FLAGGED_PROGRAMS, rule } from "../rules/DL3019.ts";
 import { apkAddIndex } from "../support/apk.ts";
-import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
+import { fixRunCommands, insertAfterWord, ofPrograms, replaceWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
 /**
@@ -11,12 +11,19 @@ import type { Fixer } from "../types.ts";
 export const fixer: Fixer = {
   code: "DL3019",
   fix(ctx, hit) {
-    return fixRunCommands(rule, ctx, hit.line, "add --no-cache to apk add", (cmd, words, shellRun) => {
-      const update = cmd.args.findIndex((a) => a === "--update" || a === "-U" || a === "--update-cache");
-      if (update !== -1) return [replaceWord(shellRun, words.args[update]!, "--no-cache")];
-      const add = apkAddIndex(cmd);
-      if (add === -1) return null;
-      return [insertAfterWord(shellRun, words.args[add]!, "--no-cache")];
-    });
+    return fixRunCommands(
+      rule,
+      ctx,
+      hit.line,
+      "add --no-cache to apk add",
+      (cmd, words, shellRun) => {
+        const update = cmd.args.findIndex((a) => a === "--update" || a === "-U" || a === "--update-cache");
+        if (update !== -1) return [replaceWord(shellRun, words.args[update]!, "--no-cache")];
+        const add = apkAddIndex(cmd);
+        if (add === -1) return null;
+        return [insertAfterWord(shellRun, words.args[add]!, "--no-cache")];
+      },
+      ofPrograms(FLAGGED_PROGRAMS),
+    );
   },
 };

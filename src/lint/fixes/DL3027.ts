@@ -1,8 +1,8 @@
 import { basename } from "../../dockerfile/shell.ts";
 import { APT_VALUE_FLAGS } from "../data/package-managers.ts";
-import { rule } from "../rules/DL3027.ts";
+import { FLAGGED_PROGRAMS, rule } from "../rules/DL3027.ts";
 import { subcommandIndex } from "../support/commands.ts";
-import { fixRunCommands, insertAfterWord, replaceWord } from "../support/run-edits.ts";
+import { fixRunCommands, insertAfterWord, ofPrograms, replaceWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
 /**
@@ -34,17 +34,24 @@ const APT_GET_EQUIVALENT: Record<string, string[]> = {
 export const fixer: Fixer = {
   code: "DL3027",
   fix(ctx, hit) {
-    return fixRunCommands(rule, ctx, hit.line, "use apt-get instead of apt", (cmd, words, shellRun) => {
-      if (basename(cmd.name) !== "apt" || !/^(\/usr)?(\/s?bin\/)?apt$/.test(words.name.raw)) return null;
-      const index = subcommandIndex(cmd, APT_VALUE_FLAGS);
-      const equivalent = index === -1 ? undefined : APT_GET_EQUIVALENT[cmd.args[index]!];
-      const subcommand = words.args[index];
-      if (!equivalent || !subcommand) return null;
-      const [name, ...extra] = equivalent;
-      const edits = [replaceWord(shellRun, words.name, `${words.name.raw}-get`)];
-      if (name !== cmd.args[index]) edits.push(replaceWord(shellRun, subcommand, name!));
-      if (extra.length > 0) edits.push(insertAfterWord(shellRun, subcommand, extra.join(" ")));
-      return edits;
-    });
+    return fixRunCommands(
+      rule,
+      ctx,
+      hit.line,
+      "use apt-get instead of apt",
+      (cmd, words, shellRun) => {
+        if (basename(cmd.name) !== "apt" || !/^(\/usr)?(\/s?bin\/)?apt$/.test(words.name.raw)) return null;
+        const index = subcommandIndex(cmd, APT_VALUE_FLAGS);
+        const equivalent = index === -1 ? undefined : APT_GET_EQUIVALENT[cmd.args[index]!];
+        const subcommand = words.args[index];
+        if (!equivalent || !subcommand) return null;
+        const [name, ...extra] = equivalent;
+        const edits = [replaceWord(shellRun, words.name, `${words.name.raw}-get`)];
+        if (name !== cmd.args[index]) edits.push(replaceWord(shellRun, subcommand, name!));
+        if (extra.length > 0) edits.push(insertAfterWord(shellRun, subcommand, extra.join(" ")));
+        return edits;
+      },
+      ofPrograms(FLAGGED_PROGRAMS),
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { basename } from "../../dockerfile/shell.ts";
-import { rule } from "../rules/DL3042.ts";
+import { isPipInstall, rule } from "../rules/DL3042.ts";
 import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
@@ -28,6 +28,7 @@ export const fixer: Fixer = {
         if (index === -1 || cmd.args.slice(from, index).some((a) => !a.startsWith("-"))) return null;
         return [insertAfterWord(shellRun, words.args[index]!, "--no-cache-dir")];
       },
+      isPipInstall,
     );
   },
 };

@@ -1,6 +1,6 @@
-import { rule } from "../rules/DL3047.ts";
+import { FLAGGED_PROGRAMS, rule } from "../rules/DL3047.ts";
 import { stageUserland } from "../support/image-facts.ts";
-import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import { fixRunCommands, insertAfterWord, ofPrograms } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
 /**
@@ -14,8 +14,13 @@ export const fixer: Fixer = {
     if (!run || run.outer !== run.instruction || stageUserland(ctx.dockerfile, run.outer.stage) !== "gnu") {
       return null;
     }
-    return fixRunCommands(rule, ctx, hit.line, "add --progress=dot:giga to wget", (_cmd, words, shellRun) => [
-      insertAfterWord(shellRun, words.name, "--progress=dot:giga"),
-    ]);
+    return fixRunCommands(
+      rule,
+      ctx,
+      hit.line,
+      "add --progress=dot:giga to wget",
+      (_cmd, words, shellRun) => [insertAfterWord(shellRun, words.name, "--progress=dot:giga")],
+      ofPrograms(FLAGGED_PROGRAMS),
+    );
   },
 };

@@ -2,6 +2,9 @@ import { aptGetInstall, aptOptions } from "../support/apt.ts";
 import { countFlag, hasAnyFlag, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
+/** The only programs whose commands this rule flags (the fixer asks only these). */
+export const FLAGGED_PROGRAMS: readonly string[] = ["apt-get"];
+
 /**
  * `apt-get install` that may stop for a confirmation (hadolint DL3014). Answered by
  * `-y`/`--yes`/`--assume-yes`, by quiet level 2 (`-qq`, `-q -q`, `-q=2`, which implies `-y`),
@@ -25,7 +28,7 @@ export const rule: Rule = {
           aptOptions(install).some((o) => /^APT::Get::Assume-Yes=(true|yes|1)$/i.test(o));
         return !answered;
       },
-      ["apt-get"],
+      FLAGGED_PROGRAMS,
     );
   },
 };

@@ -2,6 +2,9 @@ import { aptGetInstall, aptOptions } from "../support/apt.ts";
 import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
+/** The only programs whose commands this rule flags (the fixer asks only these). */
+export const FLAGGED_PROGRAMS: readonly string[] = ["apt-get"];
+
 /**
  * `apt-get install` that also pulls recommended packages (hadolint DL3015): needs
  * `--no-install-recommends` or `-o APT::Install-Recommends=false`.
@@ -21,7 +24,7 @@ export const rule: Rule = {
           aptOptions(install).some((o) => /^APT::Install-Recommends=(false|no|0)$/i.test(o));
         return !disabled;
       },
-      ["apt-get"],
+      FLAGGED_PROGRAMS,
     );
   },
 };

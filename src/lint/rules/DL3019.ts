@@ -3,6 +3,9 @@ import { hasAnyFlag, runsWhere } from "../support/commands.ts";
 import { hasCacheMount } from "../support/run-mounts.ts";
 import type { Rule } from "../types.ts";
 
+/** The only programs whose commands this rule flags (the fixer asks only these). */
+export const FLAGGED_PROGRAMS: readonly string[] = ["apk"];
+
 /**
  * `apk add` without `--no-cache` (hadolint DL3019), unless the RUN mounts a cache or tmpfs
  * over /var/cache/apk, which keeps the index out of the layer as well.
@@ -20,7 +23,7 @@ export const rule: Rule = {
         if (!add || hasAnyFlag(add, "no-cache")) return false;
         return !hasCacheMount(run.instruction, "/var/cache/apk");
       },
-      ["apk"],
+      FLAGGED_PROGRAMS,
     );
   },
 };

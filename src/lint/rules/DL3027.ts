@@ -2,12 +2,15 @@ import { basename } from "../../dockerfile/shell.ts";
 import { runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
+/** The only programs whose commands this rule flags (the fixer asks only these). */
+export const FLAGGED_PROGRAMS: readonly string[] = ["apt"];
+
 /** `apt` in RUN (hadolint DL3027): its interface is for humans and not stable for scripts. */
 export const rule: Rule = {
   code: "DL3027",
   severity: "warning",
   message: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
   check({ runs }) {
-    return runsWhere(runs, (cmd) => basename(cmd.name) === "apt", ["apt"]);
+    return runsWhere(runs, (cmd) => basename(cmd.name) === "apt", FLAGGED_PROGRAMS);
   },
 };

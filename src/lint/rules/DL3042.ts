@@ -8,7 +8,8 @@ import type { Rule, RuleHit, RunInfo } from "../types.ts";
 /** Values pip reads as true for PIP_NO_CACHE_DIR (hadolint's list). */
 const TRUTHY = ["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"];
 
-function isPipInstall(cmd: ShellCommand): boolean {
+/** `pip install` or `python -m pip install`: the only commands this rule flags (its fixer asks only these). */
+export function isPipInstall(cmd: ShellCommand): boolean {
   const name = basename(cmd.name);
   if (name.startsWith("pip") && !name.startsWith("pipenv") && !name.startsWith("pipx")) {
     return cmd.args.includes("install");

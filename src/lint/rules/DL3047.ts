@@ -2,6 +2,9 @@ import { basename } from "../../dockerfile/shell.ts";
 import { hasAnyFlag, readCliArgs, runsWhere } from "../support/commands.ts";
 import type { Rule } from "../types.ts";
 
+/** The only programs whose commands this rule flags (the fixer asks only these). */
+export const FLAGGED_PROGRAMS: readonly string[] = ["wget"];
+
 /**
  * wget's default progress bar floods build logs (hadolint DL3047). Fine with `--progress`,
  * or when output is quiet (`-q`, `-nv`) or goes to a log file (`-o`, `-a`).
@@ -32,7 +35,7 @@ export const rule: Rule = {
         );
         return !quiet && !cmd.args.includes("-nv");
       },
-      ["wget"],
+      FLAGGED_PROGRAMS,
     );
   },
 };

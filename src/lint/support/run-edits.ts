@@ -3,10 +3,12 @@
  * rule complains about, then insert or replace words at their source positions.
  */
 import { withMemoSlot } from "../../dockerfile/shapes.ts";
-import type { ShellCommand } from "../../dockerfile/shell.ts";
+import { basename, type ShellCommand } from "../../dockerfile/shell.ts";
 import type { Fix, Rule, RuleContext, RunInfo, TextEdit } from "../types.ts";
 import { type CommandWords, commandWords, type WordSpan } from "./shell-words.ts";
 import { type ShellRun, shellRunAt, sourceSpan } from "./source-map.ts";
+
+const ANY_COMMAND = (): boolean => true;
 
 /** An edit that inserts ` text` right after a word of the RUN script. */
 export function insertAfterWord(shellRun: ShellRun, word: WordSpan, text: string): TextEdit {
@@ -31,10 +33,19 @@ export function ruleFlags(rule: Rule, ctx: RuleContext, run: RunInfo, cmd: Shell
   return rule.check(aloneCtx).some((hit) => hit.line === run.outer.line);
 }
 
+/** A `mayFlag` test for a rule that only ever flags commands of these programs (by basename). */
+export function ofPrograms(programs: readonly string[]): (cmd: ShellCommand) => boolean {
+  return (cmd) => programs.includes(basename(cmd.name));
+}
+
 /**
  * Runs `edit` on every command of the RUN at `line` that `rule` flags. All-or-nothing: if one
  * flagged command cannot be edited safely, the RUN gets no fix (a partial fix would leave the
  * finding in place and hide the reason).
+ *
+ * @param mayFlag a cheap test that is true for every command the rule can flag (false only
+ *   where `ruleFlags` would be false): asking the whole rule about each command of a long RUN
+ *   was most of the cost of computing `fixable` in a lint run
  */
 export function fixRunCommands(
   rule: Rule,
@@ -42,12 +53,13 @@ export function fixRunCommands(
   line: number,
   description: string,
   edit: (cmd: ShellCommand, words: CommandWords, shellRun: ShellRun) => TextEdit[] | null,
+  mayFlag: (cmd: ShellCommand) => boolean = ANY_COMMAND,
 ): Fix | null {
   const shellRun = shellRunAt(ctx, line);
   if (!shellRun) return null;
   const edits: TextEdit[] = [];
   for (const cmd of shellRun.run.commands) {
-    if (!ruleFlags(rule, ctx, shellRun.run, cmd)) continue;
+    if (!mayFlag(cmd) || !ruleFlags(rule, ctx, shellRun.run, cmd)) continue;
     const words = commandWords(shellRun.run.script, cmd);
     if (!words) return null;
     const made = edit(cmd, words, shellRun);
