@@ -1,7 +1,8 @@
 import type { LintReport } from "../../lint/lint.ts";
 import { ALL_RULES } from "../../lint/rules/index.ts";
 import type { Finding, Rule, Severity } from "../../lint/types.ts";
-import { DRYDOCK_HOME, type RenderOptions } from "./options.ts";
+import { renderSarifLog } from "../sarif.ts";
+import type { RenderOptions } from "./options.ts";
 import { pathToUriReference } from "./paths.ts";
 
 /**
@@ -13,27 +14,13 @@ export function renderSarif(report: LintReport, options: RenderOptions): string 
   const findings = report.files.flatMap((file) => file.findings);
   const rules = ruleDescriptors(findings);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "drydock",
-            version: options.version,
-            semanticVersion: options.version,
-            informationUri: DRYDOCK_HOME,
-            rules,
-          },
-        },
-        // Columns count UTF-16 code units, as JavaScript strings do.
-        columnKind: "utf16CodeUnits",
-        results: findings.map((f) => result(f, ruleIndex.get(f.code)!, options)),
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return renderSarifLog({
+    version: options.version,
+    rules,
+    // Columns count UTF-16 code units, as JavaScript strings do.
+    columnKind: "utf16CodeUnits",
+    results: findings.map((f) => result(f, ruleIndex.get(f.code)!, options)),
+  });
 }
 
 /** SARIF has three levels: info and style both become `note` (as in hadolint). */

@@ -9,7 +9,7 @@
 import type { ScanResult } from "../../vuln/scan.ts";
 import type { SeverityLevel } from "../../vuln/severity/severity.ts";
 import type { Finding } from "../../vuln/types.ts";
-import { DRYDOCK_HOME } from "../lint/options.ts";
+import { renderSarifLog } from "../sarif.ts";
 
 export interface ScanSarifOptions {
   version: string;
@@ -73,45 +73,31 @@ export function renderScanSarif(result: ScanResult, options: ScanSarifOptions): 
   for (const f of result.findings) if (!rules.has(f.id)) rules.set(f.id, rule(f));
   const index = new Map([...rules.keys()].map((id, i) => [id, i]));
   const fallback = result.source.name;
-  const log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "drydock",
-            version: options.version,
-            semanticVersion: options.version,
-            informationUri: DRYDOCK_HOME,
-            rules: [...rules.values()],
-          },
+  return renderSarifLog({
+    version: options.version,
+    rules: [...rules.values()],
+    results: result.findings.map((f) => {
+      const paths = f.locations.length > 0 ? f.locations.map((l) => l.path) : [fallback];
+      return {
+        ruleId: f.id,
+        ruleIndex: index.get(f.id)!,
+        level: LEVEL[f.severity.level],
+        message: { text: message(f) },
+        locations: [...new Set(paths)].map((path) => ({
+          physicalLocation: { artifactLocation: { uri: uri(path) } },
+          message: { text: `${f.package.name} ${f.package.version}` },
+        })),
+        partialFingerprints: {
+          "drydockVulnerability/v1": `${f.id}:${f.package.type}:${f.package.name}:${f.package.version}`,
         },
-        results: result.findings.map((f) => {
-          const paths = f.locations.length > 0 ? f.locations.map((l) => l.path) : [fallback];
-          return {
-            ruleId: f.id,
-            ruleIndex: index.get(f.id)!,
-            level: LEVEL[f.severity.level],
-            message: { text: message(f) },
-            locations: [...new Set(paths)].map((path) => ({
-              physicalLocation: { artifactLocation: { uri: uri(path) } },
-              message: { text: `${f.package.name} ${f.package.version}` },
-            })),
-            partialFingerprints: {
-              "drydockVulnerability/v1": `${f.id}:${f.package.type}:${f.package.name}:${f.package.version}`,
-            },
-            properties: {
-              package: f.package.name,
-              version: f.package.version,
-              ...(f.package.purl ? { purl: f.package.purl } : {}),
-              ...(f.fixedVersion ? { fixedVersion: f.fixedVersion } : {}),
-              severity: f.severity.level,
-            },
-          };
-        }),
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+        properties: {
+          package: f.package.name,
+          version: f.package.version,
+          ...(f.package.purl ? { purl: f.package.purl } : {}),
+          ...(f.fixedVersion ? { fixedVersion: f.fixedVersion } : {}),
+          severity: f.severity.level,
+        },
+      };
+    }),
+  });
 }
