@@ -16,6 +16,7 @@ describe("PathTable", () => {
       start = end;
     }
     expect(table.size).toBe(5000);
+    expect(table.collisionFallback).toBe(false);
     for (const [i, [s, e]] of ranges.entries()) {
       expect(table.find(arena, s, e, hashBytes(arena, s, e))).toBe(i);
       expect(table.values[table.findString(paths[i]!)]).toBe(i);
@@ -54,5 +55,28 @@ describe("PathTable", () => {
     expect(pathHash.hash).toBe(hashBytes(bytes, 0, bytes.length));
     expect(pathHash.dirLength).toBe(8);
     expect(pathHash.dirHash).toBe(hashBytes(bytes, 0, 8));
+  });
+
+  it("falls back to a Map when hashes collide far beyond chance", () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/flood/${i}`);
+    const arena = Buffer.from(paths.join(""), "utf8");
+    const table = new PathTable();
+    const buffer = table.addBuffer(arena);
+    const ranges: Array<[number, number]> = [];
+    let start = 0;
+    for (const [i, path] of paths.entries()) {
+      ranges.push([start, start + path.length]);
+      // Every key the same hash: a probe would walk all earlier keys without the fallback.
+      expect(table.insert(buffer, start, start + path.length, 7, i)).toBe(i);
+      start += path.length;
+    }
+    expect(table.collisionFallback).toBe(true);
+    for (const [i, [s, e]] of ranges.entries()) expect(table.values[table.find(arena, s, e, 7)]).toBe(i);
+    expect(table.find(Buffer.from("/flood/x"), 0, 8, 7)).toBe(-1);
+    expect(table.values[table.findString("/flood/2999")]).toBe(2999);
+    table.addString("/flood/new");
+    table.addString("/flood/0"); // already there
+    expect(table.size).toBe(3001);
+    expect(table.findString("/flood/new")).toBe(3000);
   });
 });

@@ -59,6 +59,17 @@ export const pathHash = {
   },
 };
 
+/**
+ * Linear probing at a load of at most one half runs a few slots on average; a run this long
+ * means hashes that collide on purpose (PathTable.byBytes).
+ */
+const MAX_PROBES = 256;
+
+/** bytes[start, end) as Latin-1 text: one character per byte, so equal text means equal bytes. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+
 /** Whether a[aStart, aStart + length) and b[bStart, …) hold the same bytes. */
 export function sameBytes(
   a: Uint8Array,
@@ -84,6 +95,12 @@ export class PathTable {
   /** One number per key, for the caller (a layer's entry index, a cached answer). */
   values: Int32Array;
   size = 0;
+  /**
+   * Keys by their bytes (as Latin-1 text, one character a byte), once a probe ran past
+   * MAX_PROBES: then the hashes collide far beyond chance (paths built against them), and a Map,
+   * whose string hashes V8 seeds itself, bounds every lookup instead.
+   */
+  private byBytes: Map<string, number> | null = null;
 
   constructor(expectedKeys = 16) {
     let capacity = 16;
@@ -98,6 +115,11 @@ export class PathTable {
     this.values = new Int32Array(keys);
   }
 
+  /** Whether the table gave up hashing for a Map (see byBytes). */
+  get collisionFallback(): boolean {
+    return this.byBytes !== null;
+  }
+
   /** Registers a buffer keys may point into; returns its number. */
   addBuffer(bytes: Uint8Array): number {
     this.buffers.push(bytes);
@@ -106,8 +128,13 @@ export class PathTable {
 
   /** The key equal to bytes[start, end) (`hash` = hashBytes of them), or -1. */
   find(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    if (this.byBytes !== null) return this.byBytes.get(latin1(bytes, start, end)) ?? -1;
     const length = end - start;
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = hash & this.mask, probes = 0; ; slot = (slot + 1) & this.mask) {
+      if (++probes > MAX_PROBES) {
+        this.switchToMap();
+        return this.find(bytes, start, end, hash);
+      }
       const key = this.slots[slot]! - 1;
       if (key < 0) return -1;
       if (
@@ -153,9 +180,28 @@ export class PathTable {
   }
 
   private place(key: number, hash: number): void {
+    if (this.byBytes !== null) {
+      this.byBytes.set(this.keyText(key), key);
+      return;
+    }
     let slot = hash & this.mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    for (let probes = 0; this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (++probes > MAX_PROBES) {
+        this.switchToMap(); // places every key, this one included
+        return;
+      }
+    }
     this.slots[slot] = key + 1;
+  }
+
+  private keyText(key: number): string {
+    const start = this.keyStart[key]!;
+    return latin1(this.buffers[this.keyBuffer[key]!]!, start, start + this.keyLength[key]!);
+  }
+
+  private switchToMap(): void {
+    this.byBytes = new Map();
+    for (let key = 0; key < this.size; key++) this.byBytes.set(this.keyText(key), key);
   }
 
   private grow(): void {
@@ -173,6 +219,6 @@ export class PathTable {
     this.keyLength = widen(this.keyLength, (n) => new Int32Array(n));
     this.keyHash = widen(this.keyHash, (n) => new Int32Array(n));
     this.values = widen(this.values, (n) => new Int32Array(n));
-    for (let key = 0; key < this.size; key++) this.place(key, this.keyHash[key]!);
+    if (this.byBytes === null) for (let key = 0; key < this.size; key++) this.place(key, this.keyHash[key]!);
   }
 }
