@@ -3,23 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../version.ts";
-import { type CliIO, run } from "./main.ts";
+import { runCli } from "./test-helpers/run-cli.ts";
 
-/** Runs the CLI with a fake outside world; returns what it wrote and its exit code. */
-async function drydock(argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: { HOME: dir, ...options.env },
-    cwd: dir,
-    stdout: { write: (text) => void stdout.push(text), isTTY: false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => options.stdin ?? "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+const drydock = (argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runCli(argv, { cwd: dir, env: { HOME: dir, ...options.env }, stdin: options.stdin });
 
 /** `drydock lint` without ShellCheck (not installed everywhere; other tests cover it). */
 const lint = (args: string[], options?: { stdin?: string }) =>

@@ -2,27 +2,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CliIO, run } from "../main.ts";
+import { runCli } from "../test-helpers/run-cli.ts";
 
 const REPO = join(import.meta.dirname, "..", "..", "..");
 const FIXTURES = join(REPO, "src", "advise", "__fixtures__");
 const work = mkdtempSync(join(tmpdir(), "drydock-cli-advise-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function drydock(argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: { HOME: work, PATH: process.env.PATH },
-    cwd: REPO,
-    stdout: { write: (text) => void stdout.push(text), isTTY: false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+const drydock = (argv: string[]) => runCli(argv, { cwd: REPO, env: { HOME: work, PATH: process.env.PATH } });
 
 describe("drydock advise", () => {
   it("explains the choice with the files it came from", async () => {

@@ -8,28 +8,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildArchive, makeConfig } from "../../image/test-helpers/archives.ts";
 import { makeTar } from "../../image/test-helpers/tar.ts";
-import { type CliIO, run } from "../main.ts";
+import { runCli } from "../test-helpers/run-cli.ts";
 
 let dir: string;
 let archive: string;
 
-async function drydock(
+const drydock = (
   argv: string[],
   options: { env?: Record<string, string>; tty?: boolean; cwd?: string } = {},
-) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: { HOME: dir, ...options.env },
-    cwd: options.cwd ?? dir,
-    stdout: { write: (text) => void stdout.push(text), isTTY: options.tty ?? false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+) => runCli(argv, { cwd: options.cwd ?? dir, env: { HOME: dir, ...options.env }, tty: options.tty });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "drydock-audit-cli-"));

@@ -4,23 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ALL_FIXERS } from "../../lint/fixes/index.ts";
 import { ALL_RULES } from "../../lint/rules/index.ts";
 import { REPO_ROOT } from "../../test-helpers/shared.ts";
-import { type CliIO, run } from "../main.ts";
+import { runCli } from "../test-helpers/run-cli.ts";
 
-/** Runs the CLI with a fake outside world; returns what it wrote and its exit code. */
-async function drydock(argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: {},
-    cwd: REPO_ROOT,
-    stdout: { write: (text) => void stdout.push(text), isTTY: false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+const drydock = (argv: string[]) => runCli(argv, { cwd: REPO_ROOT });
 
 const rowOf = (table: string, code: string) => table.split("\n").find((line) => line.startsWith(`${code} `));
 

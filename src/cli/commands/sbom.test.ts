@@ -9,26 +9,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildArchive, makeConfig } from "../../image/test-helpers/archives.ts";
 import { makeTar } from "../../image/test-helpers/tar.ts";
-import { type CliIO, run } from "../main.ts";
+import { runCli } from "../test-helpers/run-cli.ts";
 import { documentTime, parseOutputSpec } from "./sbom.ts";
 
 let dir: string;
 let archive: string;
 
-async function drydock(argv: string[], env: Record<string, string> = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: { HOME: dir, ...env },
-    cwd: dir,
-    stdout: { write: (text) => void stdout.push(text), isTTY: false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+const drydock = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { cwd: dir, env: { HOME: dir, ...env } });
 
 const APK = "P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:libc.musl-x86_64.so.1\n\n";
 

@@ -13,7 +13,8 @@ import { fixturesDir, REPO_ROOT } from "../../test-helpers/shared.ts";
 import { DEFAULT_OSV_BASE_URL } from "../../vuln/db/update.ts";
 import { FAIL_ON_EXIT_CODE } from "../../vuln/scan.ts";
 import { alpineRecord, CRITICAL_V3, HIGH_V3, MEDIUM_V3, tempDir } from "../../vuln/test-helpers/records.ts";
-import { type CliIO, run } from "../main.ts";
+import type { CliIO } from "../io.ts";
+import { runCli } from "../test-helpers/run-cli.ts";
 import { resolveDbPath } from "./db.ts";
 
 let dir: string;
@@ -21,20 +22,8 @@ let cleanup: () => void;
 let root: string;
 let dbPath: string;
 
-async function drydock(argv: string[], env: Record<string, string> = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: CliIO = {
-    argv,
-    env: { HOME: dir, SOURCE_DATE_EPOCH: "1700000000", ...env },
-    cwd: dir,
-    stdout: { write: (text) => void stdout.push(text), isTTY: false },
-    stderr: { write: (text) => void stderr.push(text), isTTY: false },
-    readStdin: async () => "",
-  };
-  const code = await run(io);
-  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
-}
+const drydock = (argv: string[], env: Record<string, string> = {}) =>
+  runCli(argv, { cwd: dir, env: { HOME: dir, SOURCE_DATE_EPOCH: "1700000000", ...env } });
 
 const scan = (args: string[], env?: Record<string, string>) =>
   drydock(["scan", "--db", dbPath, ...args], env);
