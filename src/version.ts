@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
+import { packageVersion } from "./package-root.ts";
 
-const require = createRequire(import.meta.url);
 /** drydock's version, from package.json. */
-export const VERSION: string = (require("../package.json") as { version: string }).version;
+export const VERSION: string = packageVersion();

@@ -5,7 +5,7 @@ import { REPO_ROOT } from "../test-helpers/shared.ts";
 import { explainRule, listRules, RULE_DOCS_DIR } from "./catalog.ts";
 
 describe("rule catalogue", () => {
-  it("finds docs/ from the package root (the same two levels up from dist/lint/)", () => {
+  it("finds docs/ in the package root (found upwards from the module: src/, dist/ or dist/bundle/)", () => {
     expect(RULE_DOCS_DIR.replace(/[\\/]$/, "")).toBe(join(REPO_ROOT, "docs", "rules"));
   });
 

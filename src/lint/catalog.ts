@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../package-root.ts";
 import { aliasesOf, ruleUrl } from "./engine.ts";
 import { ALL_FIXERS } from "./fixes/index.ts";
 import { ALL_RULES } from "./rules/index.ts";
@@ -34,11 +34,8 @@ export type RuleExplanation =
   | { kind: "rules"; rules: RuleDetails[] }
   | { kind: "shellcheck"; code: string; url: string };
 
-/**
- * The package's `docs/rules/` folder: two levels above this file both in `src/lint/` and in
- * `dist/lint/`, which is also where it sits in an npm install (`docs` is in `files`).
- */
-export const RULE_DOCS_DIR = fileURLToPath(new URL("../../docs/rules/", import.meta.url));
+/** The package's `docs/rules/` folder (`docs` is in package.json `files`, so npm installs it). */
+export const RULE_DOCS_DIR = join(packageRoot(), "docs", "rules");
 
 const FIXABLE = new Set(ALL_FIXERS.map((fixer) => fixer.code));
 

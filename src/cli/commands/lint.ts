@@ -73,6 +73,11 @@ export function registerLint(program: Command, io: CliIO, setExit: (code: number
     .option("--context <dir>", "build context for context-aware rules (default: the Dockerfile's folder)")
     .option("--stdin-filename <name>", "name to report for stdin", "-")
     .option("--no-color", "disable colours (also NO_COLOR)")
+    .option(
+      "-j, --jobs <n>",
+      "lint files on N threads when ShellCheck is not run (default 1; helps with many cores and files)",
+      parseJobs,
+    )
     .addHelpText(
       "after",
       `
@@ -121,6 +126,7 @@ Examples:
         contextDir: opts.context,
         fix: Boolean(opts.fix || opts.fixDryRun),
         shellcheckOptions: { path: io.env.PATH },
+        jobs: opts.jobs,
       });
       if (opts.fixDryRun) {
         for (const file of report.files) if (file.fix?.diff) io.stdout.write(file.fix.diff);
@@ -176,4 +182,12 @@ function parseLabels(specs: string[]): LintSettings["labelSchema"] {
     schema[name] = type as LintSettings["labelSchema"][string];
   }
   return schema;
+}
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) {
+    throw new UsageError(`--jobs ${value}: expected a whole number from 1 to 256`);
+  }
+  return jobs;
 }
