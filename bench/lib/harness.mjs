@@ -15,16 +15,17 @@ export const fmtCpu = (cpu) => (cpu === null || cpu === undefined ? "n/a" : `${c
 
 /** Builds dist/ when it is missing or older than the newest file under src/. */
 export function ensureBuilt() {
-  const entry = join(ROOT, "dist/cli/main.js");
+  // What bin/drydock.js runs: the bundled CLI, written after tsc's dist/.
+  const entry = join(ROOT, "dist/bundle/main.js");
   const newest = (dir) =>
     readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
       const full = join(dir, e.name);
       return Math.max(max, e.isDirectory() ? newest(full) : statSync(full).mtimeMs);
     }, 0);
-  if (existsSync(entry) && statSync(join(ROOT, "dist/index.js")).mtimeMs >= newest(join(ROOT, "src"))) return;
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(ROOT, "src"))) return;
   log(existsSync(entry) ? "dist/ is older than src/: npm run build" : "dist/ is missing: npm run build");
   const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-  if (!existsSync(entry)) throw new Error("npm run build produced no dist/cli/main.js");
+  if (!existsSync(entry)) throw new Error("npm run build produced no dist/bundle/main.js");
   if (build.status !== 0) log("warning: the build reported errors; benchmarking what it emitted");
 }
 
