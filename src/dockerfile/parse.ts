@@ -10,7 +10,7 @@
  * dockerfile-ast is kept as a differential oracle in the tests.
  */
 
-import { mapToList, objectList, withMemoSlot } from "./shapes.ts";
+import { Memoized, mapToList, objectList, withMemoSlot } from "./shapes.ts";
 
 export interface Flag {
   name: string;
@@ -290,29 +290,56 @@ function readDirectives(lines: string[]): Directive[] {
   return out;
 }
 
+/**
+ * An instruction as the parser makes it: every field from the start (`onbuild` too) and the
+ * memo slot, so all instructions share one hidden class (shapes.ts).
+ */
+class ParsedInstruction extends Memoized implements Instruction {
+  // `declare`: the constructor defines the fields, in this order (no field definitions first).
+  declare keyword: string;
+  declare rawKeyword: string;
+  declare line: number;
+  declare endLine: number;
+  declare start: number;
+  declare end: number;
+  declare flags: Flag[];
+  declare args: string;
+  declare json: string[] | null;
+  declare heredocs: Heredoc[];
+  declare onbuild: Instruction | undefined;
+  declare stage: number;
+  declare emptyContinuationLines: number[];
+
+  constructor(keyword: string, rawKeyword: string, line: number) {
+    super();
+    this.keyword = keyword;
+    this.rawKeyword = rawKeyword;
+    this.line = line;
+    this.endLine = line;
+    this.start = 0;
+    this.end = 0;
+    this.flags = objectList<Flag>();
+    this.args = "";
+    this.json = null;
+    this.heredocs = objectList<Heredoc>();
+    this.onbuild = undefined;
+    this.stage = -1;
+    this.emptyContinuationLines = [];
+  }
+}
+
 function parseLogicalLine(text: string, line: number): Instruction | null {
-  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
-  if (!match) return null;
-  const rawKeyword = match[1]!;
+  // `^(\S+)(?:\s+([\s\S]*))?$` on trimmed text: the keyword up to the first blank, the rest
+  // after the blanks that follow it (found by scanning: the text can be a long RUN).
+  if (text === "") return null;
+  let keywordEnd = 0;
+  while (keywordEnd < text.length && !isWhitespace(text.charCodeAt(keywordEnd))) keywordEnd++;
+  let restStart = keywordEnd;
+  while (restStart < text.length && isWhitespace(text.charCodeAt(restStart))) restStart++;
+  const rawKeyword = keywordEnd === text.length ? text : text.slice(0, keywordEnd);
   const keyword = rawKeyword.toUpperCase();
-  let rest = match[2] ?? "";
-  // Every instruction has every field from the start (`onbuild` too) and the memo slot: one
-  // hidden class for all of them (shapes.ts).
-  const instruction: Instruction = withMemoSlot({
-    keyword,
-    rawKeyword,
-    line,
-    endLine: line,
-    start: 0,
-    end: 0,
-    flags: objectList<Flag>(),
-    args: "",
-    json: null,
-    heredocs: objectList<Heredoc>(),
-    onbuild: undefined,
-    stage: -1,
-    emptyContinuationLines: [],
-  });
+  let rest = restStart === text.length ? "" : text.slice(restStart);
+  const instruction: Instruction = new ParsedInstruction(keyword, rawKeyword, line);
   if (keyword === "ONBUILD") {
     instruction.args = rest.trim();
     const inner = parseLogicalLine(rest.trim(), line);
@@ -404,6 +431,8 @@ interface HeredocMarker {
  */
 export function findHeredocMarkers(args: string): HeredocMarker[] {
   const out: HeredocMarker[] = [];
+  // Every marker starts with `<<`; most instructions have none (no need to walk their quotes).
+  if (!args.includes("<<")) return out;
   let quote: string | null = null;
   for (let k = 0; k < args.length; k++) {
     const c = args[k]!;

@@ -9,7 +9,7 @@
  * command keywords (`if`, `then`, `do`, ...) stepped over. It is not a full parser: rules
  * only need "which commands run, with which arguments".
  */
-import { objectList, withMemoSlot } from "./shapes.ts";
+import { Memoized, objectList, withMemoSlot } from "./shapes.ts";
 
 export interface ShellCommand {
   /** Command name (first word after assignments), unquoted. Empty for a bare assignment. */
@@ -53,14 +53,10 @@ interface Token {
 export function parseShell(script: string): ShellCommand[] {
   const tokens = tokenize(script);
   const commands: ShellCommand[] = [];
-  let words: Token[] = [];
+  // The words of the command being read are tokens[from, k) minus dropped redirections:
+  // collected in one reused list rather than a new array per command.
+  const words: Token[] = [];
   let before = "";
-  const flush = (after: string) => {
-    const cmd = buildCommand(words, before, after);
-    if (cmd) commands.push(cmd);
-    words = [];
-    before = after;
-  };
   for (let k = 0; k < tokens.length; k++) {
     const token = tokens[k]!;
     if (token.kind === "op") {
@@ -68,53 +64,106 @@ export function parseShell(script: string): ShellCommand[] {
         k++; // drop the redirection target too
         continue;
       }
-      flush(token.value);
+      const cmd = buildCommand(words, before, token.value);
+      if (cmd) commands.push(cmd);
+      words.length = 0;
+      before = token.value;
       continue;
     }
     words.push(token);
   }
-  flush("");
+  const last = buildCommand(words, before, "");
+  if (last) commands.push(last);
   return commands;
 }
 
+/** A redirection operator: `[n]>`, `>>`, `>&`, `<&`, `<>`, `>|`, `<` (an io-number may lead). */
 function isRedirect(op: string): boolean {
-  return /^[0-9]*(>>|>&|<&|<>|>\||>|<)$/.test(op);
+  let k = 0;
+  while (k < op.length && op.charCodeAt(k) >= 48 && op.charCodeAt(k) <= 57) k++;
+  const rest = k === 0 ? op : op.slice(k);
+  return (
+    rest === ">" ||
+    rest === "<" ||
+    rest === ">>" ||
+    rest === ">&" ||
+    rest === "<&" ||
+    rest === "<>" ||
+    rest === ">|"
+  );
 }
 
-function buildCommand(tokens: Token[], before: string, after: string): ShellCommand | null {
-  let k = 0;
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** The simple command of `tokens` (the list is reused by the caller: nothing keeps it). */
+function buildCommand(tokens: readonly Token[], before: string, after: string): ShellCommand | null {
+  let first = 0;
   // Step over compound-command keywords that precede a command.
-  while (k < tokens.length && KEYWORDS_BEFORE_COMMAND.has(tokens[k]!.raw)) k++;
-  let rest = tokens.slice(k);
-  if (rest.length > 0 && KEYWORDS_ALONE.has(rest[0]!.raw)) rest = rest.slice(1);
-  if (rest.length === 0) return null;
-  if (rest[0]!.raw === "for" || rest[0]!.raw === "case" || rest[0]!.raw === "select") return null;
+  while (first < tokens.length && KEYWORDS_BEFORE_COMMAND.has(tokens[first]!.raw)) first++;
+  if (first < tokens.length && KEYWORDS_ALONE.has(tokens[first]!.raw)) first++;
+  if (first >= tokens.length) return null;
+  const head = tokens[first]!.raw;
+  if (head === "for" || head === "case" || head === "select") return null;
   const assignments = objectList<string>();
-  let j = 0;
-  while (j < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[j]!.raw)) {
-    assignments.push(rest[j]!.value);
+  let j = first;
+  while (j < tokens.length && ASSIGNMENT.test(tokens[j]!.raw)) {
+    assignments.push(tokens[j]!.value);
     j++;
   }
-  const nameToken = rest[j];
+  const nameToken = j < tokens.length ? tokens[j] : undefined;
   // Word lists built by push, not map: an optimised `map` makes other arrays (holey) than the
   // builtin does, and every reader of the lists would see both (shapes.ts). The command and its
   // words are keys of the linter's caches: created with the memo slot.
   const args = withMemoSlot(objectList<string>());
   const rawArgs = objectList<string>();
-  for (let k = j + 1; k < rest.length; k++) {
-    args.push(rest[k]!.value);
-    rawArgs.push(rest[k]!.raw);
+  for (let k = j + 1; k < tokens.length; k++) {
+    args.push(tokens[k]!.value);
+    rawArgs.push(tokens[k]!.raw);
   }
-  return withMemoSlot({
-    name: nameToken ? nameToken.value : "",
+  return new ParsedCommand(
+    nameToken ? nameToken.value : "",
     args,
     rawArgs,
     assignments,
-    start: rest[0]!.start,
-    end: rest[rest.length - 1]!.end,
+    tokens[first]!.start,
+    tokens[tokens.length - 1]!.end,
     before,
     after,
-  });
+  );
+}
+
+/** A command as the parser makes it, with the linter's memo slot (shapes.ts). */
+class ParsedCommand extends Memoized implements ShellCommand {
+  // `declare`: the constructor defines the fields, in this order (no field definitions first).
+  declare name: string;
+  declare args: string[];
+  declare rawArgs: string[];
+  declare assignments: string[];
+  declare start: number;
+  declare end: number;
+  declare before: string;
+  declare after: string;
+
+  constructor(
+    name: string,
+    args: string[],
+    rawArgs: string[],
+    assignments: string[],
+    start: number,
+    end: number,
+    before: string,
+    after: string,
+  ) {
+    super();
+    this.name = name;
+    this.args = args;
+    this.rawArgs = rawArgs;
+    this.assignments = assignments;
+    this.start = start;
+    this.end = end;
+    this.before = before;
+    this.after = after;
+  }
 }
 
 function tokenize(script: string): Token[] {
@@ -161,7 +210,7 @@ function tokenize(script: string): Token[] {
       k++;
       continue;
     }
-    tokens.push({ kind: "word", raw: word.raw, value: word.value, start: k, end: word.end });
+    tokens.push(word);
     k = word.end;
   }
   return tokens;
@@ -186,51 +235,64 @@ function skipHeredocBodies(s: string, k: number, heredocs: { name: string; strip
   return k;
 }
 
-const OPERATORS = [
-  "&&",
-  "||",
-  ";;",
-  "<<-",
-  "<<<",
-  "<<",
-  ">>",
-  ">&",
-  "<&",
-  "<>",
-  ">|",
-  ";",
-  "|",
-  "&",
-  "<",
-  ">",
-  "(",
-  ")",
-];
-
-/** First characters of the operators (an io-number, a digit, may come before `<` or `>`). */
-const OPERATOR_CHARS = "&|;<>()";
-
+/**
+ * The operator at k (`&& || ;; << <<- >> >& <& <> >| ; | & < > ( )`), with an io-number prefix
+ * (`2>`: up to three digits) kept on a redirection; null for none and for a here-string `<<<`
+ * (its next word is data, read as a word).
+ */
 function readOperator(s: string, k: number): string | null {
-  const first = s.charCodeAt(k);
-  const digit = first >= 48 && first <= 57;
-  if (!digit && !OPERATOR_CHARS.includes(s[k]!)) return null;
-  // An io-number prefix like `2>` belongs to the redirection.
-  const io = digit ? /^[0-9]+(?=[<>])/.exec(s.slice(k, k + 4)) : null;
-  const start = io ? k + io[0].length : k;
-  for (const op of OPERATORS) {
-    if (s.startsWith(op, start)) {
-      if (op === "<<<") return null; // here-string: the next word is data, read as a word
-      return (io ? io[0] : "") + op;
-    }
+  let start = k;
+  if (isDigit(s.charCodeAt(k))) {
+    let j = k + 1;
+    while (j < s.length && j < k + 4 && isDigit(s.charCodeAt(j))) j++;
+    const next = s[j];
+    if (j - k > 3 || (next !== "<" && next !== ">")) return null;
+    start = j;
   }
-  return null;
+  const op = operatorAt(s, start);
+  if (op === null || start === k) return op;
+  return s.slice(k, start) + op;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function operatorAt(s: string, k: number): string | null {
+  const next = s[k + 1];
+  switch (s[k]) {
+    case "&":
+      return next === "&" ? "&&" : "&";
+    case "|":
+      return next === "|" ? "||" : "|";
+    case ";":
+      return next === ";" ? ";;" : ";";
+    case "<":
+      if (next === "<") {
+        const third = s[k + 2];
+        if (third === "-") return "<<-";
+        return third === "<" ? null : "<<";
+      }
+      if (next === "&") return "<&";
+      return next === ">" ? "<>" : "<";
+    case ">":
+      if (next === ">") return ">>";
+      if (next === "&") return ">&";
+      return next === "|" ? ">|" : ">";
+    case "(":
+      return "(";
+    case ")":
+      return ")";
+    default:
+      return null;
+  }
 }
 
 /**
  * Reads one word starting at k; returns its raw text, unquoted value and end offset. Text that
  * stays as written (plain characters, `$(...)`, backticks) is copied in slices, not per character.
  */
-function readWord(s: string, k: number): { raw: string; value: string; end: number } | null {
+function readWord(s: string, k: number): Token | null {
   const start = k;
   let value = "";
   /** Start of the run of characters not yet copied to `value` that are kept as written. */
@@ -282,8 +344,11 @@ function readWord(s: string, k: number): { raw: string; value: string; end: numb
     k++;
   }
   if (k === start) return null;
+  const raw = s.slice(start, k);
+  // A word without quotes or escapes (most of them) is its own value: one string, not two.
+  if (verbatim === start) return { kind: "word", raw, value: raw, start, end: k };
   value += s.slice(verbatim, k);
-  return { raw: s.slice(start, k), value, end: k };
+  return { kind: "word", raw, value, start, end: k };
 }
 
 /** Reads a double-quoted string from k (after the quote) to its closing quote; returns that offset. */

@@ -1,5 +1,5 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
-import { instructionAt, mapArgs, sourceSpan } from "../support/source-map.ts";
+import { instructionAt, mapArgs, sourceOffset, sourceSpan } from "../support/source-map.ts";
 import type { Fixer, TextEdit } from "../types.ts";
 
 /**
@@ -43,7 +43,8 @@ function referencesIn(df: Dockerfile, instruction: Instruction, lower: string): 
   const isFrom = instruction.keyword === "FROM";
   // Only a FROM or a `from=` can name the stage; most instructions need no source map.
   if (!isFrom && !/from=/i.test(df.source.slice(instruction.start, instruction.end))) return [];
-  const argsStart = mapArgs(df, instruction)?.offsets[0] ?? instruction.end;
+  const map = mapArgs(df, instruction);
+  const argsStart = (map && sourceOffset(map, 0)) ?? instruction.end;
   const text = df.source.slice(instruction.start, isFrom ? instruction.end : argsStart);
   const pattern = isFrom
     ? /^(\s*\S+\s+(?:--\S+\s+)*)([A-Za-z0-9_.-]+)(?=\s|$)/g

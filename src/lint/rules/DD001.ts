@@ -83,6 +83,9 @@ function dependencyInstalls(run: RunInfo): FoundInstall[] {
   return found;
 }
 
+/** One list for every call: parsed arguments are cached per flag list (readCliArgs). */
+const NO_VALUE_FLAGS: readonly string[] = [];
+
 /** The manifests to copy first when the command is a manifest install, else null. */
 function installManifests(install: DependencyInstall, inv: ReturnType<typeof invocation>): string | null {
   if (install.condition === "goals") {
@@ -90,7 +93,7 @@ function installManifests(install: DependencyInstall, inv: ReturnType<typeof inv
     const words = readCliArgs(inv.args).positional;
     return words.some((w) => install.goals?.includes(w)) ? install.manifests : null;
   }
-  const valueFlags = install.condition === "requirements" ? PIP_VALUE_FLAGS : [];
+  const valueFlags = install.condition === "requirements" ? PIP_VALUE_FLAGS : NO_VALUE_FLAGS;
   const match = matchSubcommand(inv, install.programs, install.subcommands, valueFlags);
   if (!match) return null;
   if (install.exceptFlags && hasAnyFlag(match.parsed, ...install.exceptFlags)) return null;

@@ -99,13 +99,18 @@ function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
   for (const command of run.commands) {
     const inv = invocation(command);
     const isRm = inv.program === "rm";
-    const kinds = isRm ? CACHE_KINDS : kindsFor(inv.program);
+    // The kinds whose command patterns name this program: for any other kind, neither a
+    // cleaner nor a creator pattern can match (an `rm` is asked about every kind's paths).
+    const patterned = kindsFor(inv.program);
+    const kinds = isRm ? CACHE_KINDS : patterned;
     // The paths an `rm` removes, read once for all the kinds of cache they may clean.
     const removed = isRm ? mapToList(readCliArgs(inv.args).positional, homeToRoot) : NOTHING_REMOVED;
-    for (const kind of kinds) {
-      if (cleans(kind, inv, removed))
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[k]!;
+      const matchable = !isRm || patterned.includes(kind);
+      if ((matchable && matchesAny(inv, kind.cleaners)) || (isRm && removesPathOf(kind, removed)))
         events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
-      else if (creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
+      else if (matchable && creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
         events.push({ leftover: { key: kind.id, what: kind.what }, kind: "create" });
     }
     if (inv.program === "curl" || inv.program === "wget") {
@@ -129,11 +134,13 @@ function matchesAny(inv: Invocation, patterns: readonly CommandPattern[]): boole
 
 const NOTHING_REMOVED: readonly string[] = objectList();
 
-/** @param removed the paths of an `rm` (`~` and `$HOME` read as /root), else none */
-function cleans(kind: CacheKind, inv: Invocation, removed: readonly string[]): boolean {
-  if (matchesAny(inv, kind.cleaners)) return true;
-  if (inv.program !== "rm") return false;
-  return removed.some((path) => kind.removedPaths.some((re) => re.test(path)));
+/** @param removed the paths of an `rm` (`~` and `$HOME` read as /root) */
+function removesPathOf(kind: CacheKind, removed: readonly string[]): boolean {
+  const patterns = kind.removedPaths;
+  for (let p = 0; p < removed.length; p++) {
+    for (let r = 0; r < patterns.length; r++) if (patterns[r]!.test(removed[p]!)) return true;
+  }
+  return false;
 }
 
 function creates(

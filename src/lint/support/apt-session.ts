@@ -8,9 +8,11 @@
  * `;`/`||`/`&` whose precedence would change once joined with `&&`, no comment that would
  * swallow the joined text, no heredoc, no flags (`--mount`, `--network`: each RUN's own).
  */
+import type { Instruction } from "../../dockerfile/parse.ts";
 import { basename } from "../../dockerfile/shell.ts";
 import type { Fix, RuleContext, RunInfo } from "../types.ts";
 import { runRemovesAptLists, runUpdatesApt } from "./apt.ts";
+import { ObjectMemo } from "./memo.ts";
 import { lineStarts, mapArgs, sourceSpan } from "./source-map.ts";
 
 const CLEANUP = "rm -rf /var/lib/apt/lists/*";
@@ -56,10 +58,11 @@ export function adjacentRuns(ctx: RuleContext, run: RunInfo): RunInfo[] {
   if (!stage) return [];
   const instructions = stage.instructions;
   const at = instructions.indexOf(run.outer);
+  const runs = runsByInstruction(ctx.runs);
   const asRun = (k: number) => {
     const i = instructions[k];
-    const found = i && ctx.runs.find((r) => r.instruction === i);
-    return found && mergeable(found) ? found : null;
+    const found = i && runs.of.get(i);
+    return found && runs.mergeable(found) ? found : null;
   };
   if (!asRun(at)) return [];
   let from = at;
@@ -67,6 +70,37 @@ export function adjacentRuns(ctx: RuleContext, run: RunInfo): RunInfo[] {
   let to = at;
   while (asRun(to + 1)) to++;
   return instructions.slice(from, to + 1).map((_, k) => asRun(from + k)!);
+}
+
+/** The RUNs of a file by instruction, and which can be merged (asked again by every fix). */
+interface RunLookup {
+  of: Map<Instruction, RunInfo>;
+  mergeable(run: RunInfo): boolean;
+}
+
+const runLookups = new ObjectMemo<readonly RunInfo[], RunLookup>();
+
+function runsByInstruction(runs: readonly RunInfo[]): RunLookup {
+  let lookup = runLookups.get(runs);
+  if (!lookup) {
+    const of = new Map<Instruction, RunInfo>();
+    // The first RUN of an instruction, as `runs.find` gives it.
+    for (const run of runs) if (!of.has(run.instruction)) of.set(run.instruction, run);
+    const answers = new Map<RunInfo, boolean>();
+    lookup = {
+      of,
+      mergeable(run) {
+        let answer = answers.get(run);
+        if (answer === undefined) {
+          answer = mergeable(run);
+          answers.set(run, answer);
+        }
+        return answer;
+      },
+    };
+    runLookups.set(runs, lookup);
+  }
+  return lookup;
 }
 
 function mergeable(run: RunInfo): boolean {
@@ -82,15 +116,20 @@ function mergeable(run: RunInfo): boolean {
   );
 }
 
+/** Operators that may join the commands of a RUN merged into an `&&` chain ("": none). */
+const CHAINING: readonly string[] = ["&&", "|", ""];
+/** Commands that end the shell, and with it every command joined after them. */
+const ENDS_SHELL: readonly string[] = ["exit", "exec"];
+
 /** A script that can sit between `&&`s: only `&&` and `|` join its commands, no state kept. */
 function chainsCleanly(run: RunInfo, last: boolean): boolean {
   const script = run.script.trim();
   if (/[;&|\\]$/.test(script)) return false;
   return run.commands.every(
     (c) =>
-      ["&&", "|", ""].includes(c.before) &&
-      ["&&", "|", ""].includes(c.after) &&
-      !["exit", "exec"].includes(basename(c.name)) &&
+      CHAINING.includes(c.before) &&
+      CHAINING.includes(c.after) &&
+      !ENDS_SHELL.includes(basename(c.name)) &&
       (last || (!STATEFUL.has(c.name) && c.name !== "")),
   );
 }

@@ -55,20 +55,34 @@ export function readCliArgs(
   return parsed;
 }
 
+/** The flag lists callers pass are module constants: one lookup set per list, not per call. */
+const valueFlagSets = new Map<readonly string[], ReadonlySet<string>>();
+
+function valueFlagSet(valueFlags: readonly string[]): ReadonlySet<string> {
+  let set = valueFlagSets.get(valueFlags);
+  if (set === undefined) {
+    set = new Set(valueFlags);
+    // A caller that builds its list per call would grow the map without bound: not kept then.
+    if (valueFlagSets.size < 256) valueFlagSets.set(valueFlags, set);
+  }
+  return set;
+}
+
 function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): CliArgs {
-  const takesValue = new Set(valueFlags);
+  const takesValue = valueFlagSet(valueFlags);
   // Lists made with one array map whatever they end up holding (src/dockerfile/shapes.ts).
   const words = objectList<string>();
   for (let k = 0; k < args.length; k++) words.push(args[k]!);
-  const parsed: CliArgs = { flags: objectList(), positional: objectList(), positionalIndexes: [], words };
-  const addPositional = (k: number) => {
-    parsed.positional.push(args[k]!);
-    parsed.positionalIndexes.push(k);
-  };
+  const flags = objectList<CliFlag>();
+  const positional = objectList<string>();
+  const positionalIndexes: number[] = [];
   for (let k = 0; k < args.length; k++) {
     const word = args[k]!;
     if (word === "--") {
-      for (let rest = k + 1; rest < args.length; rest++) addPositional(rest);
+      for (let rest = k + 1; rest < args.length; rest++) {
+        positional.push(args[rest]!);
+        positionalIndexes.push(rest);
+      }
       break;
     }
     if (word.startsWith("--")) {
@@ -76,23 +90,24 @@ function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): C
       const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
       let value = eq === -1 ? null : word.slice(eq + 1);
       if (value === null && takesValue.has(name) && k + 1 < args.length) value = args[++k]!;
-      parsed.flags.push({ name, value });
+      flags.push({ name, value });
       continue;
     }
     if (word.startsWith("-") && word.length > 1) {
-      k = readShortFlags(args, k, takesValue, parsed.flags);
+      k = readShortFlags(args, k, takesValue, flags);
       continue;
     }
-    addPositional(k);
+    positional.push(word);
+    positionalIndexes.push(k);
   }
-  return parsed;
+  return { flags, positional, positionalIndexes, words };
 }
 
 /** Reads the letters of `args[k]` (`-abc`); returns the index of the last word it used. */
 function readShortFlags(
   args: readonly string[],
   k: number,
-  takesValue: Set<string>,
+  takesValue: ReadonlySet<string>,
   flags: CliFlag[],
 ): number {
   const letters = args[k]!.slice(1);
@@ -187,6 +202,9 @@ function indexedRunsWhere(
   matches: (cmd: ShellCommand, run: RunInfo) => boolean,
   programs: Iterable<string>,
 ): { line: number }[] {
+  // One RUN of one command (a fixer asks a rule about a command alone): no index to build.
+  if (runs.length === 1 && runs[0]!.commands.length === 1)
+    return singleCommandRunsWhere(runs[0]!, matches, programs);
   const index = programIndex(runs);
   let selected: readonly IndexedCommand[] = NO_COMMANDS;
   let lists = 0;
@@ -207,6 +225,19 @@ function indexedRunsWhere(
     reported = run;
   }
   return hits;
+}
+
+function singleCommandRunsWhere(
+  run: RunInfo,
+  matches: (cmd: ShellCommand, run: RunInfo) => boolean,
+  programs: Iterable<string>,
+): { line: number }[] {
+  const cmd = run.commands[0]!;
+  const program = basename(cmd.name);
+  for (const wanted of programs) {
+    if (wanted === program) return matches(cmd, run) ? [{ line: run.outer.line }] : [];
+  }
+  return [];
 }
 
 /** A command with its RUN and its position among all the commands of the file. */

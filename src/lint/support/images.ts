@@ -21,6 +21,22 @@ export interface ImageRef {
 const HUB_HOSTS = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 export function parseImageRef(reference: string): ImageRef {
+  // A run sees few distinct references (one per FROM, mostly the same across files).
+  let ref = parsedRefs.get(reference);
+  if (ref === undefined) {
+    ref = readImageRef(reference);
+    if (parsedRefs.size >= MAX_PARSED_REFS) parsedRefs.clear();
+    parsedRefs.set(reference, ref);
+  }
+  return ref;
+}
+
+/** Parsed references, shared by every caller (they never modify them). */
+const parsedRefs = new Map<string, ImageRef>();
+/** Bounds the memory of a run over very many distinct images. */
+const MAX_PARSED_REFS = 4096;
+
+function readImageRef(reference: string): ImageRef {
   const at = reference.indexOf("@");
   const digest = at === -1 ? null : reference.slice(at + 1);
   const withoutDigest = at === -1 ? reference : reference.slice(0, at);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDockerfile } from "../../dockerfile/parse.ts";
 import { MEMO_SLOT, withMemoSlot } from "../../dockerfile/shapes.ts";
+import { parseShell } from "../../dockerfile/shell.ts";
 import { ObjectMemo } from "./memo.ts";
 
 describe("ObjectMemo", () => {
@@ -43,8 +44,25 @@ describe("ObjectMemo", () => {
     const instruction = df.instructions[1]!;
     memo.set(instruction, 7);
     expect(memo.get(instruction)).toBe(7);
-    expect(Object.getOwnPropertyDescriptor(instruction, MEMO_SLOT)?.enumerable).toBe(false);
+    // Instructions and shell commands hold the slot in a private field: no property at all.
+    expect(Object.getOwnPropertySymbols(instruction)).toEqual([]);
+    expect(JSON.stringify(instruction)).not.toContain("memo");
     expect(memo.get({ ...instruction })).toBeUndefined();
+    const [command] = parseShell("apk add curl");
+    memo.set(command!, 5);
+    expect(memo.get(command!)).toBe(5);
+    expect(Object.getOwnPropertySymbols(command)).toEqual([]);
+    expect(command).toEqual({
+      name: "apk",
+      args: ["add", "curl"],
+      rawArgs: ["add", "curl"],
+      assignments: [],
+      start: 0,
+      end: 12,
+      before: "",
+      after: "",
+    });
+    expect(memo.get({ ...command! })).toBeUndefined();
     const words = withMemoSlot(["a", "b"]);
     memo.set(words, 3);
     expect(memo.get(words)).toBe(3);

@@ -9,12 +9,13 @@
  * (bench/lint/README.md, "Where the time went").
  */
 
-import { MEMO_SLOT } from "../../dockerfile/shapes.ts";
+import { MEMO_SLOT, Memoized } from "../../dockerfile/shapes.ts";
 
 /**
  * The hidden slot: one small array per object, indexed by memo (non-enumerable: not in JSON, not
- * in deep equality). The parsers create their objects with the slot (`withMemoSlot`), so that
- * caching a value does not change an object's hidden class; other keys get it on first use.
+ * in deep equality). The parsers create their objects with the slot (a `Memoized` private field,
+ * or `withMemoSlot`), so that caching a value does not change an object's hidden class; other
+ * keys get it on first use.
  */
 type Slotted = { [MEMO_SLOT]?: unknown[] };
 
@@ -25,10 +26,22 @@ export class ObjectMemo<K extends object, V> {
   readonly #id = nextId++;
 
   get(key: K): V | undefined {
-    return (key as Slotted)[MEMO_SLOT]?.[this.#id] as V | undefined;
+    const own = Memoized.memoOf(key);
+    const values = own === null ? (key as Slotted)[MEMO_SLOT] : own;
+    return values?.[this.#id] as V | undefined;
   }
 
   set(key: K, value: V): this {
+    const own = Memoized.memoOf(key);
+    if (own !== null) {
+      let values = own;
+      if (values === undefined) {
+        values = [];
+        Memoized.setMemo(key as Memoized, values);
+      }
+      values[this.#id] = value;
+      return this;
+    }
     let values = (key as Slotted)[MEMO_SLOT];
     if (values === undefined) {
       // A frozen or sealed key cannot hold the slot: its value is simply not kept.

@@ -13,8 +13,18 @@ import { ObjectMemo } from "./memo.ts";
 export interface ArgsMap {
   /** The instruction's argument text, as the parser produced it. */
   args: string;
-  /** Source offset of each character of `args`. */
-  offsets: number[];
+  /**
+   * Where the characters of `args` come from, in order: one piece per source line kept by the
+   * join, `args[argsStart, argsStart + length)` being `source[sourceStart, sourceStart + length)`.
+   * A few pieces, not an offset per character: fixers ask for a handful of positions.
+   */
+  pieces: ArgsPiece[];
+}
+
+export interface ArgsPiece {
+  argsStart: number;
+  sourceStart: number;
+  length: number;
 }
 
 export interface Span {
@@ -80,26 +90,38 @@ function computeArgsMap(df: Dockerfile, instruction: Instruction): ArgsMap | nul
   const args = instruction.args;
   const from = trimmedLength - args.length;
   if (from < 0 || text.slice(from, trimmedLength) !== args) return null;
-  const offsets = new Array<number>(args.length);
+  const argsPieces: ArgsPiece[] = [];
   let at = 0;
   for (const [start, length] of pieces) {
     // Characters [at, at + length) of the joined text come from source[start, start + length).
     const first = Math.max(from, at);
     const last = Math.min(trimmedLength, at + length);
-    for (let k = first; k < last; k++) offsets[k - from] = start + (k - at);
+    if (first < last)
+      argsPieces.push({ argsStart: first - from, sourceStart: start + (first - at), length: last - first });
     at += length;
     if (at >= trimmedLength) break;
   }
-  return { args, offsets };
+  return { args, pieces: argsPieces };
+}
+
+/** Source offset of args[k], or undefined outside the arguments. */
+export function sourceOffset(map: ArgsMap, k: number): number | undefined {
+  if (k < 0 || k >= map.args.length) return undefined;
+  for (const piece of map.pieces) {
+    const within = k - piece.argsStart;
+    if (within < piece.length) return piece.sourceStart + within;
+  }
+  return undefined;
 }
 
 /** Source span of args[start, end) (end exclusive; empty spans sit before `start`). */
 export function sourceSpan(map: ArgsMap, start: number, end: number): Span {
   if (end <= start) {
-    const at = start < map.offsets.length ? map.offsets[start]! : map.offsets[map.offsets.length - 1]! + 1;
+    const length = map.args.length;
+    const at = start < length ? sourceOffset(map, start)! : sourceOffset(map, length - 1)! + 1;
     return { start: at, end: at };
   }
-  return { start: map.offsets[start]!, end: map.offsets[end - 1]! + 1 };
+  return { start: sourceOffset(map, start)!, end: sourceOffset(map, end - 1)! + 1 };
 }
 
 /** The instruction (ONBUILD unwrapped) that starts at `line`, optionally of one keyword. */

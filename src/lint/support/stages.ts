@@ -44,7 +44,13 @@ export const PREDEFINED_PLATFORM_ARGS: ReadonlyMap<string, string> = new Map([
 
 /** ARG instructions before the first FROM: the only ones FROM lines can use. */
 export function globalArgInstructions(df: Dockerfile): Instruction[] {
-  return df.instructions.filter((i) => i.stage === -1 && i.keyword === "ARG");
+  // Instructions before the first FROM (stage -1) come first: the walk stops at the first FROM.
+  const args: Instruction[] = [];
+  const instructions = df.instructions;
+  for (let k = 0; k < instructions.length && instructions[k]!.stage === -1; k++) {
+    if (instructions[k]!.keyword === "ARG") args.push(instructions[k]!);
+  }
+  return args;
 }
 
 /** Names of the global ARGs, declared with or without a default. */
@@ -307,22 +313,19 @@ export function variableAt(
   name: string,
 ): string | undefined {
   let value: string | undefined;
-  for (const s of stageChain(df, stage).reverse()) {
-    for (const i of s.instructions) {
+  const chain = stageChain(df, stage);
+  for (let c = chain.length - 1; c >= 0; c--) {
+    for (const i of chain[c]!.instructions) {
       if (i === instruction) return value;
-      for (const [key, set] of assignments(i, df.escape)) if (key === name) value = set;
+      // Only ENV and an ARG with a default set a value (the others are stepped over unread).
+      if (i.keyword === "ENV") {
+        for (const pair of keyValues(i, df.escape)) if (pair.key === name) value = pair.value;
+      } else if (i.keyword === "ARG") {
+        for (const arg of argDeclarations(i, df.escape)) {
+          if (arg.name === name && arg.defaultWord !== null) value = unquote(arg.defaultWord, df.escape);
+        }
+      }
     }
   }
   return value;
-}
-
-/** `[name, value]` pairs an ENV or an ARG with defaults sets. */
-function assignments(instruction: Instruction, escapeChar: EscapeChar): [string, string][] {
-  if (instruction.keyword === "ENV") {
-    return keyValues(instruction, escapeChar).map((p): [string, string] => [p.key, p.value]);
-  }
-  if (instruction.keyword !== "ARG") return [];
-  return argDeclarations(instruction, escapeChar)
-    .filter((arg) => arg.defaultWord !== null)
-    .map((arg): [string, string] => [arg.name, unquote(arg.defaultWord!, escapeChar)]);
 }

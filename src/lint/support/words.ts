@@ -49,19 +49,28 @@ function isBlank(code: number): boolean {
  * instruction: many rules read the same ENV, ARG, FROM or COPY. Shared: do not modify.
  */
 export function instructionWords(instruction: Instruction, escapeChar: EscapeChar = "\\"): string[] {
-  return wordsCache.get(instruction, escapeChar, () => splitWords(instruction.args, escapeChar));
+  let words = wordsCache.get(instruction, escapeChar);
+  if (words === undefined) {
+    words = splitWords(instruction.args, escapeChar);
+    wordsCache.set(instruction, escapeChar, words);
+  }
+  return words;
 }
 
-/** One value per instruction (and escape character); parsing results never change. */
+/**
+ * One value per instruction (and escape character); parsing results never change. Callers
+ * compute a missing value themselves: a closure per call would be garbage on every hit.
+ */
 class PerInstruction<T> {
   readonly #values = new ObjectMemo<Instruction, { escapeChar: EscapeChar; value: T }>();
 
-  get(instruction: Instruction, escapeChar: EscapeChar, compute: () => T): T {
+  get(instruction: Instruction, escapeChar: EscapeChar): T | undefined {
     const cached = this.#values.get(instruction);
-    if (cached && cached.escapeChar === escapeChar) return cached.value;
-    const value = compute();
+    return cached && cached.escapeChar === escapeChar ? cached.value : undefined;
+  }
+
+  set(instruction: Instruction, escapeChar: EscapeChar, value: T): void {
     this.#values.set(instruction, { escapeChar, value });
-    return value;
   }
 }
 
@@ -118,7 +127,12 @@ export interface KeyValue {
  * Read once per instruction and shared: do not modify.
  */
 export function keyValues(instruction: Instruction, escapeChar: EscapeChar = "\\"): KeyValue[] {
-  return keyValuesCache.get(instruction, escapeChar, () => readKeyValues(instruction, escapeChar));
+  let pairs = keyValuesCache.get(instruction, escapeChar);
+  if (pairs === undefined) {
+    pairs = readKeyValues(instruction, escapeChar);
+    keyValuesCache.set(instruction, escapeChar, pairs);
+  }
+  return pairs;
 }
 
 function readKeyValues(instruction: Instruction, escapeChar: EscapeChar): KeyValue[] {
@@ -148,7 +162,12 @@ export interface ArgDeclaration {
 
 /** `ARG a`, `ARG a=1 b="x y"`: what the ARG declares (read once per instruction; shared). */
 export function argDeclarations(instruction: Instruction, escapeChar: EscapeChar = "\\"): ArgDeclaration[] {
-  return argsCache.get(instruction, escapeChar, () => readArgDeclarations(instruction, escapeChar));
+  let declarations = argsCache.get(instruction, escapeChar);
+  if (declarations === undefined) {
+    declarations = readArgDeclarations(instruction, escapeChar);
+    argsCache.set(instruction, escapeChar, declarations);
+  }
+  return declarations;
 }
 
 function readArgDeclarations(instruction: Instruction, escapeChar: EscapeChar): ArgDeclaration[] {
