@@ -42,7 +42,7 @@ export function addImageOptions<C extends CommandUnknownOpts>(command: C): C {
     .option("--timeout <seconds>", "network timeout per request (default 30)")
     .option(
       "--verify-digests",
-      "also check the digests of uncompressed layers in local archives and layouts (read whole instead of seeking)",
+      "also check the digests of layers in local archives and layouts (hash every byte; read uncompressed layers whole instead of seeking)",
     ) as C;
 }
 

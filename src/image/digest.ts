@@ -8,9 +8,27 @@ export function digestOf(data: Uint8Array, algorithm = "sha256"): string {
   return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
 }
 
+/** The algorithm and lower-case hex of a digest drydock can check (sha256, sha512). */
+export function parseDigest(digest: string, label: string): { algorithm: string; hex: string } {
+  const [algorithm, hex] = digest.split(":");
+  if (!algorithm || !hex || !SUPPORTED.has(algorithm)) {
+    throw new DrydockError("BAD_DIGEST", `${label}: unsupported digest "${digest}"`);
+  }
+  return { algorithm, hex: hex.toLowerCase() };
+}
+
+/** The error for content whose hash (`actualHex`) is not the one its digest names. */
+export function digestMismatch(label: string, algorithm: string, actualHex: string): DrydockError {
+  return new DrydockError(
+    "DIGEST_MISMATCH",
+    `${label}: content does not match its digest (got ${algorithm}:${actualHex.slice(0, 12)}…)`,
+  );
+}
+
 /** Passes bytes through and fails at the end when they do not hash to `digest`. */
 export class DigestVerifier extends Transform {
   private readonly hash;
+  private readonly algorithm: string;
   private readonly expected: string;
   private readonly label: string;
   bytes = 0;
@@ -22,12 +40,10 @@ export class DigestVerifier extends Transform {
     this.once("pipe", (source: Readable) => {
       this.upstream = source;
     });
-    const [algorithm, hex] = digest.split(":");
-    if (!algorithm || !hex || !SUPPORTED.has(algorithm)) {
-      throw new DrydockError("BAD_DIGEST", `${label}: unsupported digest "${digest}"`);
-    }
+    const { algorithm, hex } = parseDigest(digest, label);
     this.hash = createHash(algorithm);
-    this.expected = hex.toLowerCase();
+    this.algorithm = algorithm;
+    this.expected = hex;
     this.label = label;
   }
 
@@ -40,12 +56,7 @@ export class DigestVerifier extends Transform {
   override _flush(callback: TransformCallback): void {
     const actual = this.hash.digest("hex");
     if (actual !== this.expected) {
-      callback(
-        new DrydockError(
-          "DIGEST_MISMATCH",
-          `${this.label}: content does not match its digest (got sha256:${actual.slice(0, 12)}…)`,
-        ),
-      );
+      callback(digestMismatch(this.label, this.algorithm, actual));
       return;
     }
     callback();

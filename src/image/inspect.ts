@@ -19,8 +19,9 @@ export interface InspectLayer {
   /** Size of the layer tar. */
   uncompressedSize: number;
   /**
-   * Every byte was read and matched `digest`. False only for an uncompressed layer in a local
-   * archive or layout that was indexed by seeking (`--verify-digests` checks those too).
+   * Every byte was read and matched `digest`. False for a layer in a local archive or layout
+   * read without the check: indexed by seeking, or decompressed straight from the file
+   * (`--verify-digests` checks those too; see ReadLayersOptions.verifyLocalLayers).
    */
   digestVerified: boolean;
   /** Entries in the layer (files, directories, links), whiteouts excluded. */

@@ -399,14 +399,25 @@ export interface ReadLayerOptions {
   maxEntries?: number;
 }
 
+export interface ReadLayerTarOptions extends ReadLayerOptions {
+  /**
+   * Called with each chunk of the stream once it is parsed, for the stream to reuse its memory
+   * (decompress.ts: output blocks go back to the zstd worker). The parser then copies what it
+   * hands to capture sinks, and keeps no reference to the chunk.
+   */
+  release?: (chunk: Buffer) => void;
+}
+
 /** Streams a decompressed layer tar into a LayerIndex. */
-export async function readLayerTar(tar: Readable, options: ReadLayerOptions): Promise<LayerIndex> {
+export async function readLayerTar(tar: Readable, options: ReadLayerTarOptions): Promise<LayerIndex> {
   const index = new LayerIndex();
   const parser = new TarParser(entryHandler(index, options), options.label);
+  const { release } = options;
   try {
     for await (const chunk of tar) {
-      const wait = parser.feed(chunk as Buffer);
+      const wait = parser.feed(chunk as Buffer, release !== undefined);
       if (wait) await wait;
+      release?.(chunk as Buffer);
     }
     parser.end();
   } catch (error) {

@@ -77,9 +77,9 @@ export interface OpenImageOptions {
   platform?: Platform;
   providers?: ImageSourceProviders;
   /**
-   * Read uncompressed layers of local archives and layouts whole and check their digests,
-   * instead of indexing them by seeking (ReadLayersOptions.verifyLocalLayers, which explains
-   * the default). Default: `providers.verifyLocalLayers`, else false.
+   * Check the digests of the layers of local archives and layouts: hash every byte, and read
+   * uncompressed layers whole instead of seeking through them (ReadLayersOptions.verifyLocalLayers,
+   * which explains the default). Default: `providers.verifyLocalLayers`, else false.
    */
   verifyLocalLayers?: boolean;
 }

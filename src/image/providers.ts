@@ -20,9 +20,9 @@ export interface ImageSourceProviders {
   compressedArchive(path: string, kind: string, options: ProviderOptions): Promise<ImageHandle>;
   /**
    * For the local sources openImage reads itself (docker-archive, oci, oci-archive): check the
-   * digests of uncompressed layers by reading them whole, rather than seek over their file data
-   * (`--verify-digests`; see ReadLayersOptions.verifyLocalLayers). The sources above always
-   * stream every byte and verify it.
+   * digests of their layers, hashing every byte, rather than read them from the file unhashed
+   * (seeking through uncompressed ones) (`--verify-digests`; see
+   * ReadLayersOptions.verifyLocalLayers). The sources above always stream every byte and verify it.
    */
   verifyLocalLayers?: boolean;
 }

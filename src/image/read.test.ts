@@ -80,7 +80,7 @@ async function layoutDir(compression: LayerCompression, image?: ArchiveImage): P
   return root;
 }
 
-describe("readLayers: uncompressed layers in local files are indexed by seeking", () => {
+describe("readLayers: layers in local files are read from the file, verified on request", () => {
   it("gives the same index, captures and extracts as streaming every byte", async () => {
     const path = join(dir, `legacy-${counter++}.tar`);
     writeFileSync(path, await buildArchive("legacy", [await sampleImage()]));
@@ -145,24 +145,86 @@ describe("readLayers: uncompressed layers in local files are indexed by seeking"
     expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
   });
 
-  it("always verifies compressed layers: a damaged gzip blob in an OCI layout is an error", async () => {
+  it("reads compressed local layers unverified unless asked; a damaged gzip blob is still an error", async () => {
     const root = await layoutDir("gzip");
     const good = await read(`oci:${root}`);
-    expect(good.map((l) => l.digestVerified)).toEqual([true, true]);
+    expect(good.map((l) => l.digestVerified)).toEqual([false, false]);
+    expect((await read(`oci:${root}`, true)).map((l) => l.digestVerified)).toEqual([true, true]);
     const blobs = join(root, "blobs/sha256");
     const layerDigest = good[0]!.ref.descriptor.digest.slice("sha256:".length);
     const blob = readFileSync(join(blobs, layerDigest));
-    // Damaged deflate data, early, in the middle, or the CRC: zlib may notice first, or not at
-    // all; the digest always does, and is the error reported.
+    // Damaged deflate data, early, in the middle, or the CRC: zlib may notice first, or the CRC
+    // does; either way the layer is read again and its digest is the error reported.
     for (const at of [12, Math.floor(blob.length / 2), blob.length - 5]) {
       const damaged = Buffer.from(blob);
       damaged[at] = damaged[at]! ^ 0xff;
       writeFileSync(join(blobs, layerDigest), damaged);
-      const error = await read(`oci:${root}`).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DrydockError);
-      expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
-      expect((error as Error).message).toMatch(/content does not match its digest/);
+      for (const verify of [false, true]) {
+        const error = await read(`oci:${root}`, verify).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DrydockError);
+        expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+        expect((error as Error).message).toMatch(/content does not match its digest/);
+      }
     }
+  });
+
+  it("reads zstd layers in a layout and inside an oci-archive tar, verified only when asked", async () => {
+    const image = await sampleImage();
+    const plain = await read(`oci:${await layoutDir("none", image)}`);
+    const layout = await layoutDir("zstd", image);
+    const archive = join(dir, `oci-zstd-${counter++}.tar`);
+    writeFileSync(archive, await buildArchive("oci", [image], { layerCompression: "zstd" }));
+    for (const source of [`oci:${layout}`, `oci-archive:${archive}`]) {
+      for (const verify of [false, true]) {
+        const layers = await read(source, verify);
+        expect(layers.map((l) => l.compression)).toEqual(["zstd", "zstd"]);
+        expect(layers.map((l) => l.digestVerified)).toEqual([verify, verify]);
+        expect(layers.map((l) => summary(l.index))).toEqual(plain.map((l) => summary(l.index)));
+        expect(layers.map((l) => l.uncompressedSize)).toEqual(plain.map((l) => l.uncompressedSize));
+        expect(layers.map((l) => l.compressedSize)).toEqual(layers.map((l) => l.ref.descriptor.size));
+      }
+    }
+  });
+
+  it("reports a damaged zstd blob as its digest mismatch, whether the check was asked or not", async () => {
+    const root = await layoutDir("zstd");
+    const [first] = await read(`oci:${root}`);
+    const path = join(root, "blobs/sha256", first!.ref.descriptor.digest.slice("sha256:".length));
+    const blob = readFileSync(path);
+    // A damaged frame header: the decoder fails, the re-read finds the digest wrong.
+    const header = Buffer.from(blob);
+    header[4] = 0xff;
+    writeFileSync(path, header);
+    for (const verify of [false, true]) {
+      const error = await read(`oci:${root}`, verify).catch((e: unknown) => e);
+      expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+    }
+    // A frame cut short inside the file: the same.
+    writeFileSync(path, blob.subarray(0, blob.length - 10));
+    const cut = await read(`oci:${root}`).catch((e: unknown) => e);
+    expect((cut as DrydockError).code).toBe("DIGEST_MISMATCH");
+  });
+
+  it("catches damage the zstd decoder cannot see only when asked (frames without a checksum)", async () => {
+    // After incompressible data, the file sits in a raw block: its bytes appear as they are.
+    const layer = await makeTar([
+      { name: "noise", content: randomBytes(200_000) },
+      { name: "etc/os-release", content: "ID=test\n" },
+    ]);
+    const root = await layoutDir("zstd", { config: makeConfig([layer]), layers: [layer], repoTags: ["q:1"] });
+    const [only] = await read(`oci:${root}`);
+    const path = join(root, "blobs/sha256", only!.ref.descriptor.digest.slice("sha256:".length));
+    const quiet = readFileSync(path);
+    const at = quiet.indexOf(Buffer.from("ID=test"));
+    expect(at).toBeGreaterThan(0);
+    quiet[at + 3] = "b".charCodeAt(0);
+    writeFileSync(path, quiet);
+    const [unchecked] = await read(`oci:${root}`);
+    expect(unchecked!.index.captured.get("/etc/os-release")?.toString()).toBe("ID=best\n");
+    expect(unchecked!.digestVerified).toBe(false);
+    const error = await read(`oci:${root}`, true).catch((e: unknown) => e);
+    expect((error as DrydockError).code).toBe("DIGEST_MISMATCH");
+    expect((error as Error).message).toMatch(/layer 1 \(sha256:\w+\): content does not match its digest/);
   });
 
   it("reports the digest, not zlib's complaint, when a large blob fails to decompress early", async () => {

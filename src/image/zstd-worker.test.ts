@@ -1,10 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Readable } from "node:stream";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { describe, expect, it } from "vitest";
-import { decompress } from "./decompress.ts";
-import { WorkerZstdDecompress } from "./zstd-worker.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { DrydockError } from "../errors.ts";
+import { decompress, decompressZstdFile } from "./decompress.ts";
+import { WorkerZstdDecompress, type ZstdFileOptions, ZstdFileReader } from "./zstd-worker.ts";
 
 const zstd = createRequire(import.meta.url)("zstd-napi") as { compress(b: Buffer): Buffer };
 
@@ -75,6 +79,24 @@ describe("WorkerZstdDecompress", () => {
     expect(peak).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it("reuses the output blocks a reader gives back", async () => {
+    const plain = randomBytes(5 * 1024 * 1024);
+    const worker = new WorkerZstdDecompress();
+    // One chunk at a time, as decompress()'s expansion guard passes them on.
+    const oneByOne = new PassThrough({ highWaterMark: 1 });
+    const done = pipeline(chunks(zstd.compress(plain), 100_000), worker, oneByOne);
+    const parts: Buffer[] = [];
+    const released: Buffer[] = [];
+    for await (const chunk of oneByOne) {
+      parts.push(Buffer.from(chunk as Buffer));
+      worker.release(chunk as Buffer);
+      released.push(chunk as Buffer);
+    }
+    await done;
+    expect(sha(Buffer.concat(parts))).toBe(sha(plain));
+    expect(released.some((chunk) => chunk.length === 0)).toBe(true);
+  });
+
   it("a stream destroyed halfway does not hang and leaves the next stream working", async () => {
     // Incompressible, so that half the input fills the 2 MiB blocks sent to the worker.
     const plain = randomBytes(8 * 1024 * 1024);
@@ -85,5 +107,121 @@ describe("WorkerZstdDecompress", () => {
     first.destroy();
     await new Promise((resolve) => first.once("close", resolve));
     expect(sha(await decompressAll(packed, 1 << 20))).toBe(sha(plain));
+  });
+});
+
+const dir = mkdtempSync(join(tmpdir(), "drydock-zstd-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+/** Writes `blob` into a file between other bytes, as a layer sits inside an oci-archive tar. */
+function embedded(blob: Buffer, before = 1536, after = 4096): { path: string; start: number; size: number } {
+  const path = join(dir, `blob-${files++}`);
+  writeFileSync(path, Buffer.concat([randomBytes(before), blob, randomBytes(after)]));
+  return { path, start: before, size: blob.length };
+}
+
+/** Reads a ZstdFileReader to the end; with `release`, gives every chunk back once hashed. */
+async function readFile(
+  range: { path: string; start: number; size: number },
+  options: ZstdFileOptions & { release?: boolean } = {},
+): Promise<{ sha: string; bytes: number; compressed: number }> {
+  const reader = new ZstdFileReader(range, options);
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of reader) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    if (options.release) reader.release(chunk as Buffer);
+  }
+  return { sha: hash.digest("hex"), bytes, compressed: reader.compressedBytes };
+}
+
+const openDescriptors = () => readdirSync("/proc/self/fd").length;
+
+describe("ZstdFileReader (the worker reads a local file itself)", () => {
+  it("decompresses a byte range inside a larger file, several files at once", async () => {
+    const plain = sample(9 * 1024 * 1024 + 123);
+    const packed = zstd.compress(plain);
+    const twoFrames = Buffer.concat([packed, zstd.compress(Buffer.from("second frame"))]);
+    const [first, second, third] = await Promise.all([
+      readFile(embedded(packed)),
+      readFile(embedded(packed, 0, 0), { release: true }),
+      readFile(embedded(twoFrames, 777, 1)),
+    ]);
+    expect(first).toEqual({ sha: sha(plain), bytes: plain.length, compressed: packed.length });
+    expect(second.sha).toBe(sha(plain));
+    expect(third.sha).toBe(sha(Buffer.concat([plain, Buffer.from("second frame")])));
+  });
+
+  it("reuses the blocks a reader gives back: the released chunk is detached, the data intact", async () => {
+    const plain = randomBytes(6 * 1024 * 1024);
+    const reader = new ZstdFileReader(embedded(zstd.compress(plain)));
+    const released: Buffer[] = [];
+    const parts: Buffer[] = [];
+    for await (const chunk of reader) {
+      parts.push(Buffer.from(chunk as Buffer));
+      reader.release(chunk as Buffer);
+      released.push(chunk as Buffer);
+    }
+    expect(sha(Buffer.concat(parts))).toBe(sha(plain));
+    // Lent to the worker again: a view kept by mistake reads as empty, never as other data.
+    expect(released.some((chunk) => chunk.length === 0)).toBe(true);
+  });
+
+  it("hashes what it reads when asked, and fails at the end on a mismatch", async () => {
+    const packed = zstd.compress(sample(3 * 1024 * 1024));
+    const range = embedded(packed);
+    const expected = createHash("sha256").update(packed).digest("hex");
+    const seen: string[] = [];
+    const check = (hex: string) => {
+      seen.push(hex);
+      return hex === expected ? undefined : new DrydockError("DIGEST_MISMATCH", "bad");
+    };
+    await readFile(range, { hash: { algorithm: "sha256", check } });
+    expect(seen).toEqual([expected]);
+    const lying = { algorithm: "sha256", check: () => new DrydockError("DIGEST_MISMATCH", "lying digest") };
+    await expect(readFile(range, { hash: lying })).rejects.toThrow(/lying digest/);
+  });
+
+  it("fails on a frame cut short, on a file shorter than the range, and on garbage", async () => {
+    const packed = zstd.compress(sample(2 * 1024 * 1024));
+    await expect(readFile(embedded(packed.subarray(0, packed.length - 100), 0, 0))).rejects.toThrow(
+      /middle of compressed data frame/,
+    );
+    const short = embedded(packed.subarray(0, packed.length - 100), 0, 0);
+    await expect(readFile({ ...short, size: packed.length })).rejects.toThrow(/ends before the blob/);
+    const garbage = Buffer.concat([packed.subarray(0, 4), randomBytes(5000)]);
+    await expect(readFile(embedded(garbage))).rejects.toThrow();
+    await expect(readFile({ path: join(dir, "missing"), start: 0, size: 10 })).rejects.toThrow(/ENOENT/);
+  });
+
+  it("keeps memory bounded on a decompression bomb: the expansion guard stops it", async () => {
+    const bomb = zstd.compress(Buffer.alloc(256 * 1024 * 1024));
+    const { stream } = decompressZstdFile(embedded(bomb), "bomb", {
+      maxBytes: 1024 * 1024 ** 3,
+      maxRatio: 100,
+    });
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    await expect(
+      (async () => {
+        for await (const _ of stream) peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
+      })(),
+    ).rejects.toThrow(/expands more than 100x/);
+    expect(peak).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("a reader destroyed halfway ends its worker, closes the file, and the next read works", async () => {
+    const plain = randomBytes(8 * 1024 * 1024);
+    const range = embedded(zstd.compress(plain));
+    await readFile(range); // the pool has a worker, and the file was closed once read
+    const descriptors = openDescriptors();
+    const first = new ZstdFileReader(range);
+    await new Promise((resolve) => first.once("data", resolve));
+    first.destroy();
+    await new Promise((resolve) => first.once("close", resolve));
+    expect(openDescriptors()).toBeLessThanOrEqual(descriptors);
+    expect((await readFile(range)).sha).toBe(sha(plain));
   });
 });

@@ -24,11 +24,17 @@ export interface FileRange {
 const fileRanges = new WeakMap<Readable, FileRange>();
 
 /**
- * The file range behind a stream that `FileStore.open` returned, so a reader that can seek
- * (an uncompressed layer: see read.ts) may index the file instead of streaming every byte.
+ * The file range behind a stream that `FileStore.open` returned, so that a reader may read the
+ * file itself (see read.ts): seek through an uncompressed layer, read a compressed one in a
+ * worker or without the digest check, instead of taking the stream as it comes.
  */
 export function fileRangeOf(stream: Readable | undefined): FileRange | undefined {
   return stream === undefined ? undefined : fileRanges.get(stream);
+}
+
+/** A stream of a file range (what FileStore.open returns; fileRangeOf knows its range). */
+export function openFileRange({ path, start, size }: FileRange): Readable {
+  return rangeStream(path, start, size);
 }
 
 function rangeStream(path: string, start: number, size: number | undefined): Readable {

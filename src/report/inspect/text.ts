@@ -56,7 +56,7 @@ export function renderInspectText(result: InspectResult, options: InspectRenderO
   if (result.layers.some((l) => !l.digestVerified)) {
     lines.push(
       c.dim(
-        "Uncompressed layers in a local file are indexed by seeking, without reading every byte: --verify-digests checks them.",
+        "Layers in a local archive or layout are read without hashing them (uncompressed ones by seeking): --verify-digests checks them.",
       ),
     );
   }
