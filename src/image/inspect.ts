@@ -4,7 +4,7 @@
  */
 import type { ImageHandle } from "./handle.ts";
 import type { CaptureRule } from "./layer-index.ts";
-import { mergeLayers } from "./merge.ts";
+import { TopDownMerge } from "./merge.ts";
 import type { ReadLayersOptions } from "./read.ts";
 import { type HealthConfig, type Platform, platformString } from "./types.ts";
 
@@ -76,7 +76,16 @@ export async function inspectImage(
   handle: ImageHandle,
   options: InspectOptions = {},
 ): Promise<InspectResult> {
-  const layers = await handle.readLayers(options);
+  // Each layer is merged as soon as the layers above it are: little is left after the last read.
+  let merge: TopDownMerge | undefined;
+  const layers = await handle.readLayers({
+    ...options,
+    onLayer: (layer, layerCount) => {
+      merge ??= new TopDownMerge(layerCount);
+      merge.offer(layer.ref.index, layer.index);
+      options.onLayer?.(layer, layerCount);
+    },
+  });
   const image = await handle.resolve();
   const container = image.config.config ?? {};
   const history: InspectHistory[] = [];
@@ -95,7 +104,10 @@ export async function inspectImage(
   const annotations = image.manifest.annotations ?? {};
   const baseName = annotations["org.opencontainers.image.base.name"];
   const baseDigest = annotations["org.opencontainers.image.base.digest"];
-  const merged = mergeLayers(layers.map((l) => l.index));
+  // Sources that read all layers in one stream do not report them one by one.
+  merge ??= new TopDownMerge(layers.length);
+  for (const layer of layers) merge.offer(layer.ref.index, layer.index);
+  const merged = merge.view();
   return {
     source: image.source,
     reference: image.reference,

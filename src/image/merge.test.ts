@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type EntryKindName, LayerIndex } from "./layer-index.ts";
-import { mergeLayers } from "./merge.ts";
+import { mergeLayers, TopDownMerge } from "./merge.ts";
 
 /**
  * The straightforward statement of OCI whiteout semantics (every ancestor checked against sets
@@ -88,6 +88,33 @@ describe("mergeLayers against the reference statement of whiteout semantics", ()
       make([["/p", "dir"]]),
     ];
     expect([...mergeLayers(layers).entries()].map((e) => `${e.path}@${e.layer}`)).toEqual(["/p@2"]);
+  });
+});
+
+describe("TopDownMerge (layers merged as they finish reading)", () => {
+  it("gives mergeLayers' view whatever order the layers are offered in", () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const layers = randomLayers(seed);
+      const order = layers.map((_, position) => position);
+      const shuffle = random(seed + 10_000);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(shuffle() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const merge = new TopDownMerge(layers.length);
+      for (const position of order) merge.offer(position, layers[position]!);
+      merge.offer(order[0]!, layers[order[0]!]!); // offered twice: ignored
+      const view = merge.view();
+      const expected = mergeLayers(layers);
+      expect([...view.entries()], `seed ${seed}`).toEqual([...expected.entries()]);
+      expect(view.count).toBe(expected.count);
+    }
+  });
+
+  it("refuses a view while a layer is missing", () => {
+    const merge = new TopDownMerge(2);
+    merge.offer(0, new LayerIndex());
+    expect(() => merge.view()).toThrow(/layer 1 was not merged/);
   });
 });
 

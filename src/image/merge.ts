@@ -32,20 +32,80 @@ const SLASH = 0x2f;
  * (LayerIndex.pathBytes).
  */
 export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
-  const total = layers.reduce((n, l) => n + l.count, 0);
+  const merge = new TopDownMerge(
+    layers.length,
+    layers.reduce((n, l) => n + l.count, 0),
+  );
+  for (const [position, layer] of layers.entries()) merge.offer(position, layer);
+  return merge.view();
+}
+
+/**
+ * The merge done layer by layer while the image is read: layers may be offered in any order
+ * (they finish reading in any order), and each is merged as soon as every layer above it has
+ * been, so that little merging is left when the last layer arrives (readLayers reads the top
+ * layers first for that reason).
+ */
+export class TopDownMerge {
+  readonly #layers: (LayerIndex | undefined)[];
+  /** The next layer to merge (from the top down); -1 when all are merged. */
+  #next: number;
   /** Visible entries, keyed by path; value = entry index in its layer (`layerOfKey`). */
-  const visible = new PathTable(total);
-  const layerOfKey: number[] = [];
+  readonly #visible: PathTable;
+  readonly #layerOfKey: number[] = [];
   /**
    * Paths removed for lower layers: whiteouts, plus upper non-directories that are not visible
    * themselves (visible ones are found in `visible`, which keeps this set small).
    */
-  const removed = new PathTable();
+  readonly #removed = new PathTable();
   /** Directories whose lower contents are hidden (the root apart, as `rootOpaque`). */
-  const opaque = new PathTable();
-  let rootOpaque = false;
+  readonly #opaque = new PathTable();
+  #rootOpaque = false;
 
-  for (let layer = layers.length - 1; layer >= 0; layer--) {
+  /** `expectedEntries`: a sizing hint (entries of all layers, when known). */
+  constructor(layerCount: number, expectedEntries = 16) {
+    this.#layers = new Array(layerCount);
+    this.#next = layerCount - 1;
+    this.#visible = new PathTable(expectedEntries);
+  }
+
+  /** Layer `position` (0 = bottom) has been read; an offered position is ignored after. */
+  offer(position: number, index: LayerIndex): void {
+    if (position < 0 || position >= this.#layers.length || this.#layers[position]) return;
+    this.#layers[position] = index;
+    while (this.#next >= 0 && this.#layers[this.#next]) this.#mergeLayer(this.#next--);
+  }
+
+  /** The merged view; every layer must have been offered. */
+  view(): MergedView {
+    if (this.#next >= 0) throw new Error(`layer ${this.#next} was not merged`);
+    const layers = this.#layers as LayerIndex[];
+    const visible = this.#visible;
+    const layerOfKey = this.#layerOfKey;
+    const materialize = (key: number): MergedEntry => ({
+      ...layers[layerOfKey[key]!]!.entry(visible.values[key]!),
+      layer: layerOfKey[key]!,
+    });
+    return {
+      count: visible.size,
+      *entries() {
+        const paths = layerOfKey.map((layer, key) => layers[layer]!.path(visible.values[key]!));
+        const order = paths.map((_, key) => key).sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
+        for (const key of order) yield materialize(key);
+      },
+      get(path) {
+        const key = visible.findString(path);
+        return key < 0 ? undefined : materialize(key);
+      },
+    };
+  }
+
+  #mergeLayer(layer: number): void {
+    const layers = this.#layers;
+    const visible = this.#visible;
+    const removed = this.#removed;
+    const opaque = this.#opaque;
+    const layerOfKey = this.#layerOfKey;
     const index = layers[layer]!;
     const { bytes, ends, hashes, dirLengths, dirHashes } = index.pathBytes();
     const inVisible = visible.addBuffer(bytes);
@@ -64,8 +124,9 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
         (removed.size > 0 && removed.find(bytes, start, end, hash) >= 0) ||
         (opaque.size > 0 && opaque.find(bytes, start, end, hash) >= 0) ||
         upperNonDir(start, end, hash),
-      rootOpaque,
+      this.#rootOpaque,
     );
+    const rootOpaque = this.#rootOpaque;
     const invisibleNonDirs: number[] = [];
     // Entries come grouped by directory: reuse the last directory's answer.
     let lastDirStart = 0;
@@ -104,7 +165,7 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
     // This layer's deletions and shadowing apply only to the layers below it.
     for (const path of index.whiteouts) removed.addString(path);
     for (const dir of index.opaqueDirs) {
-      if (dir === "/") rootOpaque = true;
+      if (dir === "/") this.#rootOpaque = true;
       else opaque.addString(dir);
     }
     for (const i of invisibleNonDirs) {
@@ -112,22 +173,6 @@ export function mergeLayers(layers: readonly LayerIndex[]): MergedView {
       removed.add(inRemoved, start, ends[i]!, hashes[i]!);
     }
   }
-  const materialize = (key: number): MergedEntry => ({
-    ...layers[layerOfKey[key]!]!.entry(visible.values[key]!),
-    layer: layerOfKey[key]!,
-  });
-  return {
-    count: visible.size,
-    *entries() {
-      const paths = layerOfKey.map((layer, key) => layers[layer]!.path(visible.values[key]!));
-      const order = paths.map((_, key) => key).sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
-      for (const key of order) yield materialize(key);
-    },
-    get(path) {
-      const key = visible.findString(path);
-      return key < 0 ? undefined : materialize(key);
-    },
-  };
 }
 
 /**

@@ -41,6 +41,11 @@ export interface ReadLayersOptions {
   capture?: CaptureRule[];
   /** Layers read at once (default: available cores). */
   concurrency?: number;
+  /**
+   * Called as each layer finishes (in any order), e.g. to merge layers while others are still
+   * read (merge.ts TopDownMerge). Sources that read their layers in one stream may not call it.
+   */
+  onLayer?: (layer: LayerData, layerCount: number) => void;
   limits?: ExpansionLimits;
   /** Largest number of files in one layer. */
   maxEntries?: number;
@@ -72,11 +77,14 @@ export async function readLayers(
 ): Promise<LayerData[]> {
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   const results: LayerData[] = new Array(image.layers.length);
-  let next = 0;
+  // Top layer first: layers merge from the top down, so the merge can follow the reads.
+  let next = image.layers.length - 1;
   const worker = async () => {
-    while (next < image.layers.length) {
-      const ref = image.layers[next++]!;
-      results[ref.index] = await readOne(image, blobs, ref, options);
+    while (next >= 0) {
+      const ref = image.layers[next--]!;
+      const layer = await readOne(image, blobs, ref, options);
+      results[ref.index] = layer;
+      options.onLayer?.(layer, image.layers.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, image.layers.length) }, worker));
