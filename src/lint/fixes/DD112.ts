@@ -1,4 +1,5 @@
 import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
+import { ObjectMemo } from "../support/memo.ts";
 import { instructionAt, mapArgs, sourceOffset, sourceSpan } from "../support/source-map.ts";
 import type { Fixer, TextEdit } from "../types.ts";
 
@@ -23,7 +24,8 @@ export const fixer: Fixer = {
     const at = words[1]!.length;
     const edits: TextEdit[] = [{ ...sourceSpan(map, at, at + name.length), text: lower }];
     // References follow the definition, up to a later stage that takes the name again.
-    const refs = (i: Instruction) => referencesIn(df, i, lower);
+    const naming = stageNamingInstructions(df);
+    const refs = (i: Instruction) => (naming.has(i) ? referencesIn(df, i, lower) : NO_EDITS);
     for (const i of df.stages[from.stage]!.instructions.slice(1)) edits.push(...refs(i));
     for (const later of df.stages.slice(from.stage + 1)) {
       for (const i of later.instructions) edits.push(...refs(i));
@@ -33,16 +35,36 @@ export const fixer: Fixer = {
   },
 };
 
+const NO_EDITS: readonly TextEdit[] = [];
+
+const namingByFile = new ObjectMemo<Dockerfile, ReadonlySet<Instruction>>();
+
+/**
+ * The instructions that can name a stage (see `referencesIn`), found once per file: every
+ * finding of the file walks the instructions after its stage.
+ */
+function stageNamingInstructions(df: Dockerfile): ReadonlySet<Instruction> {
+  let naming = namingByFile.get(df);
+  if (!naming) {
+    naming = new Set(df.instructions.filter((i) => canNameStage(df, i)));
+    namingByFile.set(df, naming);
+  }
+  return naming;
+}
+
+/** A FROM or an instruction with a `from=` flag; ONBUILD triggers name stages of a later build. */
+function canNameStage(df: Dockerfile, instruction: Instruction): boolean {
+  if (instruction.onbuild) return false;
+  return instruction.keyword === "FROM" || /from=/i.test(df.source.slice(instruction.start, instruction.end));
+}
+
 /**
  * Spellings of the stage name other than `lower` in the flags `--from=NAME` and
- * `--mount=...,from=NAME`, and, for a FROM, its image word. ONBUILD triggers name stages of
- * a later build and are left alone.
+ * `--mount=...,from=NAME`, and, for a FROM, its image word (of an instruction that
+ * `canNameStage`).
  */
 function referencesIn(df: Dockerfile, instruction: Instruction, lower: string): TextEdit[] {
-  if (instruction.onbuild) return [];
   const isFrom = instruction.keyword === "FROM";
-  // Only a FROM or a `from=` can name the stage; most instructions need no source map.
-  if (!isFrom && !/from=/i.test(df.source.slice(instruction.start, instruction.end))) return [];
   const map = mapArgs(df, instruction);
   const argsStart = (map && sourceOffset(map, 0)) ?? instruction.end;
   const text = df.source.slice(instruction.start, isFrom ? instruction.end : argsStart);

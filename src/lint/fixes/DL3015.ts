@@ -1,7 +1,10 @@
-import { FLAGGED_PROGRAMS, rule } from "../rules/DL3015.ts";
+import { FLAGGED_PROGRAMS, flagsCommand } from "../rules/DL3015.ts";
 import { installWord, isPromptFlag } from "../support/apt.ts";
-import { fixRunCommands, insertAfterWord, ofPrograms } from "../support/run-edits.ts";
+import { fixRunCommands, flaggedByRunsWhere, insertAfterWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
+
+/** The commands the rule flags, asked without running the rule. */
+const FLAGGED = flaggedByRunsWhere(FLAGGED_PROGRAMS, flagsCommand);
 
 /**
  * DL3015: `apt-get install -y x` → `apt-get install -y --no-install-recommends x`. The flag
@@ -12,7 +15,6 @@ export const fixer: Fixer = {
   code: "DL3015",
   fix(ctx, hit) {
     return fixRunCommands(
-      rule,
       ctx,
       hit.line,
       "add --no-install-recommends to apt-get install",
@@ -25,7 +27,7 @@ export const fixer: Fixer = {
           after = words.args[k]!;
         return [insertAfterWord(shellRun, after, "--no-install-recommends")];
       },
-      ofPrograms(FLAGGED_PROGRAMS),
+      FLAGGED,
     );
   },
 };

@@ -1,7 +1,10 @@
-import { FLAGGED_PROGRAMS, rule } from "../rules/DL3019.ts";
+import { FLAGGED_PROGRAMS, flagsCommand } from "../rules/DL3019.ts";
 import { apkAddIndex } from "../support/apk.ts";
-import { fixRunCommands, insertAfterWord, ofPrograms, replaceWord } from "../support/run-edits.ts";
+import { fixRunCommands, flaggedByRunsWhere, insertAfterWord, replaceWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
+
+/** The commands the rule flags, asked without running the rule. */
+const FLAGGED = flaggedByRunsWhere(FLAGGED_PROGRAMS, flagsCommand);
 
 /**
  * DL3019: `apk add x` → `apk add --no-cache x`. With `--no-cache` apk fetches the index into
@@ -12,7 +15,6 @@ export const fixer: Fixer = {
   code: "DL3019",
   fix(ctx, hit) {
     return fixRunCommands(
-      rule,
       ctx,
       hit.line,
       "add --no-cache to apk add",
@@ -23,7 +25,7 @@ export const fixer: Fixer = {
         if (add === -1) return null;
         return [insertAfterWord(shellRun, words.args[add]!, "--no-cache")];
       },
-      ofPrograms(FLAGGED_PROGRAMS),
+      FLAGGED,
     );
   },
 };

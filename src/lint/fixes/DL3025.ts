@@ -28,13 +28,8 @@ export const fixer: Fixer = {
     if (!found) return null;
     const { instruction } = found;
     if (instruction.json || instruction.heredocs.length > 0) return null;
-    if (hasInnerComments(ctx.dockerfile, found.outer) || stageHas(ctx, found.outer, "SHELL")) return null;
-    if (instruction.keyword === "ENTRYPOINT") {
-      // ONBUILD ENTRYPOINT meets the CMD of a child image we cannot see.
-      if (instruction !== found.outer || stageHas(ctx, found.outer, "CMD")) return null;
-    }
-    const located = argsSourceSpan(ctx.dockerfile, instruction);
-    if (!located) return null;
+    // The words first: most commands the shell must run are refused on them alone, before the
+    // stage and the source map are looked at.
     let commandStart = 0;
     if (instruction.keyword === "HEALTHCHECK") {
       const match = /^CMD\s+/i.exec(instruction.args);
@@ -44,6 +39,13 @@ export const fixer: Fixer = {
     const words = instruction.args.slice(commandStart).trim().split(/\s+/);
     if (words.length === 0 || !words.every(isPlainWord) || SHELL_ONLY.has(words[0]!)) return null;
     if (words[0]!.includes("=")) return null; // `VAR=x cmd`: an assignment, shell syntax
+    if (hasInnerComments(ctx.dockerfile, found.outer) || stageHas(ctx, found.outer, "SHELL")) return null;
+    if (instruction.keyword === "ENTRYPOINT") {
+      // ONBUILD ENTRYPOINT meets the CMD of a child image we cannot see.
+      if (instruction !== found.outer || stageHas(ctx, found.outer, "CMD")) return null;
+    }
+    const located = argsSourceSpan(ctx.dockerfile, instruction);
+    if (!located) return null;
     const span = sourceSpan(located.map, commandStart, instruction.args.length);
     return {
       description: `use JSON (exec) form for ${instruction.keyword}`,

@@ -1,8 +1,8 @@
 import { basename } from "../../dockerfile/shell.ts";
 import { APT_VALUE_FLAGS } from "../data/package-managers.ts";
-import { FLAGGED_PROGRAMS, rule } from "../rules/DL3027.ts";
+import { FLAGGED_PROGRAMS, flagsCommand } from "../rules/DL3027.ts";
 import { subcommandIndex } from "../support/commands.ts";
-import { fixRunCommands, insertAfterWord, ofPrograms, replaceWord } from "../support/run-edits.ts";
+import { fixRunCommands, flaggedByRunsWhere, insertAfterWord, replaceWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
 
 /**
@@ -30,12 +30,14 @@ const APT_GET_EQUIVALENT: Record<string, string[]> = {
   changelog: ["changelog"],
 };
 
+/** The commands the rule flags, asked without running the rule. */
+const FLAGGED = flaggedByRunsWhere(FLAGGED_PROGRAMS, flagsCommand);
+
 /** DL3027: `apt install x` → `apt-get install x` (subcommands apt-get has). */
 export const fixer: Fixer = {
   code: "DL3027",
   fix(ctx, hit) {
     return fixRunCommands(
-      rule,
       ctx,
       hit.line,
       "use apt-get instead of apt",
@@ -51,7 +53,7 @@ export const fixer: Fixer = {
         if (extra.length > 0) edits.push(insertAfterWord(shellRun, subcommand, extra.join(" ")));
         return edits;
       },
-      ofPrograms(FLAGGED_PROGRAMS),
+      FLAGGED,
     );
   },
 };

@@ -1,7 +1,10 @@
 import { basename } from "../../dockerfile/shell.ts";
 import { isPipInstall, rule } from "../rules/DL3042.ts";
-import { fixRunCommands, insertAfterWord } from "../support/run-edits.ts";
+import { fixRunCommands, flaggedByRule, insertAfterWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
+
+/** The rule reads the stage's ENV too: it is asked about each `pip install` alone. */
+const FLAGGED = flaggedByRule(rule, isPipInstall);
 
 /**
  * DL3042: `pip install x` → `pip install --no-cache-dir x` (also `python -m pip install`).
@@ -11,7 +14,6 @@ export const fixer: Fixer = {
   code: "DL3042",
   fix(ctx, hit) {
     return fixRunCommands(
-      rule,
       ctx,
       hit.line,
       "add --no-cache-dir to pip install",
@@ -28,7 +30,7 @@ export const fixer: Fixer = {
         if (index === -1 || cmd.args.slice(from, index).some((a) => !a.startsWith("-"))) return null;
         return [insertAfterWord(shellRun, words.args[index]!, "--no-cache-dir")];
       },
-      isPipInstall,
+      FLAGGED,
     );
   },
 };

@@ -1,7 +1,10 @@
-import { FLAGGED_PROGRAMS, rule } from "../rules/DL3047.ts";
+import { FLAGGED_PROGRAMS, flagsCommand } from "../rules/DL3047.ts";
 import { stageUserland } from "../support/image-facts.ts";
-import { fixRunCommands, insertAfterWord, ofPrograms } from "../support/run-edits.ts";
+import { fixRunCommands, flaggedByRunsWhere, insertAfterWord } from "../support/run-edits.ts";
 import type { Fixer } from "../types.ts";
+
+/** The commands the rule flags, asked without running the rule. */
+const FLAGGED = flaggedByRunsWhere(FLAGGED_PROGRAMS, flagsCommand);
 
 /**
  * DL3047: `wget URL` → `wget --progress=dot:giga URL`. GNU wget only: BusyBox wget (Alpine,
@@ -15,12 +18,11 @@ export const fixer: Fixer = {
       return null;
     }
     return fixRunCommands(
-      rule,
       ctx,
       hit.line,
       "add --progress=dot:giga to wget",
       (_cmd, words, shellRun) => [insertAfterWord(shellRun, words.name, "--progress=dot:giga")],
-      ofPrograms(FLAGGED_PROGRAMS),
+      FLAGGED,
     );
   },
 };

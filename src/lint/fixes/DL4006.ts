@@ -1,10 +1,10 @@
-import type { Instruction } from "../../dockerfile/parse.ts";
-import { rule } from "../rules/DL4006.ts";
+import type { Dockerfile, Instruction } from "../../dockerfile/parse.ts";
+import { reportedRuns } from "../rules/DL4006.ts";
 import { stageIsAlpine, stageUserland } from "../support/image-facts.ts";
 import { ObjectMemo } from "../support/memo.ts";
 import { argsSourceSpan, inCasingOf, insertionPointBefore, instructionAt } from "../support/source-map.ts";
 import { parentStages } from "../support/stages.ts";
-import type { Fix, Fixer, RuleContext } from "../types.ts";
+import type { Fix, Fixer, RuleContext, TextEdit } from "../types.ts";
 
 /** Shells that understand `-o pipefail` (bash, zsh, BusyBox ash, ksh). */
 const PIPEFAIL_SHELLS = /^(bash|zsh|ash|ksh|mksh)$/;
@@ -30,6 +30,8 @@ export const fixer: Fixer = {
 /** The last SHELL before `run` in its stage or the stages it builds on. */
 function shellInEffect(ctx: RuleContext, run: Instruction): Instruction | null {
   const df = ctx.dockerfile;
+  // Most files have no SHELL at all: nothing to look for in any stage.
+  if (!hasShell(df)) return null;
   const parents = parentStages(df);
   let stage: number | null | undefined = run.stage;
   let before = run.line;
@@ -40,6 +42,17 @@ function shellInEffect(ctx: RuleContext, run: Instruction): Instruction | null {
     stage = parents[stage];
   }
   return null;
+}
+
+const hasShellMemo = new ObjectMemo<Dockerfile, boolean>();
+
+function hasShell(df: Dockerfile): boolean {
+  let found = hasShellMemo.get(df);
+  if (found === undefined) {
+    found = df.instructions.some((i) => i.keyword === "SHELL");
+    hasShellMemo.set(df, found);
+  }
+  return found;
 }
 
 function addPipefail(ctx: RuleContext, shell: Instruction): Fix | null {
@@ -62,13 +75,39 @@ const linesByContext = new ObjectMemo<RuleContext, Set<number>>();
 function reportedLines(ctx: RuleContext): Set<number> {
   let lines = linesByContext.get(ctx);
   if (!lines) {
-    lines = new Set(rule.check(ctx).map((h) => h.line));
+    lines = new Set(reportedRuns(ctx).map((h) => h.line));
     linesByContext.set(ctx, lines);
   }
   return lines;
 }
 
+interface ShellInsertion {
+  description: string;
+  edit: TextEdit;
+}
+
+/**
+ * The SHELL line a stage without one gets (null: no fix), the same for every RUN of the stage
+ * the rule reports: worked out once per stage.
+ */
+const insertionsByContext = new ObjectMemo<RuleContext, (ShellInsertion | null)[]>();
+
 function insertShell(ctx: RuleContext, stage: number): Fix | null {
+  let byStage = insertionsByContext.get(ctx);
+  if (!byStage) {
+    byStage = [];
+    insertionsByContext.set(ctx, byStage);
+  }
+  let insertion = byStage[stage];
+  if (insertion === undefined) {
+    insertion = shellInsertion(ctx, stage);
+    byStage[stage] = insertion;
+  }
+  // A fix of its own for each finding: callers may hold and compare them.
+  return insertion && { description: insertion.description, edits: [{ ...insertion.edit }] };
+}
+
+function shellInsertion(ctx: RuleContext, stage: number): ShellInsertion | null {
   const df = ctx.dockerfile;
   const program = stageIsAlpine(df, stage)
     ? "/bin/ash"
@@ -85,6 +124,6 @@ function insertShell(ctx: RuleContext, stage: number): Fix | null {
   const keyword = inCasingOf("SHELL", first.rawKeyword);
   return {
     description: `set SHELL to ${program} with -o pipefail`,
-    edits: [{ start: at, end: at, text: `${indent}${keyword} ["${program}", "-o", "pipefail", "-c"]\n` }],
+    edit: { start: at, end: at, text: `${indent}${keyword} ["${program}", "-o", "pipefail", "-c"]\n` },
   };
 }

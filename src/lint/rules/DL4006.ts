@@ -2,10 +2,11 @@ import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import { basename, parseShell, type ShellCommand } from "../../dockerfile/shell.ts";
 import { readPragmas } from "../pragmas.ts";
 import { hasAnyFlag, readCliArgs } from "../support/commands.ts";
+import { ObjectMemo } from "../support/memo.ts";
 import { topLevelSteps } from "../support/passes.ts";
 import { parentStages } from "../support/stages.ts";
 import { instructionWords } from "../support/words.ts";
-import type { Rule, RuleHit, RunInfo } from "../types.ts";
+import type { Rule, RuleContext, RuleHit, RunInfo } from "../types.ts";
 
 /** Shells whose `-o pipefail` hadolint trusts (ksh and mksh have it as well). */
 const PIPEFAIL_SHELLS = ["bash", "zsh", "ash", "ksh", "mksh"];
@@ -81,26 +82,40 @@ export const rule: Rule = {
     "image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, " +
     "or disable this check",
   check(ctx) {
-    const pragmaShell = readPragmas(ctx.dockerfile).shell;
-    const initial = pragmaShell !== null && isNonPosix(pragmaShell);
-    const parents = parentStages(ctx.dockerfile);
-    const settledByStage = new Map<number, boolean>();
-    let settled = initial;
-    const hits: RuleHit[] = [];
-    for (const { instruction, line, run } of topLevelSteps(ctx)) {
-      if (instruction.keyword === "FROM") {
-        const parent = parents[instruction.stage];
-        settled = parent === null || parent === undefined ? initial : (settledByStage.get(parent) ?? initial);
-      } else if (instruction.keyword === "SHELL") {
-        settled = shellSettles(instruction.json ?? instructionWords(instruction, ctx.dockerfile.escape));
-      } else if (run && !settled && pipeWithoutPipefail(run)) {
-        hits.push({ line });
-      }
-      settledByStage.set(instruction.stage, settled);
-    }
+    const hits = findHits(ctx);
+    hitsByContext.set(ctx, hits);
     return hits;
   },
 };
+
+/** The hits of the last check of each context, for the fixer (it needs every RUN reported). */
+const hitsByContext = new ObjectMemo<RuleContext, readonly RuleHit[]>();
+
+/** The RUNs the rule reports in this context: from its check when it ran, else worked out. */
+export function reportedRuns(ctx: RuleContext): readonly RuleHit[] {
+  return hitsByContext.get(ctx) ?? findHits(ctx);
+}
+
+function findHits(ctx: RuleContext): RuleHit[] {
+  const pragmaShell = readPragmas(ctx.dockerfile).shell;
+  const initial = pragmaShell !== null && isNonPosix(pragmaShell);
+  const parents = parentStages(ctx.dockerfile);
+  const settledByStage = new Map<number, boolean>();
+  let settled = initial;
+  const hits: RuleHit[] = [];
+  for (const { instruction, line, run } of topLevelSteps(ctx)) {
+    if (instruction.keyword === "FROM") {
+      const parent = parents[instruction.stage];
+      settled = parent === null || parent === undefined ? initial : (settledByStage.get(parent) ?? initial);
+    } else if (instruction.keyword === "SHELL") {
+      settled = shellSettles(instruction.json ?? instructionWords(instruction, ctx.dockerfile.escape));
+    } else if (run && !settled && pipeWithoutPipefail(run)) {
+      hits.push({ line });
+    }
+    settledByStage.set(instruction.stage, settled);
+  }
+  return hits;
+}
 
 function shellSettles(words: string[]): boolean {
   const [program, ...args] = words;

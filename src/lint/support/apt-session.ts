@@ -13,7 +13,7 @@ import { basename } from "../../dockerfile/shell.ts";
 import type { Fix, RuleContext, RunInfo } from "../types.ts";
 import { runRemovesAptLists, runUpdatesApt } from "./apt.ts";
 import { ObjectMemo } from "./memo.ts";
-import { lineStarts, mapArgs, sourceSpan } from "./source-map.ts";
+import { mapArgs, sourceSpan } from "./source-map.ts";
 
 const CLEANUP = "rm -rf /var/lib/apt/lists/*";
 
@@ -51,11 +51,26 @@ export function runAt(ctx: RuleContext, line: number): RunInfo | null {
 
 /**
  * The RUNs that directly follow each other around `run` in its stage (no other instruction
- * in between), in order, as far as each can be merged.
+ * in between), in order, as far as each can be merged. Worked out once per block: the fixes of
+ * the findings in one block all ask for it (shared: do not modify).
  */
-export function adjacentRuns(ctx: RuleContext, run: RunInfo): RunInfo[] {
+export function adjacentRuns(ctx: RuleContext, run: RunInfo): readonly RunInfo[] {
+  const blocks = runsByInstruction(ctx.runs).blocks;
+  let block = blocks.get(run);
+  if (!block) {
+    block = findAdjacentRuns(ctx, run);
+    // Each member's block is this one.
+    for (const member of block) blocks.set(member, block);
+    blocks.set(run, block);
+  }
+  return block;
+}
+
+const NO_RUNS: readonly RunInfo[] = [];
+
+function findAdjacentRuns(ctx: RuleContext, run: RunInfo): readonly RunInfo[] {
   const stage = ctx.dockerfile.stages[run.outer.stage];
-  if (!stage) return [];
+  if (!stage) return NO_RUNS;
   const instructions = stage.instructions;
   const at = instructions.indexOf(run.outer);
   const runs = runsByInstruction(ctx.runs);
@@ -64,7 +79,7 @@ export function adjacentRuns(ctx: RuleContext, run: RunInfo): RunInfo[] {
     const found = i && runs.of.get(i);
     return found && runs.mergeable(found) ? found : null;
   };
-  if (!asRun(at)) return [];
+  if (!asRun(at)) return NO_RUNS;
   let from = at;
   while (from > 0 && asRun(from - 1)) from--;
   let to = at;
@@ -72,10 +87,18 @@ export function adjacentRuns(ctx: RuleContext, run: RunInfo): RunInfo[] {
   return instructions.slice(from, to + 1).map((_, k) => asRun(from + k)!);
 }
 
-/** The RUNs of a file by instruction, and which can be merged (asked again by every fix). */
+/**
+ * The RUNs of a file by instruction, and which can be merged (asked again by every fix); the
+ * blocks of adjacent RUNs and the merges worked out so far (the fixes of the findings in one
+ * block ask for the same ones). Kept with the file's run list, not on each RunInfo: a memo slot
+ * added to a RunInfo would change its shape under the rules.
+ */
 interface RunLookup {
   of: Map<Instruction, RunInfo>;
   mergeable(run: RunInfo): boolean;
+  blocks: Map<RunInfo, readonly RunInfo[]>;
+  /** Merges by their first RUN. */
+  merges: Map<RunInfo, { runs: readonly RunInfo[]; merged: MergedRuns | null }[]>;
 }
 
 const runLookups = new ObjectMemo<readonly RunInfo[], RunLookup>();
@@ -97,6 +120,8 @@ function runsByInstruction(runs: readonly RunInfo[]): RunLookup {
         }
         return answer;
       },
+      blocks: new Map(),
+      merges: new Map(),
     };
     runLookups.set(runs, lookup);
   }
@@ -141,17 +166,56 @@ function chainsCleanly(run: RunInfo, last: boolean): boolean {
  */
 export function mergeRuns(
   ctx: RuleContext,
-  runs: RunInfo[],
+  runs: readonly RunInfo[],
   description: string,
   appendAptCleanup: boolean,
 ): Fix | null {
+  const merged = mergedRuns(ctx, runs);
+  if (!merged) return null;
+  let text = merged.text;
+  if (appendAptCleanup && !merged.removesAptLists)
+    text += ` && ${ctx.dockerfile.escape}\n${merged.continued}${CLEANUP}`;
+  return { description, edits: [{ start: merged.start, end: merged.end, text }] };
+}
+
+/** The joined RUN replacing source[start, end), before any cleanup is appended. */
+interface MergedRuns {
+  start: number;
+  end: number;
+  text: string;
+  /** The indentation of a continuation line. */
+  continued: string;
+  /** True when one of the RUNs already removes the apt lists. */
+  removesAptLists: boolean;
+}
+
+/** The merge of `runs`, worked out once per file (DD002 and DL3009 often ask for the same one). */
+function mergedRuns(ctx: RuleContext, runs: readonly RunInfo[]): MergedRuns | null {
   if (runs.length === 0) return null;
-  if (!runs.every((run, k) => mergeable(run) && chainsCleanly(run, k === runs.length - 1))) return null;
+  const merges = runsByInstruction(ctx.runs).merges;
+  let known = merges.get(runs[0]!);
+  if (!known) {
+    known = [];
+    merges.set(runs[0]!, known);
+  }
+  const same = known.find(
+    (entry) => entry.runs.length === runs.length && entry.runs.every((r, k) => r === runs[k]),
+  );
+  if (same) return same.merged;
+  const merged = joinRuns(ctx, runs);
+  known.push({ runs: [...runs], merged });
+  return merged;
+}
+
+function joinRuns(ctx: RuleContext, runs: readonly RunInfo[]): MergedRuns | null {
+  const lookup = runsByInstruction(ctx.runs);
+  if (!runs.every((run, k) => lookup.mergeable(run) && chainsCleanly(run, k === runs.length - 1)))
+    return null;
   const df = ctx.dockerfile;
   const first = runs[0]!.outer;
   const last = runs.at(-1)!.outer;
   // A pragma above the first RUN would silence findings in the RUNs merged into it.
-  const above = df.instructions.filter((i) => i.endLine < first.line).at(-1)?.endLine ?? 0;
+  const above = df.instructions.findLast((i) => i.endLine < first.line)?.endLine ?? 0;
   if (runs.length > 1 && commentsBetween(ctx, above, first.line) === null) return null;
   const indent = /^[ \t]*/.exec(df.source.slice(first.start))![0];
   const continued = `${indent}    `;
@@ -167,9 +231,14 @@ export function mergeRuns(
     // Comment lines inside a continuation are skipped by the parser, so they can stay.
     text += ` && ${df.escape}\n${between.map((c) => `${continued}${c}\n`).join("")}${continued}`;
   }
-  if (appendAptCleanup && !runs.some(runRemovesAptLists)) text += ` && ${df.escape}\n${continued}${CLEANUP}`;
-  const starts = lineStarts(df);
-  return { description, edits: [{ start: starts[first.line - 1]!, end: last.end, text }] };
+  return {
+    // The instruction's start is the start of its first line.
+    start: first.start,
+    end: last.end,
+    text,
+    continued,
+    removesAptLists: runs.some(runRemovesAptLists),
+  };
 }
 
 /**

@@ -22,6 +22,9 @@ export function replaceWord(shellRun: ShellRun, word: WordSpan, text: string): T
   return { start: span.start, end: span.end, text };
 }
 
+/** Whether a rule flags one command of a RUN (the commands a fixer must edit). */
+export type CommandTest = (cmd: ShellCommand, run: RunInfo, ctx: RuleContext) => boolean;
+
 /**
  * True when `rule` reports this one command of the RUN on its own: the fixer edits exactly the
  * commands the rule flags, so the two never disagree about what is wrong.
@@ -33,34 +36,53 @@ export function ruleFlags(rule: Rule, ctx: RuleContext, run: RunInfo, cmd: Shell
   return rule.check(aloneCtx).some((hit) => hit.line === run.outer.line);
 }
 
-/** A `mayFlag` test for a rule that only ever flags commands of these programs (by basename). */
-export function ofPrograms(programs: readonly string[]): (cmd: ShellCommand) => boolean {
-  return (cmd) => programs.includes(basename(cmd.name));
-}
-
 /**
- * Runs `edit` on every command of the RUN at `line` that `rule` flags. All-or-nothing: if one
- * flagged command cannot be edited safely, the RUN gets no fix (a partial fix would leave the
- * finding in place and hide the reason).
+ * Asks the whole rule about each command alone (`ruleFlags`), for rules whose verdict on a
+ * command depends on more than the command and its RUN (DL3042 reads the stage's ENV).
  *
  * @param mayFlag a cheap test that is true for every command the rule can flag (false only
  *   where `ruleFlags` would be false): asking the whole rule about each command of a long RUN
- *   was most of the cost of computing `fixable` in a lint run
+ *   is slow
+ */
+export function flaggedByRule(
+  rule: Rule,
+  mayFlag: (cmd: ShellCommand) => boolean = ANY_COMMAND,
+): CommandTest {
+  return (cmd, run, ctx) => mayFlag(cmd) && ruleFlags(rule, ctx, run, cmd);
+}
+
+/**
+ * The test of a rule that checks each command on its own with `runsWhere(runs, matches,
+ * programs)`: the rule flags a command alone exactly when it runs one of `programs` and
+ * `matches(cmd, run)` holds, so this gives what `ruleFlags` would without running the rule on a
+ * made-up context (that was most of the cost of computing `fixable` for these rules).
+ */
+export function flaggedByRunsWhere(
+  programs: readonly string[],
+  matches: (cmd: ShellCommand, run: RunInfo) => boolean,
+): CommandTest {
+  return (cmd, run) => programs.includes(basename(cmd.name)) && matches(cmd, run);
+}
+
+/**
+ * Runs `edit` on every command of the RUN at `line` that `flags` says the rule flags.
+ * All-or-nothing: if one flagged command cannot be edited safely, the RUN gets no fix (a
+ * partial fix would leave the finding in place and hide the reason).
  */
 export function fixRunCommands(
-  rule: Rule,
   ctx: RuleContext,
   line: number,
   description: string,
   edit: (cmd: ShellCommand, words: CommandWords, shellRun: ShellRun) => TextEdit[] | null,
-  mayFlag: (cmd: ShellCommand) => boolean = ANY_COMMAND,
+  flags: CommandTest,
 ): Fix | null {
   const shellRun = shellRunAt(ctx, line);
   if (!shellRun) return null;
+  const run = shellRun.run;
   const edits: TextEdit[] = [];
-  for (const cmd of shellRun.run.commands) {
-    if (!mayFlag(cmd) || !ruleFlags(rule, ctx, shellRun.run, cmd)) continue;
-    const words = commandWords(shellRun.run.script, cmd);
+  for (const cmd of run.commands) {
+    if (!flags(cmd, run, ctx)) continue;
+    const words = commandWords(run.script, cmd);
     if (!words) return null;
     const made = edit(cmd, words, shellRun);
     if (!made) return null;

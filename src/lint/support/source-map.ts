@@ -63,28 +63,36 @@ export function mapArgs(df: Dockerfile, instruction: Instruction): ArgsMap | nul
   return map;
 }
 
+const CONTINUATION = { "\\": /\\[ \t]*$/, "`": /`[ \t]*$/ } as const;
+
 function computeArgsMap(df: Dockerfile, instruction: Instruction): ArgsMap | null {
-  const starts = lineStarts(df);
-  const continuation = df.escape === "`" ? /`[ \t]*$/ : /\\[ \t]*$/;
+  const lines = df.lines;
+  const continuation = CONTINUATION[df.escape];
   // The kept part of each joined line: [source offset, length].
   const pieces: [number, number][] = [];
   let text = "";
   let index = instruction.line - 1;
+  // Where line `index` starts: the instruction starts at its first line (the parser's offset),
+  // and each line of the LF-normalised source ends with one "\n". No table of all line starts.
+  let offset = instruction.start;
   for (;;) {
-    const line = df.lines[index];
+    const line = lines[index];
     if (line === undefined) break;
     const match = continuation.exec(line);
     const kept = match ? match.index : line.length;
-    pieces.push([starts[index]!, kept]);
+    pieces.push([offset, kept]);
     text += kept === line.length ? line : line.slice(0, kept);
-    if (!match || index + 1 >= df.lines.length) break;
+    if (!match || index + 1 >= lines.length) break;
+    offset += line.length + 1;
     index++;
-    while (index < df.lines.length) {
-      const t = df.lines[index]!.trim();
+    while (index < lines.length) {
+      const skipped = lines[index]!;
+      const t = skipped.trim();
       if (t !== "" && !t.startsWith("#")) break;
+      offset += skipped.length + 1;
       index++;
     }
-    if (index >= df.lines.length) break;
+    if (index >= lines.length) break;
   }
   const trimmedLength = text.trimEnd().length;
   const args = instruction.args;
@@ -167,7 +175,7 @@ export function hasInnerComments(df: Dockerfile, instruction: Instruction): bool
  */
 export function insertionPointBefore(df: Dockerfile, instruction: Instruction): number {
   const starts = lineStarts(df);
-  const previous = df.instructions.filter((i) => i.endLine < instruction.line).at(-1);
+  const previous = df.instructions.findLast((i) => i.endLine < instruction.line);
   const directivesEnd = df.directives.at(-1)?.line ?? 0;
   // 0-based index of the first line we may insert at.
   const floor = Math.max(previous?.endLine ?? 0, directivesEnd);
