@@ -1,14 +1,14 @@
-import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "../errors.ts";
 import { sharedDir } from "../test-helpers/shared.ts";
 import { analyze } from "./engine.ts";
 import { lint } from "./lint.ts";
 import { defaultLintSettings } from "./settings.ts";
-import { buildShellScripts, findShellCheck, runShellCheck } from "./shellcheck.ts";
+import { buildShellScripts, findShellCheck, runShellCheck, scratchRoot } from "./shellcheck.ts";
 
 interface ShellCheckCase {
   test: string;
@@ -222,6 +222,33 @@ describe("runShellCheck", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("writes the scripts in a private folder under tempDir and removes it after", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "drydock-sc-tempdir-"));
+    try {
+      const log = join(dir, "cwd.log");
+      const wrapper = join(dir, "shellcheck");
+      await writeFile(wrapper, `#!/bin/sh\npwd >> '${log}'\nexec '${binary}' "$@"\n`, { mode: 0o755 });
+      const analysis = analyze("FROM a\nRUN echo $x\n", "Dockerfile", defaultLintSettings());
+      const scratch = join(dir, "scratch");
+      await mkdir(scratch);
+      const hits = await runShellCheck([{ analysis, scripts: buildShellScripts(analysis) }], wrapper, {
+        tempDir: scratch,
+      });
+      expect(hits[0]!.map((h) => h.code)).toContain("SC2154");
+      const [cwd] = readFileSync(log, "utf8").trim().split("\n");
+      expect(dirname(cwd!)).toBe(scratch);
+      expect(basename(cwd!)).toMatch(/^drydock-shellcheck-/);
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes to /dev/shm by default where it exists (tmpfs: creating files costs far less)", () => {
+    const expected = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+    expect(scratchRoot()).toBe(expected);
   });
 
   it("returns nothing for no scripts and one list per file", async () => {

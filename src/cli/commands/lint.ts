@@ -125,7 +125,8 @@ Examples:
         settings,
         contextDir: opts.context,
         fix: Boolean(opts.fix || opts.fixDryRun),
-        shellcheckOptions: { path: io.env.PATH },
+        // ShellCheck's scripts go to /dev/shm unless TMPDIR names a folder for them.
+        shellcheckOptions: { path: io.env.PATH, tempDir: io.env.TMPDIR || undefined },
         jobs: opts.jobs,
       });
       if (opts.fixDryRun) {
