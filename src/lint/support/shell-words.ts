@@ -69,7 +69,7 @@ export function splitBlank(script: string, from: number, to: number): WordSpan[]
 }
 
 /** Offset after the quoted string, substitution or escaped character that starts at k. */
-function skipUnit(s: string, k: number, to: number): number {
+export function skipUnit(s: string, k: number, to: number): number {
   const c = s[k]!;
   if (c === "\\") return Math.min(k + 2, to);
   if (c === "'") return closeAt(s.indexOf("'", k + 1), to);
