@@ -111,6 +111,8 @@ function startWorker(url: URL, data: LintWorkerData, results: LintFileResult[]):
       else reject(new Error(`lint worker stopped (exit code ${code}) before reporting`));
     });
   });
+  // Awaited only after this thread's share: a failure before then must not count as unhandled.
+  finished.catch(() => {});
   return {
     finished,
     cancel() {
