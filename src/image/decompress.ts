@@ -241,20 +241,13 @@ export async function decompress(
 }
 
 /**
- * ZSTD_FILE_NOTE: a zstd blob in a local file goes to a worker that reads the file itself
- * (ZstdFileReader) rather than through a file stream into a decompressor, on Node 20 and on
- * Node >= 22.15 alike: on Node 24, `inspect` of the benchmark's zstd layout (747 MiB -> 2.3 GB)
- * took 2.74 s wall / 3.00 s CPU this way against 3.21 s / 3.32 s with zlib's built-in zstd
- * (bench/image-read/README.md, "zstd from local files").
- */
-export function zstdFileInWorker(): boolean {
-  return zstdWorkerAvailable();
-}
-
-/**
- * Decompresses a zstd blob stored at `range` of a local file (see ZSTD_FILE_NOTE). With `hash`,
- * the worker hashes the compressed bytes as it reads them and the stream fails at its end when
- * `hash.check` returns an error (a digest mismatch).
+ * Decompresses a zstd blob stored at `range` of a local file (ZSTD_FILE_NOTE): a worker reads
+ * the file itself (ZstdFileReader) rather than a file stream feeding a decompressor. Callers use
+ * it whenever `zstdWorkerAvailable()`, on Node 20 and on Node >= 22.15 alike: on Node 24,
+ * `inspect` of the benchmark's zstd layout (747 MiB -> 2.3 GB) took 2.74 s wall / 3.00 s CPU
+ * this way against 3.21 s / 3.32 s with zlib's built-in zstd (bench/image-read/README.md, "zstd
+ * from local files"). With `hash`, the worker hashes the compressed bytes as it reads them and
+ * the stream fails at its end when `hash.check` returns an error (a digest mismatch).
  */
 export function decompressZstdFile(
   range: ZstdFileRange,

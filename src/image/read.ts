@@ -15,12 +15,12 @@ import {
   decompressZstdFile,
   type ExpansionLimits,
   sniffCompression,
-  zstdFileInWorker,
 } from "./decompress.ts";
 import { DigestVerifier, digestMismatch, parseDigest } from "./digest.ts";
 import { type CaptureRule, type LayerIndex, readLayerFile, readLayerTar } from "./layer-index.ts";
 import { type FileRange, fileRangeOf, openFileRange } from "./sources/store.ts";
 import type { BlobReader, LayerRef, ResolvedImage } from "./types.ts";
+import { zstdWorkerAvailable } from "./zstd-worker.ts";
 
 export interface LayerData {
   ref: LayerRef;
@@ -154,7 +154,7 @@ async function decompressLayer(
   limits: ExpansionLimits,
   verify: boolean,
 ): Promise<{ decompressed: DecompressedStream; digestVerified: boolean }> {
-  if (local?.compression === "zstd" && zstdFileInWorker()) {
+  if (local?.compression === "zstd" && zstdWorkerAvailable()) {
     closeBlob(blob);
     const hash = verify ? digestCheck(ref.descriptor.digest, label) : undefined;
     return { decompressed: decompressZstdFile(local.range, label, limits, hash), digestVerified: verify };

@@ -168,11 +168,16 @@ function newBlock(): ArrayBuffer {
 const idle: Worker[] = [];
 let bindingPath: string | undefined;
 
+/** The zstd-napi binding's file; throws when the package is not installed. */
+function bindingFile(): string {
+  bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding");
+  return bindingPath;
+}
+
 /** Whether the zstd-napi binding is installed (it is a dependency, but a native one). */
 export function zstdWorkerAvailable(): boolean {
-  if (bindingPath !== undefined) return true;
   try {
-    bindingPath = createRequire(import.meta.url).resolve("zstd-napi/binding");
+    bindingFile();
     return true;
   } catch {
     return false;
@@ -185,11 +190,10 @@ function acquireWorker(): Worker {
     reused.ref();
     return reused;
   }
-  // Resolving here throws when zstd-napi is not installed (callers check zstdWorkerAvailable).
-  bindingPath ??= createRequire(import.meta.url).resolve("zstd-napi/binding");
   return new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { binding: bindingPath, readSize: FILE_READ_SIZE, minSpace: MIN_OUTPUT_SPACE },
+    // Throws when zstd-napi is not installed (callers check zstdWorkerAvailable first).
+    workerData: { binding: bindingFile(), readSize: FILE_READ_SIZE, minSpace: MIN_OUTPUT_SPACE },
     // The worker holds a few blocks and no JS objects to speak of: a small heap keeps RSS down.
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
   });
