@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { workerThreads } from "../builtins.ts";
 import { ContextFiles, type LintFileResult, type LintSource, lintFile } from "./lint-file.ts";
 import type { LintSettings } from "./settings.ts";
 
@@ -94,7 +94,7 @@ interface RunningWorker {
 }
 
 function startWorker(url: URL, data: LintWorkerData, results: LintFileResult[]): RunningWorker {
-  const worker = new Worker(url, { workerData: data });
+  const worker = new (workerThreads().Worker)(url, { workerData: data });
   let cancelled = false;
   const finished = new Promise<void>((resolve, reject) => {
     worker.on("message", (message: LintWorkerMessage) => {

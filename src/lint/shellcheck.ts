@@ -7,11 +7,11 @@
  * process start-up: every script of every linted file goes through as few processes as possible,
  * spread over a few parallel ones.
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { access, rm, stat } from "node:fs/promises";
 import { availableParallelism, platform, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { childProcess } from "../builtins.ts";
 import type { Dockerfile, Instruction } from "../dockerfile/parse.ts";
 import { DrydockError, errorMessage } from "../errors.ts";
 import type { Analysis, RawHit } from "./engine.ts";
@@ -451,7 +451,7 @@ function runOneProcess(
 ): Promise<ShellCheckComment[]> {
   const args = ["-f", "json1", "--severity=style", "-e", EXCLUDED_CODES, ...chunk.map((q) => q.file)];
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = childProcess().spawn(binary, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let settled = false;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { crypto } from "../../builtins.ts";
 import type { LintReport } from "../../lint/lint.ts";
 import type { Finding, Severity } from "../../lint/types.ts";
 import type { RenderOptions } from "./options.ts";
@@ -45,5 +45,5 @@ function fingerprint(f: Finding, path: string, seen: Map<string, number>): strin
   const occurrence = seen.get(key) ?? 0;
   seen.set(key, occurrence + 1);
   const material = occurrence === 0 ? key : `${key}#${occurrence}`;
-  return createHash("sha1").update(material).digest("hex");
+  return crypto().createHash("sha1").update(material).digest("hex");
 }
