@@ -154,49 +154,73 @@ class ByteCounter extends Transform {
   }
 }
 
-/** Counts decompressed bytes and fails the stream past the expansion limits. */
+/**
+ * Counts decompressed bytes and fails the stream past the expansion limits. Given `decompressed`
+ * (a tar skeleton's stream, whose chunks are not the decompressed bytes), it takes the count
+ * from there, and `check` applies the limits between chunks.
+ */
 class ExpansionGuard extends Transform {
-  bytes = 0;
+  private counted = 0;
   /** Compressed bytes read so far. */
   private readonly compressed: () => number;
+  private readonly decompressed: (() => number) | undefined;
   private readonly compression: Compression;
   private readonly limits: ExpansionLimits;
   private readonly label: string;
 
-  constructor(compressed: () => number, compression: Compression, limits: ExpansionLimits, label: string) {
+  constructor(
+    compressed: () => number,
+    compression: Compression,
+    limits: ExpansionLimits,
+    label: string,
+    decompressed?: () => number,
+  ) {
     super({ highWaterMark: 1 << 16 });
     this.compressed = compressed;
+    this.decompressed = decompressed;
     this.compression = compression;
     this.limits = limits;
     this.label = label;
   }
 
+  /** Decompressed bytes so far. */
+  get bytes(): number {
+    return this.decompressed === undefined ? this.counted : this.decompressed();
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limits.maxBytes) {
-      callback(
-        new DrydockError(
-          "LAYER_TOO_LARGE",
-          `${this.label}: decompressed size exceeds ${this.limits.maxBytes} bytes (raise --max-layer-size)`,
-        ),
+    this.counted += chunk.length;
+    const error = this.limitError();
+    if (error) callback(error);
+    else callback(null, chunk);
+  }
+
+  /** Fails the stream when the decompressed bytes exceed the limits. */
+  check(): void {
+    const error = this.limitError();
+    if (error) this.destroy(error);
+  }
+
+  private limitError(): DrydockError | undefined {
+    const bytes = this.bytes;
+    if (bytes > this.limits.maxBytes) {
+      return new DrydockError(
+        "LAYER_TOO_LARGE",
+        `${this.label}: decompressed size exceeds ${this.limits.maxBytes} bytes (raise --max-layer-size)`,
       );
-      return;
     }
     const minimumForRatio = 64 * 1024 * 1024;
     if (
       this.compression !== "none" &&
-      this.bytes > minimumForRatio &&
-      this.bytes > this.compressed() * this.limits.maxRatio
+      bytes > minimumForRatio &&
+      bytes > this.compressed() * this.limits.maxRatio
     ) {
-      callback(
-        new DrydockError(
-          "DECOMPRESSION_BOMB",
-          `${this.label}: expands more than ${this.limits.maxRatio}x its compressed size (possible decompression bomb)`,
-        ),
+      return new DrydockError(
+        "DECOMPRESSION_BOMB",
+        `${this.label}: expands more than ${this.limits.maxRatio}x its compressed size (possible decompression bomb)`,
       );
-      return;
     }
-    callback(null, chunk);
+    return undefined;
   }
 }
 
@@ -212,6 +236,11 @@ export interface DecompressedStream {
    * reference to a chunk (nor a view of it) once parsed gives it back here.
    */
   release?: (chunk: Buffer) => void;
+  /**
+   * True when the stream is the tar's skeleton (tar-skeleton.ts), not the tar: read it with
+   * TarParser's `dataOmitted`; `decompressedBytes()` is the tar's length.
+   */
+  skeleton?: boolean;
 }
 
 /**
@@ -247,16 +276,21 @@ export async function decompress(
  * `inspect` of the benchmark's zstd layout (747 MiB -> 2.3 GB) took 2.74 s wall / 3.00 s CPU
  * this way against 3.21 s / 3.32 s with zlib's built-in zstd (bench/image-read/README.md, "zstd
  * from local files"). With `hash`, the worker hashes the compressed bytes as it reads them and
- * the stream fails at its end when `hash.check` returns an error (a digest mismatch).
+ * the stream fails at its end when `hash.check` returns an error (a digest mismatch). With
+ * `skeleton`, the stream is the tar's skeleton (see DecompressedStream.skeleton).
  */
 export function decompressZstdFile(
   range: ZstdFileRange,
   label: string,
   limits: ExpansionLimits = DEFAULT_EXPANSION_LIMITS,
-  hash?: ZstdFileOptions["hash"],
+  options: ZstdFileOptions = {},
 ): DecompressedStream {
-  const reader = new ZstdFileReader(range, { hash });
-  const guard = new ExpansionGuard(() => reader.compressedBytes, "zstd", limits, label);
+  const reader = new ZstdFileReader(range, options);
+  const skeleton = options.skeleton === true;
+  const decompressed = skeleton ? () => reader.decompressedBytes : undefined;
+  const guard = new ExpansionGuard(() => reader.compressedBytes, "zstd", limits, label, decompressed);
+  // A skeleton may not grow while the worker skips a large file's data: it reports progress.
+  if (skeleton) reader.on("progress", () => guard.check());
   pipeline(reader, guard, () => {});
   return {
     stream: guard,
@@ -264,5 +298,6 @@ export function decompressZstdFile(
     compressedBytes: () => reader.compressedBytes,
     decompressedBytes: () => guard.bytes,
     release: (chunk) => reader.release(chunk),
+    skeleton,
   };
 }

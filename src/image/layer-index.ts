@@ -406,20 +406,27 @@ export interface ReadLayerTarOptions extends ReadLayerOptions {
    * hands to capture sinks, and keeps no reference to the chunk.
    */
   release?: (chunk: Buffer) => void;
+  /**
+   * Set when the stream is the tar's skeleton (tar-skeleton.ts: headers and extension records,
+   * no entry data; nothing can be captured): the length of the whole tar, asked at its end.
+   */
+  skeletonOf?: () => number;
 }
 
-/** Streams a decompressed layer tar into a LayerIndex. */
+/** Streams a decompressed layer tar (or its skeleton) into a LayerIndex. */
 export async function readLayerTar(tar: Readable, options: ReadLayerTarOptions): Promise<LayerIndex> {
   const index = new LayerIndex();
-  const parser = new TarParser(entryHandler(index, options), options.label);
-  const { release } = options;
+  const { release, skeletonOf } = options;
+  const parser = new TarParser(entryHandler(index, options), options.label, {
+    dataOmitted: skeletonOf !== undefined,
+  });
   try {
     for await (const chunk of tar) {
       const wait = parser.feed(chunk as Buffer, release !== undefined);
       if (wait) await wait;
       release?.(chunk as Buffer);
     }
-    parser.end();
+    parser.end(skeletonOf?.());
   } catch (error) {
     tar.destroy();
     throw layerError(error, options.label);
@@ -550,7 +557,12 @@ function extractSink(
 
 /** Adds the entry to the index; false for whiteouts and the root, which are not entries. */
 function recordEntry(index: LayerIndex, header: TarHeader, label: string): boolean {
-  const name = header.name;
+  // "./usr/bin/x" (a layer made by tar-ing a directory, as debootstrap's base layers are) is
+  // the same path as "usr/bin/x": recorded the quick way too.
+  const name =
+    header.name.charCodeAt(0) === 0x2e && header.name.charCodeAt(1) === 0x2f
+      ? header.name.slice(2)
+      : header.name;
   if (isCleanRelative(name)) {
     // Most names: recorded from the name itself, unless it is a whiteout (checked below).
     const end = name.charCodeAt(name.length - 1) === 0x2f ? name.length - 1 : name.length;
@@ -568,7 +580,7 @@ function recordEntry(index: LayerIndex, header: TarHeader, label: string): boole
       return true;
     }
   }
-  const path = cleanEntryPath(name, label);
+  const path = cleanEntryPath(header.name, label);
   const slash = path.lastIndexOf("/");
   // Base name and directory are cut out only for whiteouts (a few in a hundred thousand).
   if (path.startsWith(WHITEOUT_PREFIX, slash + 1)) {

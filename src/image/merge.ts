@@ -101,31 +101,15 @@ export class TopDownMerge {
   }
 
   #mergeLayer(layer: number): void {
-    const layers = this.#layers;
     const visible = this.#visible;
     const removed = this.#removed;
-    const opaque = this.#opaque;
     const layerOfKey = this.#layerOfKey;
-    const index = layers[layer]!;
+    const index = this.#layers[layer]!;
     const { bytes, ends, hashes, dirLengths, dirHashes } = index.pathBytes();
     const inVisible = visible.addBuffer(bytes);
-    const inRemoved = removed.addBuffer(bytes);
-    const filtering = layer < layers.length - 1;
-    /** A non-directory from a layer above replaces the whole subtree below its path. */
-    const upperNonDir = (start: number, end: number, hash: number) => {
-      const key = visible.find(bytes, start, end, hash);
-      if (key < 0) return false;
-      const owner = layerOfKey[key]!;
-      return owner !== layer && layers[owner]!.kind(visible.values[key]!) !== "dir";
-    };
-    const hiddenBelow = hiddenDirs(
-      bytes,
-      (start, end, hash) =>
-        (removed.size > 0 && removed.find(bytes, start, end, hash) >= 0) ||
-        (opaque.size > 0 && opaque.find(bytes, start, end, hash) >= 0) ||
-        upperNonDir(start, end, hash),
-      this.#rootOpaque,
-    );
+    visible.reserve(visible.size + index.count);
+    const filtering = layer < this.#layers.length - 1;
+    this.#startHiddenDirs(bytes);
     const rootOpaque = this.#rootOpaque;
     const invisibleNonDirs: number[] = [];
     // Entries come grouped by directory: reuse the last directory's answer.
@@ -155,45 +139,57 @@ export class TopDownMerge {
           lastDirStart = start;
           lastDirLength = dirLength;
           lastDirHash = dirHash;
-          lastHidden = hiddenBelow(start, dirLength, dirHash);
+          lastHidden = this.#hiddenBelow(bytes, start, dirLength, dirHash, layer);
         }
         if (lastHidden) continue;
       }
       visible.insert(inVisible, start, end, hash, i);
       layerOfKey.push(layer);
     }
-    // This layer's deletions and shadowing apply only to the layers below it.
+    this.#hideForLowerLayers(index, invisibleNonDirs);
+  }
+
+  /** This layer's deletions and shadowing apply only to the layers below it. */
+  #hideForLowerLayers(index: LayerIndex, invisibleNonDirs: readonly number[]): void {
+    const removed = this.#removed;
     for (const path of index.whiteouts) removed.addString(path);
     for (const dir of index.opaqueDirs) {
       if (dir === "/") this.#rootOpaque = true;
-      else opaque.addString(dir);
+      else this.#opaque.addString(dir);
     }
+    if (invisibleNonDirs.length === 0) return;
+    const { bytes, ends, hashes } = index.pathBytes();
+    const inRemoved = removed.addBuffer(bytes);
     for (const i of invisibleNonDirs) {
       const start = i === 0 ? 0 : ends[i - 1]!;
       removed.add(inRemoved, start, ends[i]!, hashes[i]!);
     }
   }
-}
 
-/**
- * Whether anything below a directory is hidden from the current layer, given whether a single
- * directory hides its subtree (`blocks`) and whether the root is opaque. The directory is
- * `bytes[start, start + length)`, a prefix of an entry's path; its ancestors are shorter
- * prefixes. Answers are cached per directory; make one per layer, as what blocks grows between
- * layers.
- */
-function hiddenDirs(
-  bytes: Uint8Array,
-  blocks: (start: number, end: number, hash: number) => boolean,
-  rootOpaque: boolean,
-): (start: number, length: number, hash: number) => boolean {
-  const known = new PathTable();
-  known.addBuffer(bytes);
-  const pending: number[] = [];
-  return (start, dirLength, dirHash) => {
-    // Walk up to the first directory with a known answer, then fill in on the way down.
+  /**
+   * Answers of #hiddenBelow for the layer being merged, by directory (1: hidden), with the
+   * layer's path bytes as the table's buffer 0. Made again for each layer, as what hides grows
+   * between layers. These are methods, not closures made per layer: V8 optimised the merge
+   * again for each layer's new closures ("wrong call target").
+   */
+  #hiddenKnown = new PathTable();
+  readonly #pending: number[] = [];
+
+  #startHiddenDirs(bytes: Uint8Array): void {
+    this.#hiddenKnown = new PathTable();
+    this.#hiddenKnown.addBuffer(bytes);
+  }
+
+  /**
+   * Whether anything below a directory is hidden from `layer`: the directory is
+   * `bytes[start, start + dirLength)`, a prefix of an entry's path; its ancestors are shorter
+   * prefixes. Walks up to the first directory with a known answer, then fills in on the way down.
+   */
+  #hiddenBelow(bytes: Uint8Array, start: number, dirLength: number, dirHash: number, layer: number): boolean {
+    const known = this.#hiddenKnown;
+    const pending = this.#pending;
     pending.length = 0;
-    let answer = rootOpaque;
+    let answer = this.#rootOpaque;
     for (let length = dirLength; length > 0; ) {
       const hash = length === dirLength ? dirHash : hashBytes(bytes, start, start + length);
       const key = known.find(bytes, start, start + length, hash);
@@ -202,7 +198,7 @@ function hiddenDirs(
         break;
       }
       pending.push(length, hash);
-      if (blocks(start, start + length, hash)) {
+      if (this.#blocks(bytes, start, start + length, hash, layer)) {
         answer = true;
         break;
       }
@@ -213,5 +209,22 @@ function hiddenDirs(
     for (let p = 0; p < pending.length; p += 2)
       known.insert(0, start, start + pending[p]!, pending[p + 1]!, answer ? 1 : 0);
     return answer;
-  };
+  }
+
+  /** Whether one directory hides its subtree from `layer`: removed, opaque, or a file above. */
+  #blocks(bytes: Uint8Array, start: number, end: number, hash: number, layer: number): boolean {
+    return (
+      (this.#removed.size > 0 && this.#removed.find(bytes, start, end, hash) >= 0) ||
+      (this.#opaque.size > 0 && this.#opaque.find(bytes, start, end, hash) >= 0) ||
+      this.#upperNonDir(bytes, start, end, hash, layer)
+    );
+  }
+
+  /** A non-directory from a layer above replaces the whole subtree below its path. */
+  #upperNonDir(bytes: Uint8Array, start: number, end: number, hash: number, layer: number): boolean {
+    const key = this.#visible.find(bytes, start, end, hash);
+    if (key < 0) return false;
+    const owner = this.#layerOfKey[key]!;
+    return owner !== layer && this.#layers[owner]!.kind(this.#visible.values[key]!) !== "dir";
+  }
 }

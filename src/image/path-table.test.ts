@@ -28,6 +28,22 @@ describe("PathTable", () => {
     expect(table.findString("/new/ü")).toBe(5000);
   });
 
+  it("keeps its keys when room is reserved, before or between insertions", () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/r/${i}`);
+    const arena = Buffer.from(paths.join(""), "utf8");
+    const table = new PathTable();
+    const buffer = table.addBuffer(arena);
+    let start = 0;
+    for (const [i, path] of paths.entries()) {
+      if (i === 0 || i === 1000) table.reserve(i + 2000);
+      const end = start + path.length;
+      table.insert(buffer, start, end, hashBytes(arena, start, end), i);
+      start = end;
+    }
+    table.reserve(10); // less than it holds: nothing to do
+    expect(paths.every((path, i) => table.values[table.findString(path)] === i)).toBe(true);
+  });
+
   it("tells keys with equal hashes apart by their bytes", () => {
     const arena = Buffer.from("/a/x/b/y/c/z", "utf8");
     const table = new PathTable();

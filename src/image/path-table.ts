@@ -151,7 +151,7 @@ export class PathTable {
    * Returns its number (0, 1, 2 … in order of insertion).
    */
   insert(buffer: number, start: number, end: number, hash: number, value = 0): number {
-    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    if ((this.size + 1) * 2 > this.slots.length) this.grow(this.slots.length * 2);
     const key = this.size++;
     this.keyBuffer[key] = buffer;
     this.keyStart[key] = start;
@@ -160,6 +160,16 @@ export class PathTable {
     this.values[key] = value;
     this.place(key, hash);
     return key;
+  }
+
+  /**
+   * Makes room for `keys` keys in all, at once: a merge reserves a layer's entries before adding
+   * them, rather than doubling the table (and placing every key again) several times.
+   */
+  reserve(keys: number): void {
+    let capacity = this.slots.length;
+    while (keys * 2 > capacity) capacity *= 2;
+    if (capacity > this.slots.length) this.grow(capacity);
   }
 
   /** Adds bytes[start, end) of buffer number `buffer` unless an equal key is there. */
@@ -204,8 +214,7 @@ export class PathTable {
     for (let key = 0; key < this.size; key++) this.byBytes.set(this.keyText(key), key);
   }
 
-  private grow(): void {
-    const capacity = this.slots.length * 2;
+  private grow(capacity: number): void {
     this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
     const keys = capacity >> 1;

@@ -186,6 +186,27 @@ describe("readLayers: layers in local files are read from the file, verified on 
     }
   });
 
+  it("indexes zstd layers nobody captures from, from the tar's skeleton the worker sends", async () => {
+    const image = await sampleImage();
+    const plain = await read(`oci:${await layoutDir("none", image)}`);
+    const layout = await layoutDir("zstd", image);
+    for (const verify of [false, true]) {
+      const handle = await openImage(`oci:${layout}`);
+      const layers = await handle.readLayers({ verifyLocalLayers: verify });
+      const headers = (index: LayerIndex) => ({ entries: [...index.entries()], whiteouts: index.whiteouts });
+      expect(layers.map((l) => headers(l.index))).toEqual(plain.map((l) => headers(l.index)));
+      expect(layers.map((l) => l.uncompressedSize)).toEqual(plain.map((l) => l.uncompressedSize));
+      expect(layers.map((l) => l.digestVerified)).toEqual([verify, verify]);
+    }
+    // A tar cut in a file's data, in a complete zstd frame: the skeleton ends short of the data.
+    image.layers[0] = image.layers[0]!.subarray(0, 5000);
+    image.config = makeConfig(image.layers);
+    const cut = await layoutDir("zstd", image);
+    const error = await (await openImage(`oci:${cut}`)).readLayers({}).catch((e: unknown) => e);
+    expect((error as DrydockError).code).toBe("CORRUPT_LAYER");
+    expect((error as Error).message).toMatch(/layer 1 .*truncated/);
+  });
+
   it("reports a damaged zstd blob as its digest mismatch, whether the check was asked or not", async () => {
     const root = await layoutDir("zstd");
     const [first] = await read(`oci:${root}`);

@@ -110,7 +110,17 @@ async function readOne(
     closeBlob(blob);
     return readSeeking(ref, local.range, label, limits, options);
   }
-  const { decompressed, digestVerified } = await decompressLayer(blob, local, ref, label, limits, verify);
+  // Nothing to capture: the tar's headers are all the index needs (a zstd worker sends only those).
+  const headersOnly = (options.capture?.length ?? 0) === 0;
+  const { decompressed, digestVerified } = await decompressLayer(
+    blob,
+    local,
+    ref,
+    label,
+    limits,
+    verify,
+    headersOnly,
+  );
   let index: LayerIndex;
   try {
     index = await readLayerTar(decompressed.stream, {
@@ -118,6 +128,7 @@ async function readOne(
       capture: options.capture,
       maxEntries: options.maxEntries,
       release: decompressed.release,
+      skeletonOf: decompressed.skeleton ? decompressed.decompressedBytes : undefined,
     });
   } catch (error) {
     blob.destroy();
@@ -153,11 +164,13 @@ async function decompressLayer(
   label: string,
   limits: ExpansionLimits,
   verify: boolean,
+  headersOnly: boolean,
 ): Promise<{ decompressed: DecompressedStream; digestVerified: boolean }> {
   if (local?.compression === "zstd" && zstdWorkerAvailable()) {
     closeBlob(blob);
     const hash = verify ? digestCheck(ref.descriptor.digest, label) : undefined;
-    return { decompressed: decompressZstdFile(local.range, label, limits, hash), digestVerified: verify };
+    const decompressed = decompressZstdFile(local.range, label, limits, { hash, skeleton: headersOnly });
+    return { decompressed, digestVerified: verify };
   }
   if (local && !verify) {
     closeBlob(blob);

@@ -105,8 +105,11 @@ function checksumByWords(block: Buffer, at: number): number {
   return 8 * 32 + (even & 0xffff) + (even >>> 16) + (odd & 0xffff) + (odd >>> 16);
 }
 
-/** An octal field (leading spaces and NULs skipped) or a base-256 one; NaN when unreadable. */
-function readNumber(block: Buffer, start: number, length: number): number {
+/**
+ * An octal field (leading spaces and NULs skipped) or a base-256 one; NaN when unreadable.
+ * Self-contained, as parsePax: tar-skeleton.ts runs it in a zstd worker.
+ */
+export function readNumber(block: Buffer, start: number, length: number): number {
   const end = start + length;
   const first = block[start]!;
   if (first & 0x80) {
@@ -132,6 +135,12 @@ function readNumber(block: Buffer, start: number, length: number): number {
   return digits === 0 ? Number.NaN : value;
 }
 
+/** readNumber, 0 when unreadable (mode, uid, gid). */
+function numberOr0(block: Buffer, start: number, length: number): number {
+  const value = readNumber(block, start, length);
+  return Number.isNaN(value) ? 0 : value;
+}
+
 function readString(block: Buffer, start: number, length: number): string {
   let end = start;
   const limit = start + length;
@@ -140,7 +149,7 @@ function readString(block: Buffer, start: number, length: number): string {
 }
 
 /** pax records: "LEN key=value\n". */
-function parsePax(data: Buffer): Record<string, string> {
+export function parsePax(data: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   let pos = 0;
   while (pos < data.length) {
@@ -184,6 +193,13 @@ export interface TarParserOptions {
    * does. Off for layers: tar-stream, whose indexes drydock's must match, reads on past it.
    */
   stopAtEndMarker?: boolean;
+  /**
+   * The stream is a tar skeleton (tar-skeleton.ts): headers and extension records only, the
+   * entries' data dropped upstream. Every header is decoded and checked as usual, and each
+   * entry's data is counted in `offset` without being read; no entry may have a sink. `end`
+   * then needs the length of the whole tar to tell a tar cut short.
+   */
+  dataOmitted?: boolean;
 }
 
 const padding = (size: number) => (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
@@ -206,6 +222,7 @@ export class TarParser {
   private readonly label: string;
   private readonly subject: "layer" | "archive";
   private readonly stopAtEndMarker: boolean;
+  private readonly dataOmitted: boolean;
   /** Zero blocks in a row just before the current position. */
   private zeroBlocks = 0;
   /** True once the end-of-archive marker was seen (with `stopAtEndMarker`). */
@@ -216,6 +233,7 @@ export class TarParser {
     this.label = label;
     this.subject = options.subject ?? "layer";
     this.stopAtEndMarker = options.stopAtEndMarker ?? false;
+    this.dataOmitted = options.dataOmitted ?? false;
   }
 
   /** Bytes the caller may pass over without reading them (unwanted data and padding). */
@@ -290,9 +308,13 @@ export class TarParser {
     return undefined;
   }
 
-  /** Throws unless the archive ended between entries. */
-  end(): void {
-    if (this.skip > 0 || this.sink !== null || this.long !== null || this.partialLength > 0) {
+  /**
+   * Throws unless the archive ended between entries. `tarBytes`: with `dataOmitted`, the length
+   * of the whole tar, which ends short of the last entry's data when it was cut there.
+   */
+  end(tarBytes?: number): void {
+    const dataCut = this.dataOmitted && tarBytes !== undefined && this.offset > tarBytes;
+    if (dataCut || this.skip > 0 || this.sink !== null || this.long !== null || this.partialLength > 0) {
       throw new DrydockError(
         this.subject === "layer" ? "CORRUPT_LAYER" : "CORRUPT_ARCHIVE",
         `${this.label}: the ${this.subject} ends in the middle of an entry (truncated)`,
@@ -371,20 +393,21 @@ export class TarParser {
       this.pax = null;
     }
     if (!(size >= 0)) throw this.corrupt("invalid size");
-    const readOr0 = (start: number, length: number) => {
-      const value = readNumber(block, at + start, length);
-      return Number.isNaN(value) ? 0 : value;
-    };
     const header: TarHeader = {
       name,
       type,
       size,
-      mode: readOr0(100, 8),
-      uid: readOr0(108, 8),
-      gid: readOr0(116, 8),
+      mode: numberOr0(block, at + 100, 8),
+      uid: numberOr0(block, at + 108, 8),
+      gid: numberOr0(block, at + 116, 8),
       linkname,
     };
     const sink = this.onEntry(header, this.offset + TAR_BLOCK);
+    if (this.dataOmitted) {
+      if (sink !== undefined) throw new Error("a tar skeleton has no entry data for a sink");
+      this.offset += size + padding(size);
+      return undefined;
+    }
     if (sink === undefined) {
       this.skip = size + padding(size);
       return undefined;

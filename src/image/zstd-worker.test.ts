@@ -8,6 +8,9 @@ import { pipeline } from "node:stream/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { DrydockError } from "../errors.ts";
 import { decompress, decompressZstdFile } from "./decompress.ts";
+import { parsePax, readNumber } from "./tar-parser.ts";
+import { createTarSkeletonScanner } from "./tar-skeleton.ts";
+import { makeTar } from "./test-helpers/tar.ts";
 import { WorkerZstdDecompress, type ZstdFileOptions, ZstdFileReader } from "./zstd-worker.ts";
 
 const zstd = createRequire(import.meta.url)("zstd-napi") as { compress(b: Buffer): Buffer };
@@ -210,6 +213,61 @@ describe("ZstdFileReader (the worker reads a local file itself)", () => {
     const drained = drainMeasuringMemory(stream);
     await expect(drained.done).rejects.toThrow(/expands more than 100x/);
     expect(drained.peak()).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("sends only the tar's skeleton when asked, and counts the whole tar", async () => {
+    const tar = await makeTar([
+      { name: "noise", content: randomBytes(3 * 1024 * 1024) },
+      ...Array.from({ length: 3000 }, (_, i) => ({ name: `many/file-${i}`, content: sample(700 + i) })),
+      { name: `long/${"name/".repeat(40)}end`, content: "x" },
+    ]);
+    const scanned: Buffer[] = [];
+    createTarSkeletonScanner(
+      (c, s, e) => scanned.push(Buffer.from(c.subarray(s, e))),
+      readNumber,
+      parsePax,
+    ).scan(tar, 0, tar.length);
+    const decompressed = decompressZstdFile(embedded(zstd.compress(tar)), "layer", undefined, {
+      skeleton: true,
+    });
+    const parts: Buffer[] = [];
+    for await (const chunk of decompressed.stream) {
+      parts.push(Buffer.from(chunk as Buffer));
+      decompressed.release?.(chunk as Buffer);
+    }
+    expect(decompressed.skeleton).toBe(true);
+    expect(Buffer.concat(parts).equals(Buffer.concat(scanned))).toBe(true);
+    expect(decompressed.decompressedBytes()).toBe(tar.length);
+  });
+
+  it("applies the expansion limits to a skeleton while the worker skips a large file's data", async () => {
+    /** A tar of one file of `size` zero bytes (no end marker). */
+    const zeros = async (size: number) => {
+      const header = (await makeTar([{ name: "zeros", content: "" }])).subarray(0, 512);
+      header.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
+      header.fill(0x20, 148, 156);
+      const sum = header.reduce((n, b) => n + b, 0);
+      header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+      const tar = Buffer.alloc(512 + size);
+      header.copy(tar);
+      return zstd.compress(tar);
+    };
+    const skeleton = { skeleton: true };
+    const bomb = decompressZstdFile(
+      embedded(await zeros(256 << 20)),
+      "bomb",
+      { maxBytes: 1 << 30, maxRatio: 100 },
+      skeleton,
+    );
+    await expect(drainMeasuringMemory(bomb.stream).done).rejects.toThrow(/expands more than 100x/);
+    // The header goes out with the first progress report (64 MiB); only the end tells the size.
+    const large = decompressZstdFile(
+      embedded(await zeros(100 << 20)),
+      "large",
+      { maxBytes: 80 << 20, maxRatio: 1e9 },
+      skeleton,
+    );
+    await expect(drainMeasuringMemory(large.stream).done).rejects.toThrow(/exceeds 83886080 bytes/);
   });
 
   it("a reader destroyed halfway ends its worker, closes the file, and the next read works", async () => {

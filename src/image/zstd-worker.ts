@@ -12,7 +12,8 @@
  * - `ZstdFileReader`, a Readable for a byte range of a local file: the worker reads the file
  *   itself with positioned reads (and hashes it when asked). The main thread then only takes
  *   output blocks: on the benchmark image it spent ~0.5 s reading, copying and posting input
- *   for two workers, as much as a third of the decompression time.
+ *   for two workers, as much as a third of the decompression time. With `skeleton` (a reader
+ *   that captures no file), the worker sends only the tar's headers (tar-skeleton.ts).
  *
  * Flow control: the main side sends one input block at a time (the next after an `ack`), and
  * the worker may have at most CREDITS output blocks unconsumed; a credit returns when the
@@ -24,6 +25,8 @@ import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { Worker } from "node:worker_threads";
+import { parsePax, readNumber } from "./tar-parser.ts";
+import { createTarSkeletonScanner } from "./tar-skeleton.ts";
 
 /**
  * Bytes per message, each way. A message costs the main thread about 0.1-0.2 ms on a busy
@@ -43,6 +46,16 @@ const FILE_READ_SIZE = 128 * 1024;
  * against 0.95-1.05 s this way (as fast as decompressing into one reused buffer).
  */
 const MIN_OUTPUT_SPACE = 128 * 1024;
+/**
+ * Without capture, the worker decompresses into one buffer of this size, reused (it stays in
+ * the worker's cache), and sends only the tar's skeleton (tar-skeleton.ts).
+ */
+const SCRATCH_SIZE = 1024 * 1024;
+/**
+ * A worker sending a skeleton reports its progress at least every this many bytes of tar, so
+ * that the main thread applies the expansion limits while it skips the data of large files.
+ */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
 /** Output blocks a worker may have in flight before it waits for the reader. */
 const CREDITS = 4;
 /** Credits go back in batches. */
@@ -51,45 +64,69 @@ const CREDIT_BATCH = 2;
 /**
  * The worker: plain CommonJS, evaluated (no file to find next to compiled or test sources).
  * Its input is either blocks sent by the main thread (`queue`) or a byte range of a file it
- * reads itself with positioned reads (`file`), hashing what it reads when asked to.
+ * reads itself with positioned reads (`file`), hashing what it reads when asked to. Its output
+ * is the decompressed bytes, or for a file read with `skeleton`, the tar's skeleton made by the
+ * scanner of tar-skeleton.ts (its source and the tar functions it needs are put in the text).
  */
 const WORKER_SOURCE = `
+const createTarSkeletonScanner = (${createTarSkeletonScanner});
+const readNumber = (${readNumber});
+const parsePax = (${parsePax});
 const { parentPort, workerData } = require("node:worker_threads");
 const { readSync } = require("node:fs");
 const { createHash } = require("node:crypto");
 const binding = require(workerData.binding);
 const READ_SIZE = workerData.readSize;
 const MIN_SPACE = workerData.minSpace;
+const SCRATCH_SIZE = workerData.scratchSize;
+const PROGRESS_BYTES = workerData.progressBytes;
 let dctx = null, queue = [], src = null, srcBuffer = null, ending = false, inFrame = false, empty = [], failed = false;
 let file = null, readBuffer = null, filled = 0;
+/** Skeleton mode: the scanner, the buffer decompressed into, the skeleton waiting for blocks. */
+let scanner = null, skeletonScanner = null, scratch = null, staged = null, stagedStart = 0, stagedEnd = 0;
+/** Decompressed bytes, and how many the last message reported. */
+let produced = 0, reported = 0;
 function post(message, transfer) { parentPort.postMessage(message, transfer); }
+const compressedRead = () => (file === null ? 0 : file.position - file.start);
 /** Sends the output block being filled (messages cost more than bytes: only full ones, but at a pause). */
 function flush() {
   if (filled === 0) return;
   const dst = empty.pop();
-  const read = file === null ? 0 : file.position - file.start;
-  post({ type: "out", chunk: new Uint8Array(dst.buffer, 0, filled), read }, [dst.buffer]);
+  post({ type: "out", chunk: new Uint8Array(dst.buffer, 0, filled), read: compressedRead(), produced }, [dst.buffer]);
   filled = 0;
+  reported = produced;
 }
 function finish(digest) {
   if (inFrame) throw new Error("Stream ended in middle of compressed data frame");
   flush();
-  post({ type: "done", digest });
+  post({ type: "done", digest, produced });
+}
+function finishFile() {
+  finish(file.hash === null ? undefined : file.hash.digest("hex"));
+  file = null;
+}
+/** Reads the file's next piece into src. */
+function readFile() {
+  const n = readSync(file.fd, readBuffer, 0, Math.min(READ_SIZE, file.left), file.position);
+  if (n === 0) throw new Error("the file ends before the blob does (truncated)");
+  src = n === READ_SIZE ? readBuffer : readBuffer.subarray(0, n);
+  if (file.hash !== null) file.hash.update(src);
+  file.position += n;
+  file.left -= n;
+}
+function fail(error) {
+  failed = true;
+  file = null;
+  post({ type: "error", message: String(error && error.message || error) });
 }
 /** Takes the next input: false when there is none yet, or none left (then "done" is sent). */
 function nextSource() {
   if (file !== null) {
     if (file.left === 0) {
-      finish(file.hash === null ? undefined : file.hash.digest("hex"));
-      file = null;
+      finishFile();
       return false;
     }
-    const n = readSync(file.fd, readBuffer, 0, Math.min(READ_SIZE, file.left), file.position);
-    if (n === 0) throw new Error("the file ends before the blob does (truncated)");
-    src = n === READ_SIZE ? readBuffer : readBuffer.subarray(0, n);
-    if (file.hash !== null) file.hash.update(src);
-    file.position += n;
-    file.left -= n;
+    readFile();
     return true;
   }
   if (queue.length === 0) {
@@ -110,11 +147,12 @@ function pump() {
       if (src === null && !nextSource()) return;
       const dst = empty[empty.length - 1];
       const out = filled === 0 ? dst : dst.subarray(filled);
-      const [ret, produced, consumed] = dctx.decompressStream(out, src);
+      const [ret, made, consumed] = dctx.decompressStream(out, src);
       src = src.subarray(consumed);
-      filled += produced;
+      filled += made;
+      produced += made;
       if (dst.length - filled < MIN_SPACE) flush();
-      if (src.length === 0 && (produced < out.length || ret === 0)) {
+      if (src.length === 0 && (made < out.length || ret === 0)) {
         inFrame = ret !== 0;
         src = null;
         if (srcBuffer !== null) {
@@ -125,9 +163,61 @@ function pump() {
       }
     }
   } catch (error) {
-    failed = true;
-    file = null;
-    post({ type: "error", message: String(error && error.message || error) });
+    fail(error);
+  }
+}
+/** Keeps skeleton bytes (the scanner's) until output blocks take them. */
+function stage(chunk, start, end) {
+  chunk.copy(staged, stagedEnd, start, end);
+  stagedEnd += end - start;
+}
+/** Copies the staged skeleton into output blocks: false while it waits for one. */
+function drainStaged() {
+  while (stagedStart < stagedEnd) {
+    if (empty.length === 0) return false;
+    const dst = empty[empty.length - 1];
+    const n = Math.min(dst.length - filled, stagedEnd - stagedStart);
+    staged.copy(dst, filled, stagedStart, stagedStart + n);
+    filled += n;
+    stagedStart += n;
+    if (filled === dst.length) flush();
+  }
+  stagedStart = stagedEnd = 0;
+  return true;
+}
+/**
+ * Skeleton mode: decompresses into the scratch buffer and scans it; what the scanner keeps
+ * (never more than it scanned) is staged, then copied into output blocks before the next call.
+ */
+function pumpSkeleton() {
+  try {
+    while (!failed && file !== null) {
+      if (!drainStaged()) return;
+      if (src === null) {
+        if (file.left === 0) {
+          finishFile();
+          return;
+        }
+        readFile();
+      }
+      const [ret, made, consumed] = dctx.decompressStream(scratch, src);
+      src = src.subarray(consumed);
+      produced += made;
+      if (made > 0) scanner.scan(scratch, 0, made);
+      if (src.length === 0 && (made < scratch.length || ret === 0)) {
+        inFrame = ret !== 0;
+        src = null;
+      }
+      if (produced - reported >= PROGRESS_BYTES) {
+        if (filled > 0) flush();
+        else {
+          post({ type: "progress", read: compressedRead(), produced });
+          reported = produced;
+        }
+      }
+    }
+  } catch (error) {
+    fail(error);
   }
 }
 parentPort.on("message", (m) => {
@@ -136,23 +226,33 @@ parentPort.on("message", (m) => {
     if (dctx === null) dctx = new binding.DCtx();
     else dctx.reset(binding.ResetDirective.sessionAndParameters);
     queue = []; src = null; srcBuffer = null; ending = false; inFrame = false; failed = false; empty = []; file = null; filled = 0;
+    scanner = null; stagedStart = stagedEnd = 0; produced = reported = 0;
     if (m.file) {
       readBuffer ??= Buffer.allocUnsafe(READ_SIZE);
-      const { fd, start, size, algorithm } = m.file;
+      const { fd, start, size, algorithm, skeleton } = m.file;
       file = { fd, start, position: start, left: size, hash: algorithm ? createHash(algorithm) : null };
+      if (skeleton) {
+        scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE);
+        staged ??= Buffer.allocUnsafe(SCRATCH_SIZE);
+        skeletonScanner ??= createTarSkeletonScanner(stage, readNumber, parsePax);
+        skeletonScanner.reset();
+        scanner = skeletonScanner;
+      }
     }
   } else if (m.type === "data") queue.push(Buffer.from(m.chunk.buffer, m.chunk.byteOffset, m.chunk.byteLength));
   else if (m.type === "end") ending = true;
   // "start" and "credit" bring empty output blocks: the worker fills them, never allocates.
   if (m.blocks) for (const b of m.blocks) empty.push(Buffer.from(b));
-  pump();
+  if (scanner === null) pump();
+  else pumpSkeleton();
 });
 `;
 
 type FromWorker =
-  | { type: "out"; chunk: Uint8Array; read: number }
+  | { type: "out"; chunk: Uint8Array; read: number; produced: number }
+  | { type: "progress"; read: number; produced: number }
   | { type: "ack"; buffer: ArrayBuffer }
-  | { type: "done"; digest?: string }
+  | { type: "done"; digest?: string; produced: number }
   | { type: "error"; message: string };
 
 /**
@@ -193,7 +293,13 @@ function acquireWorker(): Worker {
   return new Worker(WORKER_SOURCE, {
     eval: true,
     // Throws when zstd-napi is not installed (callers check zstdWorkerAvailable first).
-    workerData: { binding: bindingFile(), readSize: FILE_READ_SIZE, minSpace: MIN_OUTPUT_SPACE },
+    workerData: {
+      binding: bindingFile(),
+      readSize: FILE_READ_SIZE,
+      minSpace: MIN_OUTPUT_SPACE,
+      scratchSize: SCRATCH_SIZE,
+      progressBytes: PROGRESS_BYTES,
+    },
     // The worker holds a few blocks and no JS objects to speak of: a small heap keeps RSS down.
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
   });
@@ -313,6 +419,8 @@ export class WorkerZstdDecompress extends Transform {
       case "out":
         this.credits.take(message.chunk);
         return;
+      case "progress":
+        return;
       case "ack": {
         if (this.spare.length < 2) this.spare.push(message.buffer);
         const callback = this.pending;
@@ -425,6 +533,12 @@ export interface ZstdFileOptions {
    * end `check(hex)` gets the digest, and the error it returns, if any, fails the stream.
    */
   hash?: { algorithm: string; check(hex: string): Error | undefined };
+  /**
+   * Send the tar's skeleton (tar-skeleton.ts: headers and extension records, no entry data)
+   * instead of the tar, for a reader that needs no file content; `decompressedBytes` still
+   * counts the whole tar, and the stream emits "progress" as it grows without output.
+   */
+  skeleton?: boolean;
 }
 
 /**
@@ -440,6 +554,8 @@ export class ZstdFileReader extends Readable {
   private readonly options: ZstdFileOptions;
   /** Compressed bytes the worker had read when it sent its last output block. */
   compressedBytes = 0;
+  /** Decompressed bytes when it sent its last message (with `skeleton`, more than pushed). */
+  decompressedBytes = 0;
 
   constructor(range: ZstdFileRange, options: ZstdFileOptions = {}) {
     super({ highWaterMark: CREDITS * OUTPUT_BLOCK });
@@ -467,7 +583,13 @@ export class ZstdFileReader extends Readable {
     worker.on("error", (error) => this.destroy(error));
     const blocks = this.credits.blocks(CREDITS);
     const { start, size } = this.range;
-    const file = { fd, start, size, algorithm: this.options.hash?.algorithm };
+    const file = {
+      fd,
+      start,
+      size,
+      algorithm: this.options.hash?.algorithm,
+      skeleton: this.options.skeleton,
+    };
     worker.postMessage({ type: "start", file, blocks }, blocks);
   }
 
@@ -476,7 +598,13 @@ export class ZstdFileReader extends Readable {
     switch (message.type) {
       case "out":
         this.compressedBytes = message.read;
+        this.decompressedBytes = message.produced;
         this.credits.take(message.chunk);
+        return;
+      case "progress":
+        this.compressedBytes = message.read;
+        this.decompressedBytes = message.produced;
+        this.emit("progress");
         return;
       case "ack":
         return;
@@ -485,6 +613,9 @@ export class ZstdFileReader extends Readable {
         this.worker = null;
         releaseWorker(worker);
         this.compressedBytes = this.range.size;
+        this.decompressedBytes = message.produced;
+        // The last stretch of a skeleton's tar may have brought no output: the limits see it.
+        if (this.options.skeleton) this.emit("progress");
         const mismatch = message.digest === undefined ? undefined : this.options.hash?.check(message.digest);
         if (mismatch) this.destroy(mismatch);
         else this.push(null);
