@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { extract, type Header, pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
-import { type TarHeader, TarParser } from "./tar-parser.ts";
+import { parseTarFile, type TarHeader, TarParser } from "./tar-parser.ts";
 
 /** What tar-stream 3 (the reader TarParser replaced) reports for every entry, in order. */
 async function tarStreamHeaders(tar: Buffer): Promise<TarHeader[]> {
@@ -240,5 +242,62 @@ describe("TarParser on damaged input", () => {
     parser.feed(tar.subarray(512 + 100_352));
     parser.end();
     expect(seen).toEqual(["big", "small"]);
+  });
+});
+
+describe("parseTarFile", () => {
+  it("reads a tar in a file like the whole tar in memory: dense runs, short skips and long jumps", async () => {
+    // Runs of small files (the windows grow to 4 MiB), files a little larger than a window's
+    // remainder (a short skip) and large ones (a jump, after which windows start small again).
+    const entries: Array<{ header: { name: string }; content: Buffer }> = [];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const size = i % 500 === 499 ? 3_000_000 + random(2_000_000) : i % 97 === 0 ? 150_000 : random(4000);
+      entries.push({ header: { name: `f${i}` }, content: Buffer.alloc(size, i % 251) });
+    }
+    const tar = await packed(entries);
+    const prefix = Buffer.alloc(1000, 0xee);
+    const dir = mkdtempSync(join(tmpdir(), "drydock-tar-"));
+    try {
+      const path = join(dir, "outer");
+      writeFileSync(path, Buffer.concat([prefix, tar, prefix]));
+      const wanted = (name: string) => name.endsWith("7");
+      const expected = parse(tar);
+      const headers: TarHeader[] = [];
+      const contents: string[] = [];
+      const parser = new TarParser((h) => {
+        headers.push(h);
+        if (!wanted(h.name)) return undefined;
+        const pieces: Buffer[] = [];
+        return {
+          done: false,
+          write: (piece) => {
+            pieces.push(Buffer.from(piece));
+            return undefined;
+          },
+          end: () => {
+            contents.push(Buffer.concat(pieces).toString("latin1"));
+            return undefined;
+          },
+        };
+      }, "t");
+      const file = await open(path);
+      try {
+        await parseTarFile(parser, { file, start: prefix.length, size: tar.length });
+      } finally {
+        await file.close();
+      }
+      expect(headers).toEqual(expected.headers);
+      const expectedContents = expected.headers.flatMap((h, i) =>
+        wanted(h.name) ? [expected.contents[i]] : [],
+      );
+      expect(contents).toEqual(expectedContents);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
