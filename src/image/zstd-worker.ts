@@ -24,7 +24,8 @@ import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { Readable, Transform, type TransformCallback } from "node:stream";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreads } from "../builtins.ts";
 import { parsePax, readNumber } from "./tar-parser.ts";
 import { createTarSkeletonScanner } from "./tar-skeleton.ts";
 
@@ -290,7 +291,7 @@ function acquireWorker(): Worker {
     reused.ref();
     return reused;
   }
-  return new Worker(WORKER_SOURCE, {
+  return new (workerThreads().Worker)(WORKER_SOURCE, {
     eval: true,
     // Throws when zstd-napi is not installed (callers check zstdWorkerAvailable first).
     workerData: {

@@ -10,10 +10,10 @@
  *     `username`/`password`, or `identitytoken`).
  * Docker Hub is keyed `https://index.docker.io/v1/`. Nothing here ever puts a secret in an error.
  */
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { childProcess } from "../../builtins.ts";
 import { DrydockError } from "../../errors.ts";
 import { DEFAULT_REGISTRY, DOCKER_HUB_API_HOST } from "../reference.ts";
 
@@ -181,7 +181,7 @@ export async function runCredentialHelper(
     stdout: string;
     failure?: string;
   }>((resolve) => {
-    const child = spawn(program, ["get"], {
+    const child = childProcess().spawn(program, ["get"], {
       env: options.env as NodeJS.ProcessEnv | undefined,
       stdio: "pipe",
     });
