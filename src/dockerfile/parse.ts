@@ -123,7 +123,8 @@ const DIRECTIVE_RE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/
 
 export function parseDockerfile(text: string): Dockerfile {
   const crlf = text.includes("\r\n");
-  const source = text.replace(/\r\n?/g, "\n");
+  // Most files have no CR at all: no need to scan them with a regular expression.
+  const source = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
   const lines = source.split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const lineStarts = computeLineStarts(source);
@@ -147,96 +148,29 @@ export function parseDockerfile(text: string): Dockerfile {
   let i = directives.length > 0 ? directives[directives.length - 1]!.line : 0;
   while (i < lines.length) {
     const raw = lines[i]!;
-    const trimmed = raw.trim();
-    if (trimmed === "") {
+    // Blank and comment lines are told by their first non-blank character: no trimmed copy of
+    // every line.
+    const first = firstNonBlank(raw);
+    if (first === -1) {
       i++;
       continue;
     }
-    if (trimmed.startsWith("#")) {
-      comments.push({ line: i + 1, text: trimmed.slice(1).trim() });
+    if (raw.charCodeAt(first) === HASH) {
+      comments.push({ line: i + 1, text: raw.slice(first + 1).trim() });
       i++;
       continue;
     }
     const startLine = i;
-    // Join continuation lines: comment and empty lines inside are skipped, as BuildKit does.
-    let logical = "";
     const emptyContinuationLines: number[] = [];
-    let current = raw;
-    for (;;) {
-      const cut = continuationAt(current, escapeChar);
-      if (cut !== -1 && i + 1 < lines.length) {
-        logical += current.slice(0, cut);
-        i++;
-        while (i < lines.length) {
-          const next = lines[i]!;
-          const t = next.trim();
-          if (t === "") {
-            emptyContinuationLines.push(i + 1);
-            i++;
-            continue;
-          }
-          if (t.startsWith("#")) {
-            comments.push({ line: i + 1, text: t.slice(1).trim() });
-            i++;
-            continue;
-          }
-          break;
-        }
-        if (i >= lines.length) break;
-        current = lines[i]!;
-        continue;
-      }
-      logical += cut !== -1 ? current.slice(0, cut) : current;
-      break;
-    }
-    const instruction = parseLogicalLine(logical.trim(), startLine + 1);
+    i = joinContinuation(lines, i, escapeChar, comments, emptyContinuationLines);
+    const instruction = parseLogicalLine(joinedText.trim(), startLine + 1);
     let lastLine = i; // 0-based index of the last consumed line
-    if (instruction && HEREDOC_INSTRUCTIONS.has(heredocKeyword(instruction))) {
-      const target = instruction.onbuild ?? instruction;
-      for (const marker of findHeredocMarkers(target.args)) {
-        const bodyLines: string[] = [];
-        let j = lastLine + 1;
-        let closed = false;
-        while (j < lines.length) {
-          const candidate = marker.stripTabs ? lines[j]!.replace(/^\t+/, "") : lines[j]!;
-          if (candidate === marker.name) {
-            closed = true;
-            break;
-          }
-          bodyLines.push(candidate);
-          j++;
-        }
-        if (!closed) {
-          errors.push({
-            line: startLine + 1,
-            column: 1,
-            message: `unterminated heredoc <<${marker.name}: no line '${marker.name}' closes it`,
-          });
-          lastLine = lines.length - 1;
-          break;
-        }
-        target.heredocs.push({
-          name: marker.name,
-          stripTabs: marker.stripTabs,
-          quoted: marker.quoted,
-          body: bodyLines.length > 0 ? `${bodyLines.join("\n")}\n` : "",
-          line: lastLine + 2,
-        });
-        lastLine = j;
-      }
-    }
+    if (instruction && HEREDOC_INSTRUCTIONS.has(heredocKeyword(instruction)))
+      lastLine = readHeredocBodies(instruction, lines, startLine, lastLine, errors);
     i = lastLine + 1;
     if (!instruction) continue;
-    instruction.endLine = lastLine + 1;
-    instruction.start = lineStarts[startLine]!;
-    instruction.end = lineStarts[lastLine]! + lines[lastLine]!.length;
+    place(instruction, lastLine, lineStarts[startLine]!, lineStarts[lastLine]! + lines[lastLine]!.length);
     instruction.emptyContinuationLines = emptyContinuationLines;
-    if (instruction.onbuild) {
-      instruction.onbuild.line = instruction.line;
-      instruction.onbuild.endLine = instruction.endLine;
-      instruction.onbuild.start = instruction.start;
-      instruction.onbuild.end = instruction.end;
-    }
     validate(instruction, errors);
     instructions.push(instruction);
   }
@@ -253,6 +187,126 @@ export function parseDockerfile(text: string): Dockerfile {
     stages,
     errors,
   });
+}
+
+const HASH = 35; // `#`
+
+// The steps of reading one instruction are functions of their own, not one long loop body: V8
+// optimises (and, after a rare branch such as an unterminated heredoc, re-optimises) each on
+// its own, and a long function costs its optimising compiler far more than its parts.
+
+/** The logical line `joinContinuation` read last. */
+let joinedText = "";
+
+/**
+ * Joins the continuation lines of the instruction starting at line index `i` (into
+ * `joinedText`), skipping comment and empty lines inside as BuildKit does; returns the index of
+ * the last line consumed.
+ */
+function joinContinuation(
+  lines: readonly string[],
+  i: number,
+  escapeChar: "\\" | "`",
+  comments: Comment[],
+  emptyContinuationLines: number[],
+): number {
+  let logical = "";
+  let current = lines[i]!;
+  for (;;) {
+    const cut = continuationAt(current, escapeChar);
+    if (cut !== -1 && i + 1 < lines.length) {
+      logical += current.slice(0, cut);
+      i++;
+      while (i < lines.length) {
+        const next = lines[i]!;
+        const start = firstNonBlank(next);
+        if (start === -1) {
+          emptyContinuationLines.push(i + 1);
+          i++;
+          continue;
+        }
+        if (next.charCodeAt(start) === HASH) {
+          comments.push({ line: i + 1, text: next.slice(start + 1).trim() });
+          i++;
+          continue;
+        }
+        break;
+      }
+      if (i >= lines.length) break;
+      current = lines[i]!;
+      continue;
+    }
+    logical += cut !== -1 ? current.slice(0, cut) : current;
+    break;
+  }
+  joinedText = logical;
+  return i;
+}
+
+/**
+ * Reads the bodies of the heredocs a RUN/COPY/ADD opens, from the line after `lastLine`;
+ * returns the index of the last line consumed (the last terminator, or the file's end after an
+ * unterminated heredoc, reported in `errors`).
+ */
+function readHeredocBodies(
+  instruction: Instruction,
+  lines: readonly string[],
+  startLine: number,
+  lastLine: number,
+  errors: ParseError[],
+): number {
+  const target = instruction.onbuild ?? instruction;
+  for (const marker of findHeredocMarkers(target.args)) {
+    const bodyLines: string[] = [];
+    let j = lastLine + 1;
+    let closed = false;
+    while (j < lines.length) {
+      const candidate = marker.stripTabs ? lines[j]!.replace(/^\t+/, "") : lines[j]!;
+      if (candidate === marker.name) {
+        closed = true;
+        break;
+      }
+      bodyLines.push(candidate);
+      j++;
+    }
+    if (!closed) {
+      errors.push({
+        line: startLine + 1,
+        column: 1,
+        message: `unterminated heredoc <<${marker.name}: no line '${marker.name}' closes it`,
+      });
+      return lines.length - 1;
+    }
+    target.heredocs.push({
+      name: marker.name,
+      stripTabs: marker.stripTabs,
+      quoted: marker.quoted,
+      body: bodyLines.length > 0 ? `${bodyLines.join("\n")}\n` : "",
+      line: lastLine + 2,
+    });
+    lastLine = j;
+  }
+  return lastLine;
+}
+
+/** Sets where an instruction (and the one ONBUILD wraps) sits: its last line and offsets. */
+function place(instruction: Instruction, lastLine: number, start: number, end: number): void {
+  instruction.endLine = lastLine + 1;
+  instruction.start = start;
+  instruction.end = end;
+  const inner = instruction.onbuild;
+  if (inner) {
+    inner.line = instruction.line;
+    inner.endLine = instruction.endLine;
+    inner.start = start;
+    inner.end = end;
+  }
+}
+
+/** Index of the first character of `line` that `trim()` keeps (not `\s`), or -1 when none. */
+function firstNonBlank(line: string): number {
+  for (let k = 0; k < line.length; k++) if (!isWhitespace(line.charCodeAt(k))) return k;
+  return -1;
 }
 
 function heredocKeyword(instruction: Instruction): string {

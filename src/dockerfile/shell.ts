@@ -42,37 +42,59 @@ const KEYWORDS_BEFORE_COMMAND = new Set([
 ]);
 const KEYWORDS_ALONE = new Set(["fi", "done", "esac", "}", ")", "in"]);
 
-interface Token {
-  kind: "word" | "op";
-  raw: string;
-  value: string;
-  start: number;
-  end: number;
+/**
+ * The tokens of the script being split, as parallel lists reused from one script to the next:
+ * no object per token (a lint run splits some 200,000). `parseShell` is not re-entrant, so one
+ * buffer serves every call.
+ */
+class TokenBuffer {
+  count = 0;
+  readonly isOperator: boolean[] = [];
+  /** The token as written. */
+  readonly raw: string[] = [];
+  /** Its unquoted value (an operator's is its text). */
+  readonly value: string[] = [];
+  readonly start: number[] = [];
+  readonly end: number[] = [];
+
+  push(isOperator: boolean, raw: string, value: string, start: number, end: number): void {
+    const k = this.count++;
+    this.isOperator[k] = isOperator;
+    this.raw[k] = raw;
+    this.value[k] = value;
+    this.start[k] = start;
+    this.end[k] = end;
+  }
 }
 
+const TOKENS = new TokenBuffer();
+/** Indexes in TOKENS of the words of the command being read (redirections left out). */
+const COMMAND_WORDS: number[] = [];
+
 export function parseShell(script: string): ShellCommand[] {
-  const tokens = tokenize(script);
+  const tokens = TOKENS;
+  tokens.count = 0;
+  tokenize(script, tokens);
   const commands: ShellCommand[] = [];
-  // The words of the command being read are tokens[from, k) minus dropped redirections:
-  // collected in one reused list rather than a new array per command.
-  const words: Token[] = [];
+  const words = COMMAND_WORDS;
+  words.length = 0;
   let before = "";
-  for (let k = 0; k < tokens.length; k++) {
-    const token = tokens[k]!;
-    if (token.kind === "op") {
-      if (isRedirect(token.value)) {
+  for (let k = 0; k < tokens.count; k++) {
+    if (tokens.isOperator[k]) {
+      const op = tokens.value[k]!;
+      if (isRedirect(op)) {
         k++; // drop the redirection target too
         continue;
       }
-      const cmd = buildCommand(words, before, token.value);
+      const cmd = buildCommand(tokens, words, before, op);
       if (cmd) commands.push(cmd);
       words.length = 0;
-      before = token.value;
+      before = op;
       continue;
     }
-    words.push(token);
+    words.push(k);
   }
-  const last = buildCommand(words, before, "");
+  const last = buildCommand(tokens, words, before, "");
   if (last) commands.push(last);
   return commands;
 }
@@ -93,40 +115,54 @@ function isRedirect(op: string): boolean {
   );
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** `NAME=...` (`^[A-Za-z_][A-Za-z0-9_]*=`): an assignment word before the command name. */
+function isAssignment(word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    if (c === 61 /* = */) return k > 0;
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && (k === 0 || !isDigit(c))) return false;
+  }
+  return false;
+}
 
-/** The simple command of `tokens` (the list is reused by the caller: nothing keeps it). */
-function buildCommand(tokens: readonly Token[], before: string, after: string): ShellCommand | null {
+/** The simple command of the words (token indexes; the list is reused by the caller). */
+function buildCommand(
+  tokens: TokenBuffer,
+  words: readonly number[],
+  before: string,
+  after: string,
+): ShellCommand | null {
+  const raw = tokens.raw;
   let first = 0;
   // Step over compound-command keywords that precede a command.
-  while (first < tokens.length && KEYWORDS_BEFORE_COMMAND.has(tokens[first]!.raw)) first++;
-  if (first < tokens.length && KEYWORDS_ALONE.has(tokens[first]!.raw)) first++;
-  if (first >= tokens.length) return null;
-  const head = tokens[first]!.raw;
+  while (first < words.length && KEYWORDS_BEFORE_COMMAND.has(raw[words[first]!]!)) first++;
+  if (first < words.length && KEYWORDS_ALONE.has(raw[words[first]!]!)) first++;
+  if (first >= words.length) return null;
+  const head = raw[words[first]!]!;
   if (head === "for" || head === "case" || head === "select") return null;
   const assignments = objectList<string>();
   let j = first;
-  while (j < tokens.length && ASSIGNMENT.test(tokens[j]!.raw)) {
-    assignments.push(tokens[j]!.value);
+  while (j < words.length && isAssignment(raw[words[j]!]!)) {
+    assignments.push(tokens.value[words[j]!]!);
     j++;
   }
-  const nameToken = j < tokens.length ? tokens[j] : undefined;
   // Word lists built by push, not map: an optimised `map` makes other arrays (holey) than the
   // builtin does, and every reader of the lists would see both (shapes.ts). The command and its
   // words are keys of the linter's caches: created with the memo slot.
   const args = withMemoSlot(objectList<string>());
   const rawArgs = objectList<string>();
-  for (let k = j + 1; k < tokens.length; k++) {
-    args.push(tokens[k]!.value);
-    rawArgs.push(tokens[k]!.raw);
+  for (let k = j + 1; k < words.length; k++) {
+    args.push(tokens.value[words[k]!]!);
+    rawArgs.push(raw[words[k]!]!);
   }
   return new ParsedCommand(
-    nameToken ? nameToken.value : "",
+    j < words.length ? tokens.value[words[j]!]! : "",
     args,
     rawArgs,
     assignments,
-    tokens[first]!.start,
-    tokens[tokens.length - 1]!.end,
+    tokens.start[words[first]!]!,
+    tokens.end[words[words.length - 1]!]!,
     before,
     after,
   );
@@ -166,58 +202,82 @@ class ParsedCommand extends Memoized implements ShellCommand {
   }
 }
 
-function tokenize(script: string): Token[] {
-  const tokens: Token[] = [];
+// Character codes the tokenizer compares with: the scanners read `charCodeAt`, not one-character
+// strings.
+const TAB = 9;
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const DOUBLE_QUOTE = 34;
+const HASH = 35;
+const DOLLAR = 36;
+const AMPERSAND = 38;
+const SINGLE_QUOTE = 39;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const SEMICOLON = 59;
+const LESS = 60;
+const GREATER = 62;
+const BACKSLASH = 92;
+const BACKTICK = 96;
+const PIPE = 124;
+
+function tokenize(script: string, tokens: TokenBuffer): void {
   const pendingHeredocs: { name: string; stripTabs: boolean }[] = [];
   let k = 0;
   const n = script.length;
   while (k < n) {
-    const c = script[k]!;
-    if (c === "\\" && script[k + 1] === "\n") {
+    const c = script.charCodeAt(k);
+    if (c === BACKSLASH && codeAt(script, k + 1) === NEWLINE) {
       k += 2;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r") {
+    if (c === SPACE || c === TAB || c === CARRIAGE_RETURN) {
       k++;
       continue;
     }
-    if (c === "\n") {
-      tokens.push({ kind: "op", raw: "\n", value: "\n", start: k, end: k + 1 });
+    if (c === NEWLINE) {
+      tokens.push(true, "\n", "\n", k, k + 1);
       k++;
       if (pendingHeredocs.length > 0) k = skipHeredocBodies(script, k, pendingHeredocs.splice(0));
       continue;
     }
-    if (c === "#") {
-      while (k < n && script[k] !== "\n") k++;
+    if (c === HASH) {
+      const eol = script.indexOf("\n", k);
+      k = eol === -1 ? n : eol;
       continue;
     }
     const op = readOperator(script, k);
     if (op) {
       if (op === "<<" || op === "<<-") {
-        const target = readWord(script, skipBlanks(script, k + op.length));
-        if (target) {
-          pendingHeredocs.push({ name: target.value, stripTabs: op === "<<-" });
-          k = target.end;
+        const targetEnd = readWord(script, skipBlanks(script, k + op.length));
+        if (targetEnd !== -1) {
+          pendingHeredocs.push({ name: wordValue, stripTabs: op === "<<-" });
+          k = targetEnd;
           continue;
         }
       }
-      tokens.push({ kind: "op", raw: op, value: op, start: k, end: k + op.length });
+      tokens.push(true, op, op, k, k + op.length);
       k += op.length;
       continue;
     }
-    const word = readWord(script, k);
-    if (!word) {
+    const start = k;
+    const end = readWord(script, k);
+    if (end === -1) {
       k++;
       continue;
     }
-    tokens.push(word);
-    k = word.end;
+    tokens.push(false, wordRaw, wordValue, start, end);
+    k = end;
   }
-  return tokens;
 }
 
 function skipBlanks(s: string, k: number): number {
-  while (k < s.length && (s[k] === " " || s[k] === "\t")) k++;
+  while (k < s.length) {
+    const c = s.charCodeAt(k);
+    if (c !== SPACE && c !== TAB) break;
+    k++;
+  }
   return k;
 }
 
@@ -245,8 +305,8 @@ function readOperator(s: string, k: number): string | null {
   if (isDigit(s.charCodeAt(k))) {
     let j = k + 1;
     while (j < s.length && j < k + 4 && isDigit(s.charCodeAt(j))) j++;
-    const next = s[j];
-    if (j - k > 3 || (next !== "<" && next !== ">")) return null;
+    const next = codeAt(s, j);
+    if (j - k > 3 || (next !== LESS && next !== GREATER)) return null;
     start = j;
   }
   const op = operatorAt(s, start);
@@ -254,67 +314,91 @@ function readOperator(s: string, k: number): string | null {
   return s.slice(k, start) + op;
 }
 
+/**
+ * The character code at k, or -1 outside the string: a read past either end would make V8
+ * throw away the optimised scanner once ("out of bounds" deopt) and compile it again.
+ */
+function codeAt(s: string, k: number): number {
+  return k >= 0 && k < s.length ? s.charCodeAt(k) : -1;
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
 function operatorAt(s: string, k: number): string | null {
-  const next = s[k + 1];
-  switch (s[k]) {
-    case "&":
-      return next === "&" ? "&&" : "&";
-    case "|":
-      return next === "|" ? "||" : "|";
-    case ";":
-      return next === ";" ? ";;" : ";";
-    case "<":
-      if (next === "<") {
-        const third = s[k + 2];
-        if (third === "-") return "<<-";
-        return third === "<" ? null : "<<";
+  const next = codeAt(s, k + 1);
+  switch (s.charCodeAt(k)) {
+    case AMPERSAND:
+      return next === AMPERSAND ? "&&" : "&";
+    case PIPE:
+      return next === PIPE ? "||" : "|";
+    case SEMICOLON:
+      return next === SEMICOLON ? ";;" : ";";
+    case LESS:
+      if (next === LESS) {
+        const third = codeAt(s, k + 2);
+        if (third === 45 /* - */) return "<<-";
+        return third === LESS ? null : "<<";
       }
-      if (next === "&") return "<&";
-      return next === ">" ? "<>" : "<";
-    case ">":
-      if (next === ">") return ">>";
-      if (next === "&") return ">&";
-      return next === "|" ? ">|" : ">";
-    case "(":
+      if (next === AMPERSAND) return "<&";
+      return next === GREATER ? "<>" : "<";
+    case GREATER:
+      if (next === GREATER) return ">>";
+      if (next === AMPERSAND) return ">&";
+      return next === PIPE ? ">|" : ">";
+    case OPEN_PAREN:
       return "(";
-    case ")":
+    case CLOSE_PAREN:
       return ")";
     default:
       return null;
   }
 }
 
+/** `;&|<>()`: the characters that end a word (an operator starts there). */
+function isOperatorChar(c: number): boolean {
+  return (
+    c === SEMICOLON ||
+    c === AMPERSAND ||
+    c === PIPE ||
+    c === LESS ||
+    c === GREATER ||
+    c === OPEN_PAREN ||
+    c === CLOSE_PAREN
+  );
+}
+
+/** The raw text and unquoted value of the word the last `readWord` read. */
+let wordRaw = "";
+let wordValue = "";
+
 /**
- * Reads one word starting at k; returns its raw text, unquoted value and end offset. Text that
- * stays as written (plain characters, `$(...)`, backticks) is copied in slices, not per character.
+ * Reads one word starting at k: returns its end offset (-1 when no word starts there) and
+ * leaves its raw text and unquoted value in `wordRaw` and `wordValue` (no object per word).
+ * Text that stays as written (plain characters, `$(...)`, backticks) is copied in slices, not
+ * per character.
  */
-function readWord(s: string, k: number): Token | null {
+function readWord(s: string, k: number): number {
   const start = k;
   let value = "";
   /** Start of the run of characters not yet copied to `value` that are kept as written. */
   let verbatim = k;
   while (k < s.length) {
-    const c = s[k]!;
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") break;
-    if (
-      (c === ";" || c === "&" || c === "|" || c === "<" || c === ">" || c === "(" || c === ")") &&
-      !(c === "(" && s[k - 1] === "$")
-    ) {
-      if (k === start) return null;
+    const c = s.charCodeAt(k);
+    if (c === SPACE || c === TAB || c === NEWLINE || c === CARRIAGE_RETURN) break;
+    if (isOperatorChar(c) && !(c === OPEN_PAREN && codeAt(s, k - 1) === DOLLAR)) {
+      if (k === start) return -1;
       break;
     }
-    if (c === "\\") {
+    if (c === BACKSLASH) {
       value += s.slice(verbatim, k);
-      if (s[k + 1] !== "\n") value += s[k + 1] ?? "";
+      if (k + 1 < s.length && s.charCodeAt(k + 1) !== NEWLINE) value += s[k + 1];
       k += 2;
       verbatim = k;
       continue;
     }
-    if (c === "'") {
+    if (c === SINGLE_QUOTE) {
       value += s.slice(verbatim, k);
       const close = s.indexOf("'", k + 1);
       const endQ = close === -1 ? s.length : close;
@@ -323,50 +407,61 @@ function readWord(s: string, k: number): Token | null {
       verbatim = k;
       continue;
     }
-    if (c === '"') {
-      value += s.slice(verbatim, k);
-      k = readDoubleQuoted(s, k + 1, (text) => {
-        value += text;
-      });
-      k++;
+    if (c === DOUBLE_QUOTE) {
+      value += s.slice(verbatim, k) + readDoubleQuoted(s, k + 1);
+      k = doubleQuotedEnd + 1;
       verbatim = k;
       continue;
     }
-    if (c === "$" && s[k + 1] === "(") {
+    if (c === DOLLAR && codeAt(s, k + 1) === OPEN_PAREN) {
       k = matchParen(s, k + 1);
       continue;
     }
-    if (c === "`") {
+    if (c === BACKTICK) {
       const close = s.indexOf("`", k + 1);
       k = close === -1 ? s.length : close + 1;
       continue;
     }
     k++;
   }
-  if (k === start) return null;
-  const raw = s.slice(start, k);
+  if (k === start) return -1;
+  wordRaw = s.slice(start, k);
   // A word without quotes or escapes (most of them) is its own value: one string, not two.
-  if (verbatim === start) return { kind: "word", raw, value: raw, start, end: k };
-  value += s.slice(verbatim, k);
-  return { kind: "word", raw, value, start, end: k };
+  wordValue = verbatim === start ? wordRaw : value + s.slice(verbatim, k);
+  return k;
 }
 
-/** Reads a double-quoted string from k (after the quote) to its closing quote; returns that offset. */
-function readDoubleQuoted(s: string, k: number, append: (text: string) => void): number {
+/** Where the last `readDoubleQuoted` stopped: the offset of the closing quote (or the end). */
+let doubleQuotedEnd = 0;
+
+/** True for the characters a backslash escapes inside double quotes: `"` `\\` `$` `` ` `` newline. */
+function escapableInDoubleQuotes(c: number): boolean {
+  return c === DOUBLE_QUOTE || c === BACKSLASH || c === DOLLAR || c === BACKTICK || c === NEWLINE;
+}
+
+/**
+ * Reads a double-quoted string from k (after the quote) to its closing quote; returns its
+ * unquoted text and leaves the closing quote's offset in `doubleQuotedEnd` (no callback or
+ * result object per string).
+ */
+function readDoubleQuoted(s: string, k: number): string {
+  let text = "";
   let verbatim = k;
-  while (k < s.length && s[k] !== '"') {
-    if (s[k] === "\\" && k + 1 < s.length && '"\\$`\n'.includes(s[k + 1]!)) {
-      append(s.slice(verbatim, k));
-      if (s[k + 1] !== "\n") append(s[k + 1]!);
+  while (k < s.length) {
+    const c = s.charCodeAt(k);
+    if (c === DOUBLE_QUOTE) break;
+    if (c === BACKSLASH && k + 1 < s.length && escapableInDoubleQuotes(s.charCodeAt(k + 1))) {
+      text += s.slice(verbatim, k);
+      if (s.charCodeAt(k + 1) !== NEWLINE) text += s[k + 1];
       k += 2;
       verbatim = k;
       continue;
     }
     // `$(...)` is kept as written, quotes inside it included.
-    k = s[k] === "$" && s[k + 1] === "(" ? matchParen(s, k + 1) : k + 1;
+    k = c === DOLLAR && codeAt(s, k + 1) === OPEN_PAREN ? matchParen(s, k + 1) : k + 1;
   }
-  append(s.slice(verbatim, k));
-  return k;
+  doubleQuotedEnd = k;
+  return text + s.slice(verbatim, k);
 }
 
 /** Offset just past the `)` matching the `(` at k, skipping quotes. */

@@ -189,23 +189,50 @@ export function runRules(analysis: Analysis, rules: readonly Rule[] = ALL_RULES)
 
 /** Applies pragmas, ignores and severity overrides; drops `ignore`-level findings. */
 export function finalize(analysis: Analysis, extra: RawHit[], settings: LintSettings): Finding[] {
-  const { pragmas, dockerfile } = analysis;
-  const ignored = new Set(settings.ignored);
-  const levelOf = severityOverrides(settings);
-  const all = [...analysis.hits, ...extra];
+  const policy = policyOf(settings);
   const findings: Finding[] = [];
-  for (const hit of all) {
-    const names = [hit.code, ...hit.aliases];
-    if (hit.code !== "DL1000") {
-      if (names.some((n) => ignored.has(n))) continue;
-      if (!settings.disableIgnorePragma && isSuppressed(hit, names, pragmas, dockerfile)) continue;
+  addFindings(analysis, analysis.hits, policy, settings, findings);
+  addFindings(analysis, extra, policy, settings, findings);
+  findings.sort(compareFindings);
+  return findings;
+}
+
+/** What the settings say about findings by name. */
+interface FindingPolicy {
+  ignored: ReadonlySet<string>;
+  /** Severity overrides by code or alias (the more severe level wins for a name in two lists). */
+  levels: ReadonlyMap<string, Severity>;
+}
+
+function policyOf(settings: LintSettings): FindingPolicy {
+  const levels = new Map<string, Severity>();
+  for (const level of ["style", "info", "warning", "error"] as const) {
+    for (const code of settings.override[level] ?? []) levels.set(code, level);
+  }
+  return { ignored: new Set(settings.ignored), levels };
+}
+
+function addFindings(
+  analysis: Analysis,
+  hits: readonly RawHit[],
+  policy: FindingPolicy,
+  settings: LintSettings,
+  findings: Finding[],
+): void {
+  const { pragmas, dockerfile } = analysis;
+  for (let h = 0; h < hits.length; h++) {
+    const hit = hits[h]!;
+    const syntaxError = hit.code === "DL1000";
+    if (!syntaxError) {
+      if (policy.ignored.size > 0 && namedIn(policy.ignored, hit)) continue;
+      if (!settings.disableIgnorePragma && isSuppressed(hit, pragmas, dockerfile)) continue;
       if (
         hit.aliases.length > 0 &&
         (pragmas.checkSkip.has("all") || hit.aliases.some((a) => pragmas.checkSkip.has(a)))
       )
         continue;
     }
-    const level = hit.code === "DL1000" ? "error" : (levelOf(names) ?? hit.severity);
+    const level = syntaxError ? "error" : (overriddenLevel(policy.levels, hit) ?? hit.severity);
     if (level === "ignore") continue;
     findings.push({
       file: analysis.file,
@@ -222,8 +249,26 @@ export function finalize(analysis: Analysis, extra: RawHit[], settings: LintSett
       url: hit.url,
     });
   }
-  findings.sort(compareFindings);
-  return findings;
+}
+
+/** True when the set holds the hit's code or one of its aliases. */
+function namedIn(set: ReadonlySet<string>, hit: RawHit): boolean {
+  if (set.has(hit.code)) return true;
+  const aliases = hit.aliases;
+  for (let k = 0; k < aliases.length; k++) if (set.has(aliases[k]!)) return true;
+  return false;
+}
+
+/** The override of the first of the hit's names (code, then aliases) that has one. */
+function overriddenLevel(levels: ReadonlyMap<string, Severity>, hit: RawHit): Severity | undefined {
+  if (levels.size === 0) return undefined;
+  const level = levels.get(hit.code);
+  if (level) return level;
+  for (const alias of hit.aliases) {
+    const aliased = levels.get(alias);
+    if (aliased) return aliased;
+  }
+  return undefined;
 }
 
 /** The order of findings in a file: by position, then code. */
@@ -231,41 +276,40 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || compareCodes(a.code, b.code);
 }
 
-/** Codes made of upper-case letters and digits (`DL3008`, `SC2086`, `DD002`). */
-const PLAIN_CODE = /^[0-9A-Z]+$/;
-
 /**
  * `a.localeCompare(b)`. Most findings of a file sit at column 1 of their line, so the sort
- * compares codes often: for plain codes, the collation's order (digits before letters, then
- * alphabetical, a prefix first) is the order of their characters, found without ICU.
+ * compares codes often: for plain codes (upper-case letters and digits: `DL3008`, `SC2086`,
+ * `DD002`), the collation's order (digits before letters, then alphabetical, a prefix first) is
+ * the order of their characters, found without ICU.
  */
 function compareCodes(a: string, b: string): number {
   if (a === b) return 0;
-  if (PLAIN_CODE.test(a) && PLAIN_CODE.test(b)) return a < b ? -1 : 1;
+  if (isPlainCode(a) && isPlainCode(b)) return a < b ? -1 : 1;
   return a.localeCompare(b);
 }
 
-function severityOverrides(settings: LintSettings): (names: string[]) => Severity | undefined {
-  const map = new Map<string, Severity>();
-  for (const level of ["style", "info", "warning", "error"] as const) {
-    for (const code of settings.override[level] ?? []) map.set(code, level);
+/** `^[0-9A-Z]+$` */
+function isPlainCode(code: string): boolean {
+  if (code.length === 0) return false;
+  for (let k = 0; k < code.length; k++) {
+    const c = code.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return false;
   }
-  return (names) => {
-    for (const n of names) {
-      const level = map.get(n);
-      if (level) return level;
-    }
-    return undefined;
-  };
+  return true;
 }
 
-function isSuppressed(hit: RawHit, names: string[], pragmas: Pragmas, df: Dockerfile): boolean {
-  const matches = (set: Set<string> | undefined) => !!set && names.some((n) => set.has(n));
-  if (matches(pragmas.global)) return true;
-  if (matches(pragmas.byLine.get(hit.line))) return true;
+function isSuppressed(hit: RawHit, pragmas: Pragmas, df: Dockerfile): boolean {
+  if (pragmas.global.size > 0 && namedIn(pragmas.global, hit)) return true;
+  if (pragmas.byLine.size > 0) {
+    const atLine = pragmas.byLine.get(hit.line);
+    if (atLine !== undefined && namedIn(atLine, hit)) return true;
+  }
   if (pragmas.byStage.size === 0) return false;
   const instruction = df.instructions.find((i) => i.line === hit.line);
-  if (instruction && matches(pragmas.byStage.get(instruction.stage))) return true;
+  if (instruction) {
+    const inStage = pragmas.byStage.get(instruction.stage);
+    if (inStage !== undefined && namedIn(inStage, hit)) return true;
+  }
   return false;
 }
 

@@ -4,7 +4,7 @@
  * that both produce the same result for a file.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { type Analysis, finalize, prepareAnalysis, runRules } from "./engine.ts";
 import { applyFixes } from "./fix.ts";
 import type { LintSettings } from "./settings.ts";
@@ -100,17 +100,10 @@ export function fileResult(prepared: PreparedFile, findings: Finding[]): LintFil
   };
 }
 
+const NO_CONTEXT: ContextAccess = { dir: null, readFile: () => null };
+
 function contextFor(dir: string | null, files: ContextFiles): ContextAccess {
-  if (dir === null) return { dir: null, readFile: () => null };
-  const root = resolve(dir);
-  return {
-    dir: root,
-    readFile(relativePath) {
-      const full = join(root, relativePath);
-      if (!full.startsWith(root)) return null;
-      return files.read(full);
-    },
-  };
+  return dir === null ? NO_CONTEXT : files.contextOf(dir);
 }
 
 /**
@@ -122,30 +115,67 @@ export class ContextFiles {
   readonly #texts = new Map<string, string | null>();
   /** Lower-cased entry names per folder (a case-insensitive file system may still match). */
   readonly #listings = new Map<string, Set<string> | null>();
+  /** One reader per context folder: the files of a folder share it (and its resolved path). */
+  readonly #contexts = new Map<string, ContextAccess>();
+
+  /** The reader of the build context at `dir`, made once per folder. */
+  contextOf(dir: string): ContextAccess {
+    let context = this.#contexts.get(dir);
+    if (context === undefined) {
+      const root = resolve(dir);
+      context = {
+        dir: root,
+        readFile: (relativePath) => {
+          // A plain file name (`.dockerignore`, `<name>.dockerignore`: what the rules ask for)
+          // is in the root folder itself: no path to normalise or check.
+          if (isPlainName(relativePath)) return this.#readIn(root, relativePath);
+          const full = join(root, relativePath);
+          if (!full.startsWith(root)) return null;
+          return this.read(full);
+        },
+      };
+      this.#contexts.set(dir, context);
+    }
+    return context;
+  }
 
   read(path: string): string | null {
+    return this.#readIn(dirname(path), basename(path), path);
+  }
+
+  /** The file `name` of `folder` (`path`: the two joined, when the caller has it). */
+  #readIn(folder: string, name: string, path = joinName(folder, name)): string | null {
     let text = this.#texts.get(path);
     if (text === undefined) {
-      text = this.#mayExist(path) ? readTextOrNull(path) : null;
+      text = this.#mayExist(folder, name) ? readTextOrNull(path) : null;
       this.#texts.set(path, text);
     }
     return text;
   }
 
-  #mayExist(path: string): boolean {
-    const folder = dirname(path);
+  #mayExist(folder: string, name: string): boolean {
     let names = this.#listings.get(folder);
     if (names === undefined) {
       try {
-        names = new Set(readdirSync(folder).map((name) => name.toLowerCase()));
+        names = new Set(readdirSync(folder).map((entry) => entry.toLowerCase()));
       } catch {
         names = null;
       }
       this.#listings.set(folder, names);
     }
     // An unreadable folder gives no answer: try the file itself.
-    return names === null || names.has(basename(path).toLowerCase());
+    return names === null || names.has(name.toLowerCase());
   }
+}
+
+/** A name without separators that is not `.` or `..`: `join(root, name)` is `root/name`. */
+function isPlainName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && !name.includes("/") && !name.includes("\\");
+}
+
+/** `join(folder, name)` for a plain name and a resolved folder (no trailing separator but the root's). */
+function joinName(folder: string, name: string): string {
+  return folder.endsWith(sep) ? folder + name : folder + sep + name;
 }
 
 function readTextOrNull(path: string): string | null {

@@ -67,6 +67,8 @@ function parsePragmas(df: Dockerfile): Pragmas {
   };
   const nextInstruction = (line: number) => df.instructions.find((i) => i.line > line);
   for (const comment of df.comments) {
+    // Both kinds of pragma start with the tool's name: most comments are neither.
+    if (!comment.text.startsWith("hadolint") && !comment.text.startsWith("drydock")) continue;
     const shell = SHELL_RE.exec(comment.text);
     if (shell) {
       pragmas.shell = shell[1]!;

@@ -86,15 +86,17 @@ export const PACKAGE_REMOVALS: readonly PackageCommand[] = [
 export function bareName(word: string): string {
   // Already bare: nothing below would change it.
   if (PLAIN_NAME.test(word)) return word;
-  return word
-    .replace(/^["']|["']$/g, "")
-    .split(/[=<>~@]/)[0]!
+  const unquoted = word.replace(/^["']|["']$/g, "");
+  // The part before the first version separator (`split(...)[0]` without the array).
+  const cut = unquoted.search(VERSION_SEPARATOR);
+  return (cut === -1 ? unquoted : unquoted.slice(0, cut))
     .replace(/:(amd64|arm64|i386|armhf|all|any|native)$/, "")
     .replace(/\/[^/]+$/, "")
     .toLowerCase();
 }
 
 const PLAIN_NAME = /^[a-z0-9.+_-]+$/;
+const VERSION_SEPARATOR = /[=<>~@]/;
 const TOOLCHAIN_PACKAGE_SET: ReadonlySet<string> = new Set(TOOLCHAIN_PACKAGES);
 
 export function isToolchainPackage(name: string): boolean {

@@ -33,43 +33,73 @@ export const rule: Rule = {
   message:
     "A cleanup runs in a later RUN than the install it cleans: the files stay in the earlier layer; clean up in the same RUN",
   check(ctx) {
-    return ctx.dockerfile.stages.flatMap((stage) => checkStage(ctx, stage));
+    const hits: RuleHit[] = [];
+    const stages = ctx.dockerfile.stages;
+    for (let s = 0; s < stages.length; s++) checkStage(ctx, stages[s]!, hits);
+    return hits;
   },
 };
 
-/** One kind of leftover: a package-manager cache, or one downloaded file. */
-interface Leftover {
-  key: string;
-  what: string;
-}
+/**
+ * What the RUNs of one stage have left behind so far, told each creation and cleanup in
+ * command order. A leftover is a package-manager cache (keyed by its kind's id) or one
+ * downloaded file (`download:<name>`).
+ */
+class Leftovers {
+  /** Leftover key → RUN lines whose layers still hold the data. */
+  readonly #dirty = new Map<string, number[]>();
+  /** The line of the RUN being read. */
+  #line = 0;
+  /** What this RUN cleans that earlier RUNs created (key → data, lines), in order; null: none. */
+  #cleanedHere: Map<string, { what: string; creators: number[] }> | null = null;
 
-interface Event {
-  leftover: Leftover;
-  kind: "create" | "clean";
-}
+  startRun(line: number): void {
+    this.#line = line;
+    this.#cleanedHere = null;
+  }
 
-function checkStage(ctx: RuleContext, stage: Stage): RuleHit[] {
-  const hits: RuleHit[] = [];
-  /** key → RUN lines whose layers still hold the data. */
-  const dirty = new Map<string, number[]>();
-  for (const run of stageRuns(ctx, stage)) {
-    const line = run.instruction.line;
-    const cleanedHere = new Map<string, { what: string; creators: number[] }>();
-    for (const event of runEvents(ctx, stage, run)) {
-      const { key, what } = event.leftover;
-      if (event.kind === "create") {
-        dirty.set(key, [...(dirty.get(key) ?? []).filter((l) => l !== line), line]);
-        continue;
-      }
-      const earlier = (dirty.get(key) ?? []).filter((l) => l !== line);
-      if (earlier.length > 0 && !cleanedHere.has(key)) cleanedHere.set(key, { what, creators: earlier });
-      dirty.delete(key);
+  created(key: string): void {
+    const lines = this.#dirty.get(key);
+    if (lines === undefined) {
+      this.#dirty.set(key, [this.#line]);
+      return;
     }
-    for (const { what, creators } of cleanedHere.values()) {
+    // The RUN's line moves to the end (the lists are this tracker's own: changed in place).
+    const at = lines.indexOf(this.#line);
+    if (at !== -1) lines.splice(at, 1);
+    lines.push(this.#line);
+  }
+
+  cleaned(key: string, what: string): void {
+    const lines = this.#dirty.get(key);
+    if (lines === undefined) return;
+    this.#dirty.delete(key);
+    const line = this.#line;
+    const earlier = lines.filter((l) => l !== line);
+    if (earlier.length === 0) return;
+    if (this.#cleanedHere === null) this.#cleanedHere = new Map();
+    if (!this.#cleanedHere.has(key)) this.#cleanedHere.set(key, { what, creators: earlier });
+  }
+
+  /** The hits of the RUN just read: one per leftover it cleans that earlier RUNs created. */
+  reportRun(hits: RuleHit[]): void {
+    if (this.#cleanedHere === null) return;
+    const line = this.#line;
+    for (const { what, creators } of this.#cleanedHere.values()) {
       hits.push({ line, message: messageFor(line, what, creators) });
     }
   }
-  return hits;
+}
+
+function checkStage(ctx: RuleContext, stage: Stage, hits: RuleHit[]): void {
+  const leftovers = new Leftovers();
+  const runs = stageRuns(ctx, stage);
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    leftovers.startRun(run.instruction.line);
+    readRun(ctx, stage, run, leftovers);
+    leftovers.reportRun(hits);
+  }
 }
 
 function messageFor(line: number, what: string, creators: number[]): string {
@@ -92,47 +122,69 @@ const kindsFor = indexByProgram(CACHE_KINDS, (kind) =>
   [...kind.creators, ...kind.cleaners].flatMap((p) => p.programs),
 );
 
-/** Creations and cleanups of one RUN, in command order. */
-function runEvents(ctx: RuleContext, stage: Stage, run: RunInfo): Event[] {
-  const events: Event[] = [];
+/** Tells `leftovers` the creations and cleanups of one RUN, in command order. */
+function readRun(ctx: RuleContext, stage: Stage, run: RunInfo, leftovers: Leftovers): void {
   const cachedDirs = cacheTargets(run.instruction);
-  for (const command of run.commands) {
-    const inv = invocation(command);
+  const commands = run.commands;
+  for (let c = 0; c < commands.length; c++) {
+    const inv = invocation(commands[c]!);
     const isRm = inv.program === "rm";
     // The kinds whose command patterns name this program: for any other kind, neither a
     // cleaner nor a creator pattern can match (an `rm` is asked about every kind's paths).
     const patterned = kindsFor(inv.program);
-    const kinds = isRm ? CACHE_KINDS : patterned;
     // The paths an `rm` removes, read once for all the kinds of cache they may clean.
     const removed = isRm ? mapToList(readCliArgs(inv.args).positional, homeToRoot) : NOTHING_REMOVED;
+    // An `rm` is asked about every kind's paths, unless it removes no cache of any kind.
+    const kinds = isRm && removesAnyCache(removed) ? CACHE_KINDS : patterned;
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k]!;
       const matchable = !isRm || patterned.includes(kind);
       if ((matchable && matchesAny(inv, kind.cleaners)) || (isRm && removesPathOf(kind, removed)))
-        events.push({ leftover: { key: kind.id, what: kind.what }, kind: "clean" });
+        leftovers.cleaned(kind.id, kind.what);
       else if (matchable && creates(ctx, stage, run.instruction, kind, inv, cachedDirs))
-        events.push({ leftover: { key: kind.id, what: kind.what }, kind: "create" });
+        leftovers.created(kind.id);
     }
     if (inv.program === "curl" || inv.program === "wget") {
       for (const file of downloadedArchives(inv)) {
         if (cachedDirs.some((dir) => isWithin(file, dir))) continue;
-        events.push({ leftover: downloadLeftover(file), kind: "create" });
+        leftovers.created(downloadKey(file));
       }
     }
-    if (inv.program === "rm") {
-      for (const path of readCliArgs(inv.args).positional) {
-        if (isArchive(path)) events.push({ leftover: downloadLeftover(path), kind: "clean" });
+    if (isRm) {
+      const paths = readCliArgs(inv.args).positional;
+      for (let p = 0; p < paths.length; p++) {
+        const path = paths[p]!;
+        if (isArchive(path)) leftovers.cleaned(downloadKey(path), path);
       }
     }
   }
-  return events;
 }
 
 function matchesAny(inv: Invocation, patterns: readonly CommandPattern[]): boolean {
-  return patterns.some((p) => matchSubcommand(inv, p.programs, p.subcommands) !== null);
+  for (let p = 0; p < patterns.length; p++) {
+    const pattern = patterns[p]!;
+    if (matchSubcommand(inv, pattern.programs, pattern.subcommands) !== null) return true;
+  }
+  return false;
 }
 
 const NOTHING_REMOVED: readonly string[] = objectList();
+
+/**
+ * Every kind's `rm` targets in one pattern: most paths an `rm` removes (a download, a build
+ * folder) are no cache, found with one test rather than one per kind and pattern. Null when a
+ * pattern has flags, which an alternation could not keep.
+ */
+const ANY_REMOVED_PATH = CACHE_KINDS.every((kind) => kind.removedPaths.every((p) => p.flags === ""))
+  ? new RegExp(CACHE_KINDS.flatMap((kind) => kind.removedPaths.map((p) => `(?:${p.source})`)).join("|"))
+  : null;
+
+/** True when some kind's pattern may match one of the paths (always, without the union). */
+function removesAnyCache(removed: readonly string[]): boolean {
+  if (ANY_REMOVED_PATH === null) return true;
+  for (let p = 0; p < removed.length; p++) if (ANY_REMOVED_PATH.test(removed[p]!)) return true;
+  return false;
+}
 
 /** @param removed the paths of an `rm` (`~` and `$HOME` read as /root) */
 function removesPathOf(kind: CacheKind, removed: readonly string[]): boolean {
@@ -164,6 +216,7 @@ function creates(
     if (inline || variableAt(ctx.dockerfile, stage, instruction, name) !== undefined) return false;
   }
   // A cache or tmpfs mount over the data's directory keeps it out of the layer.
+  if (cachedDirs.length === 0) return true;
   return !kind.dirs.some((dir) => cachedDirs.some((mount) => isWithin(dir, mount)));
 }
 
@@ -172,10 +225,10 @@ function homeToRoot(path: string): string {
   return path.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, "/root");
 }
 
-function downloadLeftover(path: string): Leftover {
+/** The leftover key of a downloaded file. */
+function downloadKey(path: string): string {
   // Relative and absolute spellings of one download are compared by file name.
-  const name = basename(path);
-  return { key: `download:${name}`, what: path };
+  return `download:${basename(path)}`;
 }
 
 function isArchive(path: string): boolean {

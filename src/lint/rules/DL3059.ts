@@ -34,6 +34,8 @@ export const rule: Rule = {
 
 /** Flags compared as a set, so the order of `--mount` options does not matter. */
 function flagKey(instruction: Instruction): string {
+  // Most RUNs have no flags: no list to build, sort and join.
+  if (instruction.flags.length === 0) return "";
   return mapToList(instruction.flags, (f) => `${f.name}=${f.value ?? ""}`)
     .sort()
     .join("\n");
@@ -41,5 +43,7 @@ function flagKey(instruction: Instruction): string {
 
 function commandCount(run: RunInfo): number {
   if (run.instruction.heredocs.length > 0) return Number.POSITIVE_INFINITY;
-  return run.commands.filter((cmd) => cmd.name !== "").length;
+  let count = 0;
+  for (const cmd of run.commands) if (cmd.name !== "") count++;
+  return count;
 }

@@ -21,13 +21,20 @@ export interface CliArgs {
   positional: string[];
   /** Index in the argument list of each positional word (fixers edit at these). */
   positionalIndexes: number[];
-  /** Literal words, for checks on exact arguments (`-q=2`). */
-  words: string[];
+  /** Literal words, for checks on exact arguments (`-q=2`): the words read (shared). */
+  words: readonly string[];
 }
 
 const NO_VALUE_FLAGS: readonly string[] = [];
+
+/**
+ * The readings of one words array: flag list, reading, flag list, reading… in one small array
+ * (a command is read with a few lists: a linear lookup, no Map or object per command).
+ */
+type CliArgsReadings = (readonly string[] | CliArgs)[];
+
 /** Results are shared between callers (the words of a parsed command never change). */
-const cliArgsCache = new ObjectMemo<readonly string[], Map<readonly string[], CliArgs>>();
+const cliArgsCache = new ObjectMemo<readonly string[], CliArgsReadings>();
 
 /**
  * Reads arguments getopt style (hadolint's Shell.getAllFlags / getArgsNoFlags / dropFlagArg):
@@ -41,19 +48,31 @@ export function readCliArgs(
   args: readonly string[],
   valueFlags: readonly string[] = NO_VALUE_FLAGS,
 ): CliArgs {
-  // Many rules read the same command's words: parse once per words array and flag list.
-  let byFlags = cliArgsCache.get(args);
-  if (!byFlags) {
-    byFlags = new Map();
-    cliArgsCache.set(args, byFlags);
+  // Many rules read the same command's words, with their own flag lists: parse once per list,
+  // and not at all when the words use none of the list's flags (see below).
+  let readings = cliArgsCache.get(args);
+  if (readings === undefined) {
+    readings = [NO_VALUE_FLAGS, parseCliArgs(args, NO_VALUE_FLAG_SET)];
+    cliArgsCache.set(args, readings);
   }
-  let parsed = byFlags.get(valueFlags);
-  if (!parsed) {
-    parsed = parseCliArgs(args, valueFlags);
-    byFlags.set(valueFlags, parsed);
-  }
+  for (let k = 0; k < readings.length; k += 2)
+    if (readings[k] === valueFlags) return readings[k + 1] as CliArgs;
+  // When no flag the words use takes a value under this list, every word reads as it does with
+  // no value-taking flag at all: that reading is the answer (most commands, most lists).
+  const plain = readings[1] as CliArgs;
+  const takesValue = valueFlagSet(valueFlags);
+  const parsed = usesAnyFlag(plain, takesValue) ? parseCliArgs(args, takesValue) : plain;
+  readings.push(valueFlags, parsed);
   return parsed;
 }
+
+function usesAnyFlag(cli: CliArgs, names: ReadonlySet<string>): boolean {
+  const flags = cli.flags;
+  for (let k = 0; k < flags.length; k++) if (names.has(flags[k]!.name)) return true;
+  return false;
+}
+
+const NO_VALUE_FLAG_SET: ReadonlySet<string> = new Set();
 
 /** The flag lists callers pass are module constants: one lookup set per list, not per call. */
 const valueFlagSets = new Map<readonly string[], ReadonlySet<string>>();
@@ -68,11 +87,8 @@ function valueFlagSet(valueFlags: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
-function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): CliArgs {
-  const takesValue = valueFlagSet(valueFlags);
+function parseCliArgs(args: readonly string[], takesValue: ReadonlySet<string>): CliArgs {
   // Lists made with one array map whatever they end up holding (src/dockerfile/shapes.ts).
-  const words = objectList<string>();
-  for (let k = 0; k < args.length; k++) words.push(args[k]!);
   const flags = objectList<CliFlag>();
   const positional = objectList<string>();
   const positionalIndexes: number[] = [];
@@ -100,7 +116,7 @@ function parseCliArgs(args: readonly string[], valueFlags: readonly string[]): C
     positional.push(word);
     positionalIndexes.push(k);
   }
-  return { flags, positional, positionalIndexes, words };
+  return { flags, positional, positionalIndexes, words: args };
 }
 
 /** Reads the letters of `args[k]` (`-abc`); returns the index of the last word it used. */
@@ -208,8 +224,9 @@ function indexedRunsWhere(
   const index = programIndex(runs);
   let selected: readonly IndexedCommand[] = NO_COMMANDS;
   let lists = 0;
-  for (const program of programs) {
-    const list = index.get(program);
+  const wanted = programList(programs);
+  for (let p = 0; p < wanted.length; p++) {
+    const list = index.get(wanted[p]!);
     if (list === undefined) continue;
     selected = lists === 0 ? list : [...selected, ...list];
     lists++;
@@ -226,6 +243,24 @@ function indexedRunsWhere(
   }
   return hits;
 }
+
+/**
+ * The programs a rule passes (a module constant: an array or a Set) as an array, made once per
+ * constant: walked with an index, not an iterator that allocates at each step before V8
+ * optimises the walk.
+ */
+function programList(programs: Iterable<string>): readonly string[] {
+  if (Array.isArray(programs)) return programs;
+  let list = programLists.get(programs);
+  if (list === undefined) {
+    list = [...programs];
+    programLists.set(programs, list);
+  }
+  return list;
+}
+
+/** Keyed by the rules' constant program sets (never a per-file object). */
+const programLists = new WeakMap<Iterable<string>, readonly string[]>();
 
 function singleCommandRunsWhere(
   run: RunInfo,
@@ -335,7 +370,8 @@ export function invocation(command: ShellCommand): Invocation {
 
 /** True when the positional words start with the given subcommand words. */
 export function startsWithWords(positional: readonly string[], words: readonly string[]): boolean {
-  return words.every((w, k) => positional[k] === w);
+  for (let k = 0; k < words.length; k++) if (positional[k] !== words[k]) return false;
+  return true;
 }
 
 export interface SubcommandMatch {

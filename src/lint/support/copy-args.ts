@@ -5,6 +5,7 @@
  */
 import type { Instruction } from "../../dockerfile/parse.ts";
 import { objectList } from "../../dockerfile/shapes.ts";
+import { ObjectMemo } from "./memo.ts";
 import { dropQuotes, type EscapeChar, instructionWords, unquote } from "./words.ts";
 
 export interface CopyOperands {
@@ -42,6 +43,23 @@ const WHOLE_CONTEXT_SOURCES = new Set([".", "./", "./.", "*", "./*", "/", "/."])
  */
 export function isWholeContextCopy(instruction: Instruction, escapeChar: EscapeChar = "\\"): boolean {
   if (instruction.keyword !== "COPY" && instruction.keyword !== "ADD") return false;
+  // DD001 and DD003 ask about every COPY of a file, DD001 twice: read once per instruction.
+  const answers = wholeContextCopies[escapeChar];
+  let answer = answers.get(instruction);
+  if (answer === undefined) {
+    answer = copiesWholeContext(instruction, escapeChar);
+    answers.set(instruction, answer);
+  }
+  return answer;
+}
+
+/** isWholeContextCopy's answers, per escape character (booleans: nothing allocated per answer). */
+const wholeContextCopies = {
+  "\\": new ObjectMemo<Instruction, boolean>(),
+  "`": new ObjectMemo<Instruction, boolean>(),
+} as const;
+
+function copiesWholeContext(instruction: Instruction, escapeChar: EscapeChar): boolean {
   if (instruction.flags.some((f) => f.name === "from")) return false;
   const operands = copyPaths(instruction, escapeChar);
   return !!operands && operands.sources.some((s) => WHOLE_CONTEXT_SOURCES.has(s));

@@ -16,14 +16,14 @@ export type Lookup = (name: string) => string | undefined;
 export interface Expansion {
   result: string;
   /** Variables looked up and set. */
-  matched: Set<string>;
+  matched: ReadonlySet<string>;
   /** Variables looked up and not set (a default in `${X:-d}` does not make X set). */
-  unmatched: Set<string>;
+  unmatched: ReadonlySet<string>;
   /**
    * Unset variables whose (empty) value went into the result: `$X`, `${X}`, `${X#p}`, ... but
    * not `${X:-d}` or `${X:+w}`. When non-empty, the result is a guess, not the build's value.
    */
-  missing: Set<string>;
+  missing: ReadonlySet<string>;
   /** Why BuildKit would refuse the word (bad syntax, `${X?}` with X unset), if it would. */
   error?: string;
 }
@@ -40,8 +40,15 @@ class ExpansionError extends Error {}
 /** Characters that are special parameters after `$` (POSIX sh 2.5.2). */
 const SPECIAL_PARAMS = new Set(["@", "*", "#", "?", "-", "$", "!", "0"]);
 
+/** The variables of a word without any (shared by every such expansion: read-only). */
+const NO_VARIABLES: ReadonlySet<string> = new Set();
+
 export function expandWord(word: string, lookup: Lookup, options: ExpandOptions = {}): Expansion {
-  const lexer = new WordLexer(word, lookup, options.escape ?? "\\", options.processQuotes ?? true);
+  const escapeChar = options.escape ?? "\\";
+  // A word without `$`, quotes or escapes (most image names, ARG defaults) is its own value.
+  if (isLiteral(word, escapeChar))
+    return { result: word, matched: NO_VARIABLES, unmatched: NO_VARIABLES, missing: NO_VARIABLES };
+  const lexer = new WordLexer(word, lookup, escapeChar, options.processQuotes ?? true);
   try {
     const result = lexer.readUntil(null, false);
     return { result, matched: lexer.matched, unmatched: lexer.unmatched, missing: lexer.missing };
@@ -52,10 +59,19 @@ export function expandWord(word: string, lookup: Lookup, options: ExpandOptions 
   }
 }
 
-/** Names of all variables a word refers to, set or not (for scope checks). */
-export function referencedVariables(word: string, options: ExpandOptions = {}): Set<string> {
+/** True when expansion leaves the word as it is: no `$`, quote or escape character in it. */
+function isLiteral(word: string, escapeChar: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = word[k];
+    if (c === "$" || c === "'" || c === '"' || c === escapeChar) return false;
+  }
+  return true;
+}
+
+/** Names of all variables a word refers to, set or not (for scope checks; shared: read-only). */
+export function referencedVariables(word: string, options: ExpandOptions = {}): ReadonlySet<string> {
   // Every reference starts with `$`; most words have none.
-  if (!word.includes("$")) return new Set();
+  if (!word.includes("$")) return NO_VARIABLES;
   const expansion = expandWord(word, () => undefined, options);
   return expansion.unmatched;
 }

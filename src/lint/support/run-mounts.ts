@@ -18,9 +18,14 @@ export interface RunMount {
 // Rules ask about the mounts of the same RUN many times; parsing results never change.
 const mountsCache = new ObjectMemo<Instruction, RunMount[]>();
 const cacheTargetsCache = new ObjectMemo<Instruction, string[]>();
+/** The mounts and cache targets of a RUN without flags (shared, like every answer: never modified). */
+const NO_MOUNTS: RunMount[] = objectList();
+const NO_TARGETS: string[] = objectList();
 
 /** The `--mount` options of a RUN, read once per instruction (shared: do not modify). */
 export function runMounts(instruction: Instruction): RunMount[] {
+  // Most RUNs have no flag at all: one shared empty list, nothing to cache.
+  if (instruction.flags.length === 0) return NO_MOUNTS;
   let mounts = mountsCache.get(instruction);
   if (!mounts) {
     // One map for every RUN's list, with mounts or without (shapes.ts).
@@ -84,6 +89,7 @@ export function hasCacheMount(instruction: Instruction, ...fragments: string[]):
 
 /** Targets of the cache and tmpfs mounts of a RUN (shared: do not modify). */
 export function cacheTargets(instruction: Instruction): string[] {
+  if (instruction.flags.length === 0) return NO_TARGETS;
   let targets = cacheTargetsCache.get(instruction);
   if (!targets) {
     targets = objectList<string>();

@@ -12,7 +12,7 @@
  */
 
 import type { Dockerfile, Instruction, Stage } from "../../dockerfile/parse.ts";
-import { mapToList } from "../../dockerfile/shapes.ts";
+import { mapToList, objectList } from "../../dockerfile/shapes.ts";
 import type { RuleContext, RunInfo } from "../types.ts";
 import { type Expansion, expandWord, type Lookup } from "./expand.ts";
 import { type ImageRef, parseImageRef } from "./images.ts";
@@ -281,10 +281,22 @@ export function stageFromReference(df: Dockerfile, reference: string, before: nu
 // ---------------------------------------------------------------------------------------------
 // What is in effect inside a stage
 
-/** RUNs that execute in this build in the given stage (ONBUILD triggers do not). */
+/** RUNs that execute in this build in the given stage (ONBUILD triggers do not; shared: do not modify). */
 export function stageRuns(ctx: RuleContext, stage: Stage): RunInfo[] {
-  return ctx.runs.filter((r) => r.outer === r.instruction && r.instruction.stage === stage.index);
+  // Several rules walk the RUNs of every stage: the file's RUNs are sorted by stage once.
+  let byStage = runsByStageCache.get(ctx);
+  if (byStage === undefined) {
+    byStage = mapToList(ctx.dockerfile.stages, () => objectList<RunInfo>());
+    for (const run of ctx.runs) {
+      if (run.outer === run.instruction) byStage[run.instruction.stage]?.push(run);
+    }
+    runsByStageCache.set(ctx, byStage);
+  }
+  return byStage[stage.index] ?? NO_RUNS;
 }
+
+const runsByStageCache = new ObjectMemo<RuleContext, RunInfo[][]>();
+const NO_RUNS: RunInfo[] = objectList();
 
 /** The WORKDIR in effect at an instruction, following the stage chain; "/" when none. */
 export function workdirAt(df: Dockerfile, stage: Stage, instruction: Instruction): string {

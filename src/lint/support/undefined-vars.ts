@@ -30,7 +30,7 @@ interface Scope {
   /** True when every variable of the base image is known (scratch, PATH-only images). */
   envKnown: boolean;
   /** Variables the stage's FROM line (or its root stage's) used. */
-  fromVariables: Set<string>;
+  fromVariables: ReadonlySet<string>;
 }
 
 /** BuildKit never reports these (dockerfile2llb nonEnvArgs). */
