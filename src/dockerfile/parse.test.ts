@@ -37,6 +37,18 @@ describe("parseDockerfile", () => {
     expect(df.instructions[2]!.line).toBe(6);
   });
 
+  it("ends an instruction whose continuation runs into only comments and empty lines at the end of the file", () => {
+    for (const tail of ["# c\n", "# c", "\n\n", "# c\n\n# d\n"]) {
+      const df = parseDockerfile(`FROM a\nRUN a \\\n${tail}`);
+      expect(df.errors).toEqual([]);
+      const run = df.instructions[1]!;
+      expect(run.args).toBe("a");
+      expect(run.endLine).toBe(df.lines.length);
+      expect(df.source.slice(run.start, run.end)).toBe(df.lines.slice(1).join("\n"));
+      expect(df.comments.length).toBe((tail.match(/#/g) ?? []).length);
+    }
+  });
+
   it("honours the escape directive (backtick) and CRLF", () => {
     const df = parseDockerfile(
       "# escape=`\r\nFROM mcr.microsoft.com/windows:ltsc2022\r\nRUN dir `\r\n  C:\\\r\nWORKDIR C:\\app\r\n",

@@ -232,7 +232,12 @@ function joinContinuation(
         }
         break;
       }
-      if (i >= lines.length) break;
+      // Only comment and empty lines after the escape, up to the end of the file: the
+      // instruction ends there, and those lines are consumed.
+      if (i >= lines.length) {
+        i = lines.length - 1;
+        break;
+      }
       current = lines[i]!;
       continue;
     }
