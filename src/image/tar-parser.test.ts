@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { extract, type Header, pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
-import { parseTarFile, type TarHeader, TarParser } from "./tar-parser.ts";
+import { parseTarFile, type TarEntrySink, type TarHeader, TarParser } from "./tar-parser.ts";
+import { rawTarHeader } from "./test-helpers/tar.ts";
 
 /** What tar-stream 3 (the reader TarParser replaced) reports for every entry, in order. */
 async function tarStreamHeaders(tar: Buffer): Promise<TarHeader[]> {
@@ -34,12 +35,13 @@ async function tarStreamHeaders(tar: Buffer): Promise<TarHeader[]> {
   return out;
 }
 
-/** TarParser over `tar` cut into `chunkSize` pieces; contents of every entry kept. */
-function parse(tar: Buffer, chunkSize = tar.length): { headers: TarHeader[]; contents: string[] } {
+/** A TarParser that records every header, and the contents (latin1) of the entries `wanted` names. */
+function recordingParser(wanted: (name: string) => boolean) {
   const headers: TarHeader[] = [];
   const contents: string[] = [];
-  const parser = new TarParser((h) => {
+  const parser = new TarParser((h): TarEntrySink | undefined => {
     headers.push(h);
+    if (!wanted(h.name)) return undefined;
     const pieces: Buffer[] = [];
     return {
       done: false,
@@ -53,6 +55,12 @@ function parse(tar: Buffer, chunkSize = tar.length): { headers: TarHeader[]; con
       },
     };
   }, "t");
+  return { parser, headers, contents };
+}
+
+/** TarParser over `tar` cut into `chunkSize` pieces; contents of every entry kept. */
+function parse(tar: Buffer, chunkSize = tar.length): { headers: TarHeader[]; contents: string[] } {
+  const { parser, headers, contents } = recordingParser(() => true);
   for (let at = 0; at < tar.length; at += chunkSize) {
     expect(parser.feed(tar.subarray(at, at + chunkSize))).toBeUndefined();
   }
@@ -73,36 +81,6 @@ async function packed(
   p.finalize();
   await done;
   return Buffer.concat(chunks);
-}
-
-/** A raw ustar/GNU header block with a correct checksum (for fields tar-stream cannot write). */
-function rawHeader(fields: {
-  name: string;
-  typeflag: string;
-  size?: number | Buffer;
-  uid?: Buffer;
-  gnu?: boolean;
-  prefix?: string;
-  mode?: string;
-}): Buffer {
-  const block = Buffer.alloc(512);
-  block.write(fields.name, 0, 100, "utf8");
-  block.write(fields.mode ?? "0000644\0", 100);
-  if (Buffer.isBuffer(fields.uid)) fields.uid.copy(block, 108);
-  else block.write("0001750\0", 108);
-  block.write("0001750\0", 116);
-  if (Buffer.isBuffer(fields.size)) fields.size.copy(block, 124);
-  else block.write(`${(fields.size ?? 0).toString(8).padStart(11, "0")}\0`, 124);
-  block.write("00000000000\0", 136);
-  block.write(fields.typeflag, 156);
-  if (fields.gnu) block.write("ustar  \0", 257, "latin1");
-  else block.write("ustar\u000000", 257, "latin1");
-  if (fields.prefix) block.write(fields.prefix, 345, 155, "utf8");
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of block) sum += b;
-  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return block;
 }
 
 const pad = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
@@ -139,19 +117,19 @@ describe("TarParser reads every header field as tar-stream does", () => {
     const base256 = Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 0x01]); // uid 1 in base-256
     const globalPax = Buffer.from("19 path=global/one\n");
     const tar = Buffer.concat([
-      rawHeader({ name: "././@LongLink", typeflag: "L", size: longName.length, gnu: true }),
+      rawTarHeader({ name: "././@LongLink", typeflag: "L", size: longName.length, gnu: true }),
       pad(longName),
-      rawHeader({ name: "././@LongLink", typeflag: "K", size: longLink.length, gnu: true }),
+      rawTarHeader({ name: "././@LongLink", typeflag: "K", size: longLink.length, gnu: true }),
       pad(longLink),
-      rawHeader({ name: "short", typeflag: "2", gnu: true }),
-      rawHeader({ name: "file", typeflag: "0", prefix: "some/prefix" }),
-      rawHeader({ name: "big-uid", typeflag: "0", uid: base256, size: 3 }),
+      rawTarHeader({ name: "short", typeflag: "2", gnu: true }),
+      rawTarHeader({ name: "file", typeflag: "0", prefix: "some/prefix" }),
+      rawTarHeader({ name: "big-uid", typeflag: "0", uid: base256, size: 3 }),
       pad(Buffer.from("abc")),
-      rawHeader({ name: "pax_global_header", typeflag: "g", size: globalPax.length }),
+      rawTarHeader({ name: "pax_global_header", typeflag: "g", size: globalPax.length }),
       pad(globalPax),
-      rawHeader({ name: "after-global", typeflag: "0" }),
-      rawHeader({ name: "olddir/", typeflag: "\0" }),
-      rawHeader({ name: "unknown-type", typeflag: "S" }),
+      rawTarHeader({ name: "after-global", typeflag: "0" }),
+      rawTarHeader({ name: "olddir/", typeflag: "\0" }),
+      rawTarHeader({ name: "unknown-type", typeflag: "S" }),
       end,
     ]);
     const expected = await tarStreamHeaders(tar);
@@ -267,24 +245,7 @@ describe("parseTarFile", () => {
       writeFileSync(path, Buffer.concat([prefix, tar, prefix]));
       const wanted = (name: string) => name.endsWith("7");
       const expected = parse(tar);
-      const headers: TarHeader[] = [];
-      const contents: string[] = [];
-      const parser = new TarParser((h) => {
-        headers.push(h);
-        if (!wanted(h.name)) return undefined;
-        const pieces: Buffer[] = [];
-        return {
-          done: false,
-          write: (piece) => {
-            pieces.push(Buffer.from(piece));
-            return undefined;
-          },
-          end: () => {
-            contents.push(Buffer.concat(pieces).toString("latin1"));
-            return undefined;
-          },
-        };
-      }, "t");
+      const { parser, headers, contents } = recordingParser(wanted);
       const file = await open(path);
       try {
         await parseTarFile(parser, { file, start: prefix.length, size: tar.length });

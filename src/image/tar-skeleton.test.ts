@@ -6,6 +6,7 @@ import { type Header, pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { parsePax, readNumber, type TarHeader, TarParser } from "./tar-parser.ts";
 import { createTarSkeletonScanner } from "./tar-skeleton.ts";
+import { rawTarHeader } from "./test-helpers/tar.ts";
 
 /** The skeleton the scanner makes of `tar` fed in `chunkSize` pieces. */
 function skeletonOf(tar: Buffer, chunkSize = tar.length): Buffer {
@@ -55,23 +56,9 @@ function expectSameReading(tar: Buffer): Buffer {
   return skeleton;
 }
 
-/** A raw ustar header block with a correct checksum (for fields tar-stream does not write). */
+/** A raw POSIX ustar header block with a correct checksum. */
 function rawHeader(name: string, typeflag: string, size: number | Buffer = 0): Buffer {
-  const block = Buffer.alloc(512);
-  block.write(name, 0, 100, "utf8");
-  block.write("0000644\0", 100);
-  block.write("0001750\0", 108);
-  block.write("0001750\0", 116);
-  if (Buffer.isBuffer(size)) size.copy(block, 124);
-  else block.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  block.write("00000000000\0", 136);
-  block.write(typeflag, 156);
-  block.write("ustar\u000000", 257, "latin1");
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of block) sum += b;
-  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return block;
+  return rawTarHeader({ name, typeflag, size });
 }
 
 const pad = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);

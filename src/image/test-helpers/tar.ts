@@ -65,3 +65,40 @@ export function streamOf(buffer: Buffer, chunkSize = 7919): Readable {
     },
   });
 }
+
+/** Fields of a raw tar header; numbers are written in octal, a Buffer as it is (base-256). */
+export interface RawHeaderFields {
+  name: string;
+  typeflag: string;
+  size?: number | Buffer;
+  uid?: Buffer;
+  /** GNU magic ("ustar  \0") instead of POSIX ("ustar\0" "00"). */
+  gnu?: boolean;
+  prefix?: string;
+  mode?: string;
+}
+
+/**
+ * A raw ustar/GNU header block with a correct checksum, for fields tar-stream cannot write
+ * (https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html, "ustar Interchange Format").
+ */
+export function rawTarHeader(fields: RawHeaderFields): Buffer {
+  const block = Buffer.alloc(512);
+  block.write(fields.name, 0, 100, "utf8");
+  block.write(fields.mode ?? "0000644\0", 100);
+  if (Buffer.isBuffer(fields.uid)) fields.uid.copy(block, 108);
+  else block.write("0001750\0", 108);
+  block.write("0001750\0", 116);
+  if (Buffer.isBuffer(fields.size)) fields.size.copy(block, 124);
+  else block.write(`${(fields.size ?? 0).toString(8).padStart(11, "0")}\0`, 124);
+  block.write("00000000000\0", 136);
+  block.write(fields.typeflag, 156);
+  if (fields.gnu) block.write("ustar  \0", 257, "latin1");
+  else block.write("ustar\u000000", 257, "latin1");
+  if (fields.prefix) block.write(fields.prefix, 345, 155, "utf8");
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of block) sum += b;
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+  return block;
+}
