@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyBloat } from "./bloat.ts";
+import { CLASSIFIERS } from "./classifiers.ts";
 import { buildModel } from "./model.ts";
 import { stackLayers } from "./stack.ts";
 import { bytes, type FixtureEntry, layerIndex } from "./test-helpers/image.ts";
@@ -111,5 +112,50 @@ describe("classifyBloat", () => {
     const withCompiler = await bloat([[...layers[0]!, { name: "usr/bin/gcc", content: bytes(1) }]]);
     expect(byId(withCompiler)).toEqual({});
     expect(withCompiler.skipped.map((s) => s.id)).toEqual(["python-bytecode", "dev-files"]);
+  });
+
+  it("decides names on their bytes as it would on their strings", async () => {
+    const result = await bloat([
+      [
+        { name: "app/#draft#", content: bytes(1) },
+        { name: "app/Thumbs.db", content: bytes(2) },
+        { name: "app/vgcore.12", content: bytes(4) },
+        { name: "app/coredump.txt", content: bytes(999) },
+        { name: "app/café~", content: bytes(8) },
+        { name: "app/ça.a", content: bytes(16) },
+        { name: "app/lib.la", content: bytes(32) },
+        { name: "app/data.a.txt", content: bytes(999) },
+        { name: "home/ünï/.cache/pip/x", content: bytes(64) },
+        { name: "home/u/.npm/_logs/y", content: bytes(128) },
+        { name: "srv/.hg", content: bytes(256) },
+      ],
+    ]);
+    expect(byId(result)).toEqual({
+      "editor-leftovers": [11, 3, ["/app/café~", "/app/Thumbs.db", "/app/#draft#"]],
+      "core-dumps": [4, 1, ["/app/vgcore.12"]],
+      "dev-files": [48, 2, ["/app/lib.la", "/app/ça.a"]],
+      "pip-cache": [64, 1, ["/home/ünï/.cache/pip"]],
+      "npm-cache": [128, 1, ["/home/u/.npm/_logs"]],
+      vcs: [256, 1, ["/srv/.hg"]],
+    });
+  });
+
+  it("has `filesEnds` that every name its `files` pattern matches begins or ends with", () => {
+    const alphabet = [".", "#", "~", "T", "c", "v", "o", "r", "e", "s", "w", "p", "1", "x", "é"];
+    const names = [".DS_Store", "Thumbs.db", "core", "core.1", "vgcore.99", ".a.swp", ".#x", "#x#", "x~"];
+    const grow = (prefixes: string[]) => prefixes.flatMap((p) => alphabet.map((c) => p + c));
+    let level = [""];
+    for (let length = 1; length <= 4; length++) {
+      level = grow(level);
+      names.push(...level);
+    }
+    for (const classifier of CLASSIFIERS) {
+      if (!classifier.files || !classifier.filesEnds) continue;
+      const { first, last } = classifier.filesEnds;
+      for (const name of names) {
+        if (!classifier.files.test(name)) continue;
+        expect(first.includes(name[0]!) || last.includes(name[name.length - 1]!), name).toBe(true);
+      }
+    }
   });
 });

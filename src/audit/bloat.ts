@@ -5,8 +5,9 @@
  * only files in unclassified directories test the name and extension rules.
  */
 import { EntryKind } from "../image/layer-index.ts";
+import { sameBytes } from "../image/path-table.ts";
 import { CLASSIFIERS, type Classifier, type ClassifierCondition } from "./classifiers.ts";
-import type { ImageModel } from "./model.ts";
+import type { ImageModel, NameBytes } from "./model.ts";
 import type { StackResult } from "./stack.ts";
 
 export interface BloatLayerShare {
@@ -113,6 +114,119 @@ function compileDirs(classifiers: readonly Classifier[], active: boolean[]): Com
   return { exact, wildcard };
 }
 
+/** A byte-level matcher's answer when the name must be made a string to decide. */
+const NEEDS_TEXT = -2;
+const DOT = 0x2e;
+
+/**
+ * String keys looked up by UTF-8 bytes, without making the bytes a string: equal bytes are
+ * equal strings, and an ASCII key cannot equal the decoding of other bytes (malformed UTF-8
+ * decodes to U+FFFD). A non-ASCII key makes every lookup NEEDS_TEXT.
+ */
+class AsciiKeys {
+  private readonly byLength: Array<Array<{ bytes: Buffer; value: number }>> = [];
+  /** First bytes of the keys: most lookups stop at the first byte. */
+  private readonly firstBytes = new Uint8Array(256);
+  private readonly exact: boolean;
+
+  constructor(entries: Iterable<readonly [string, number]>) {
+    let exact = true;
+    for (const [key, value] of entries) {
+      if ([...key].some((c) => c.charCodeAt(0) >= 0x80)) exact = false;
+      const bytes = Buffer.from(key, "latin1");
+      const sameLength = this.byLength[bytes.length] ?? [];
+      sameLength.push({ bytes, value });
+      this.byLength[bytes.length] = sameLength;
+      if (bytes.length > 0) this.firstBytes[bytes[0]!] = 1;
+    }
+    this.exact = exact;
+  }
+
+  /** The value of the key equal to bytes[start, end), -1 when none, NEEDS_TEXT when unsure. */
+  get(bytes: Uint8Array, start: number, end: number): number {
+    if (!this.exact) return NEEDS_TEXT;
+    if (end > start && this.firstBytes[bytes[start]!] === 0) return -1;
+    const candidates = this.byLength[end - start];
+    if (candidates === undefined) return -1;
+    for (let c = 0; c < candidates.length; c++) {
+      const key = candidates[c]!;
+      if (sameBytes(bytes, start, key.bytes, 0, key.bytes.length)) return key.value;
+    }
+    return -1;
+  }
+}
+
+/**
+ * What `byName`, then `byExtension`, then the `files` rules say of a file name, decided on the
+ * name's bytes where that is certain: an ASCII name that is no key of `byName` and whose first
+ * and last bytes end no `files` pattern (Classifier.filesEnds) is classified by its extension
+ * alone. Anything else is NEEDS_TEXT: the caller tests the string, as before. Nearly every file
+ * of an image is decided here without a string.
+ */
+function fileNameMatcher(
+  byName: ReadonlyMap<string, number>,
+  byExtension: ReadonlyMap<string, number>,
+  fileRules: readonly number[],
+): (name: NameBytes) => number {
+  /** Marks a character that may begin (or end) a match; a non-ASCII one turns the shortcut off. */
+  const mark = (table: Uint8Array, code: number) => {
+    if (code < 0x80) table[code] = 1;
+    else table.fill(1);
+  };
+  const markAll = (table: Uint8Array, chars: string | undefined) => {
+    if (chars === undefined) table.fill(1);
+    else for (let c = 0; c < chars.length; c++) mark(table, chars.charCodeAt(c));
+  };
+  // First and last bytes a `files` match may have.
+  const fileFirst = new Uint8Array(256);
+  const fileLast = new Uint8Array(256);
+  for (const i of fileRules) {
+    markAll(fileFirst, CLASSIFIERS[i]!.filesEnds?.first);
+    markAll(fileLast, CLASSIFIERS[i]!.filesEnds?.last);
+  }
+  // ... and any match at all: a name key's first byte, an extension's last byte.
+  const anyFirst = Uint8Array.from(fileFirst);
+  const anyLast = Uint8Array.from(fileLast);
+  for (const key of byName.keys()) mark(anyFirst, key.length > 0 ? key.charCodeAt(0) : 0x80);
+  for (const extension of byExtension.keys())
+    mark(anyLast, extension.length > 0 ? extension.charCodeAt(extension.length - 1) : 0x80);
+  const names = new AsciiKeys(byName);
+  const extensions = new AsciiKeys(byExtension);
+  return ({ buffer, start, end }) => {
+    if (end <= start) return NEEDS_TEXT;
+    // Two lookups decide most names. A non-ASCII first or last byte is no ASCII character's.
+    if (anyFirst[buffer[start]!] === 0 && anyLast[buffer[end - 1]!] === 0) return -1;
+    let dot = -1;
+    for (let i = start; i < end; i++) {
+      const byte = buffer[i]!;
+      if (byte >= 0x80) return NEEDS_TEXT;
+      if (byte === DOT) dot = i;
+    }
+    const named = names.get(buffer, start, end);
+    if (named !== -1) return named;
+    if (dot > start) {
+      const extension = extensions.get(buffer, dot, end);
+      if (extension !== -1) return extension;
+    }
+    if (fileFirst[buffer[start]!] === 1 || fileLast[buffer[end - 1]!] === 1) return NEEDS_TEXT;
+    return -1;
+  };
+}
+
+/**
+ * Whether bytes[start, end) may begin with `prefix`: false only when they certainly do not
+ * (a non-ASCII prefix is left to the string test).
+ */
+function mayStartWith(bytes: Uint8Array, start: number, end: number, prefix: string): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const code = prefix.charCodeAt(i);
+    if (code >= 0x80) return true;
+    if (bytes[start + i] !== code) return false;
+  }
+  return true;
+}
+
 export function classifyBloat(model: ImageModel, stack: StackResult, context: BloatContext): BloatResult {
   const { table, layers } = model;
   const n = table.size;
@@ -142,10 +256,31 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
 
   const classOf = new Int16Array(n).fill(-1);
   const rootOf = new Int32Array(n).fill(-1);
-  const matchDirectory = (slot: number, path: string, name: string): number => {
-    const exact = dirs.exact.get(path);
+  // Directories by slot: an exact directory is looked up once, not compared with every path.
+  const exactDirOf = new Map<number, number>();
+  for (const [path, classifier] of dirs.exact) {
+    const slot = table.lookup(path);
+    if (slot !== undefined && !exactDirOf.has(slot)) exactDirOf.set(slot, classifier);
+  }
+  /** The wildcards' distinct prefixes: a directory under none of them matches no wildcard. */
+  const wildcardPrefixes = [...new Set(dirs.wildcard.map((w) => w.prefix))];
+  const underNames = new AsciiKeys([...allUnderNames].map((name) => [name, 1] as const));
+  /** matchDirectory on bytes: the path is made a string only for a wildcard's prefix or an under-rule name. */
+  const matchDirectory = (slot: number): number => {
+    const exact = exactDirOf.get(slot);
     if (exact !== undefined) return exact;
-    for (const w of dirs.wildcard) if (path.startsWith(w.prefix) && w.pattern.test(path)) return w.classifier;
+    const { buffer, start, end } = table.pathBytes(slot);
+    let underAPrefix = false;
+    for (let p = 0; p < wildcardPrefixes.length && !underAPrefix; p++)
+      underAPrefix = mayStartWith(buffer, start, end, wildcardPrefixes[p]!);
+    if (underAPrefix) {
+      const path = table.path(slot);
+      for (const w of dirs.wildcard)
+        if (path.startsWith(w.prefix) && w.pattern.test(path)) return w.classifier;
+    }
+    const named = table.nameBytes(slot);
+    if (underNames.get(named.buffer, named.start, named.end) === -1) return -1;
+    const name = table.name(slot);
     if (allUnderNames.has(name)) {
       for (const rule of underRules) {
         if (rule.names.has(name) && underDirectory(table, slot, rule.under, rule.depth))
@@ -164,12 +299,17 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
     return -1;
   };
 
+  const namedBytes = new AsciiKeys(byName);
+  const fileNameMatch = fileNameMatcher(byName, byExtension, fileRules);
   const parents = table.parentArray();
   const children = table.childRows().start;
+  const visibleLayer = stack.visibleLayer;
   for (let s = 1; s < n; s++) {
+    const isDir = children[s + 1]! > children[s]!;
+    // A file nobody sees is never counted, and has no children to pass a class on to.
+    if (!isDir && visibleLayer[s]! < 0) continue;
     const parent = parents[s]!;
     const inherited = classOf[parent]!;
-    const isDir = children[s + 1]! > children[s]!;
     if (inherited >= 0) {
       const keep = CLASSIFIERS[inherited]!.keep;
       if (isDir || !keep || !keep.test(table.name(s))) {
@@ -178,9 +318,20 @@ export function classifyBloat(model: ImageModel, stack: StackResult, context: Bl
       }
       continue;
     }
-    const name = table.name(s);
-    let match = byName.get(name) ?? -1;
-    if (match < 0) match = isDir ? matchDirectory(s, table.path(s), name) : matchFile(name);
+    let match: number;
+    if (isDir) {
+      const name = table.nameBytes(s);
+      match = namedBytes.get(name.buffer, name.start, name.end);
+      if (match === NEEDS_TEXT) match = byName.get(table.name(s)) ?? -1;
+      if (match < 0) match = matchDirectory(s);
+    } else {
+      match = fileNameMatch(table.nameBytes(s));
+      if (match === NEEDS_TEXT) {
+        const name = table.name(s);
+        match = byName.get(name) ?? -1;
+        if (match < 0) match = matchFile(name);
+      }
+    }
     if (match >= 0) {
       classOf[s] = match;
       rootOf[s] = s;

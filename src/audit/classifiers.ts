@@ -44,6 +44,12 @@ export interface Classifier {
   extensions?: readonly string[];
   /** File names (basename regex). */
   files?: RegExp;
+  /**
+   * The (ASCII) characters a name that `files` matches can start with, and those it can end
+   * with: a name that does neither is known not to match without making it a string (bloat.ts
+   * tests names on their bytes). Without it every name is tested against `files`.
+   */
+  filesEnds?: { first: string; last: string };
   /** Basenames inside a matched directory that are not bloat (e.g. licence files). */
   keep?: RegExp;
   when?: ClassifierCondition;
@@ -252,6 +258,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
     category: "core-dump",
     title: "core dumps",
     files: /^(core|core\.\d+|vgcore\.\d+)$/,
+    filesEnds: { first: "cv", last: "" },
     fix: "find what crashed during the build, and delete the core file in the same RUN",
   },
   {
@@ -260,6 +267,7 @@ export const CLASSIFIERS: readonly Classifier[] = [
     title: "editor and OS leftovers (swap files, backups, .DS_Store)",
     names: [".idea", ".vscode"],
     files: /^(\..*\.sw[op]|.*~|\.#.*|#.*#|\.DS_Store|Thumbs\.db)$/,
+    filesEnds: { first: ".#T", last: "~" },
     fix: "add these patterns to .dockerignore",
   },
 ];

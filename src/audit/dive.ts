@@ -94,9 +94,11 @@ export function diveMetrics(model: ImageModel): DiveMetrics {
   };
   const cutAt = (slot: number, top: number): number => {
     let cut = -1;
-    for (const m of whiteoutLayers.get(slot) ?? []) if (m <= top && m > cut) cut = m;
+    const layers = whiteoutLayers.get(slot);
+    if (layers) for (const m of layers) if (m <= top && m > cut) cut = m;
     return cut;
   };
+  const { start: childStart, list: childList } = table.childRows();
   const isDirNode = (node: DiveNode) => node.entry >= 0 && indexes[node.layer]!.kind(node.entry) === "dir";
   const nodeSize = (node: DiveNode) => (node.entry >= 0 ? indexes[node.layer]!.size(node.entry) : 0);
 
@@ -110,14 +112,20 @@ export function diveMetrics(model: ImageModel): DiveMetrics {
     if (!node) return undefined;
     if (!isDirNode(node)) return 0;
     let total = 0;
-    const stack: Array<[number, number]> = [[slot, cut]];
-    while (stack.length > 0) {
-      const [s, parentCut] = stack.pop()!;
-      const ownCut = Math.max(parentCut, cutAt(s, top));
+    // Depth first, as (slot, the cut above it) pairs in two stacks (no array per node).
+    const pendingSlots = [slot];
+    const pendingCuts = [cut];
+    while (pendingSlots.length > 0) {
+      const s = pendingSlots.pop()!;
+      const parentCut = pendingCuts.pop()!;
+      const ownCut = whiteoutLayers.size === 0 ? parentCut : Math.max(parentCut, cutAt(s, top));
       const found = s === slot ? node : topNode(s, top, ownCut);
       if (!found) continue; // not in dive's stacked tree, nor anything below it
       total += nodeSize(found);
-      for (const child of table.children(s)) stack.push([child, ownCut]);
+      for (let c = childStart[s]!; c < childStart[s + 1]!; c++) {
+        pendingSlots.push(childList[c]!);
+        pendingCuts.push(ownCut);
+      }
     }
     return total;
   };

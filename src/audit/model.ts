@@ -8,7 +8,7 @@
  */
 import { isAscii } from "node:buffer";
 import type { LayerIndex } from "../image/layer-index.ts";
-import { PathTable as BytesTable, hashBytes, pathHash } from "../image/path-table.ts";
+import { PathTable as BytesTable, hashBytes, pathHash, sameBytes } from "../image/path-table.ts";
 
 /** A growable Int32Array (the model has one or more per path; objects would cost 10x). */
 export class IntColumn {
@@ -91,6 +91,12 @@ export class PathTable {
   private readonly strings: string[] = [];
   private childStart?: Int32Array;
   private childList?: Int32Array;
+  /**
+   * The directory `intern` last looked up, and its slot: a tar lists a directory's entries
+   * together, so most new paths have the previous one's parent, found again by comparing
+   * bytes rather than by a probe of the hash table (the model's costly part).
+   */
+  private readonly lastDir = { buffer: -1, start: 0, length: 0, hash: 0, slot: ROOT_SLOT };
 
   /** `expectedPaths`: room to make at once (growing rehashes and copies every column). */
   constructor(expectedPaths = 1024) {
@@ -138,12 +144,27 @@ export class PathTable {
     if (known >= 0) return known;
     let parent = ROOT_SLOT;
     if (dirLength > 0) {
-      const dirEnd = start + dirLength;
-      parent = this.keys.find(bytes, start, dirEnd, dirHash);
-      if (parent < 0) {
-        let slash = dirEnd - 1;
-        while (slash > start && bytes[slash] !== SLASH) slash--;
-        parent = this.intern(buffer, start, dirEnd, dirHash, slash - start, hashBytes(bytes, start, slash));
+      const last = this.lastDir;
+      if (
+        buffer === last.buffer &&
+        dirLength === last.length &&
+        dirHash === last.hash &&
+        sameBytes(bytes, start, bytes, last.start, dirLength)
+      ) {
+        parent = last.slot;
+      } else {
+        const dirEnd = start + dirLength;
+        parent = this.keys.find(bytes, start, dirEnd, dirHash);
+        if (parent < 0) {
+          let slash = dirEnd - 1;
+          while (slash > start && bytes[slash] !== SLASH) slash--;
+          parent = this.intern(buffer, start, dirEnd, dirHash, slash - start, hashBytes(bytes, start, slash));
+        }
+        last.buffer = buffer;
+        last.start = start;
+        last.length = dirLength;
+        last.hash = dirHash;
+        last.slot = parent;
       }
     }
     return this.insert(buffer, start, end, hash, dirLength, parent);
@@ -220,6 +241,14 @@ export class PathTable {
   nameBytes(slot: number): NameBytes {
     nameBytes.buffer = this.buffers[this.bufferOf.data[slot]!]!;
     nameBytes.start = slot === ROOT_SLOT ? 0 : this.starts.data[slot]! + this.dirLengths.data[slot]! + 1;
+    nameBytes.end = this.ends.data[slot]!;
+    return nameBytes;
+  }
+
+  /** The UTF-8 bytes of a slot's whole path, as `nameBytes` gives its name's (same shared object). */
+  pathBytes(slot: number): NameBytes {
+    nameBytes.buffer = this.buffers[this.bufferOf.data[slot]!]!;
+    nameBytes.start = this.starts.data[slot]!;
     nameBytes.end = this.ends.data[slot]!;
     return nameBytes;
   }

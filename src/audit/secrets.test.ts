@@ -127,6 +127,10 @@ describe("secret detection", () => {
       // U+212A KELVIN SIGN lower-cases to "k": ".\u212Aey" is ".key" to the string filter.
       "x.\u212Aey",
       "x.pp\u212A",
+      // Either case, in each of the last two bytes (the byte filter looks at those first).
+      "KEY.PEM",
+      "a.JkS",
+      "service_account.JSON",
     ];
     for (const name of names) {
       const bytes = Buffer.from(`xx/${name}`);
@@ -135,7 +139,17 @@ describe("secret detection", () => {
       expect(candidate, name).toBe(true);
       expect(mayBeCandidateBytes(bytes, 3, bytes.length), name).toBe(true);
     }
-    for (const name of ["libc.so.6", "index.js", "README", "a.pyc", ".pem", "x.jsonx", "core"]) {
+    for (const name of [
+      "libc.so.6",
+      "index.js",
+      "README",
+      "a.pyc",
+      ".pem",
+      "x.jsonx",
+      "core",
+      "a.ks",
+      "b.xks",
+    ]) {
       const bytes = Buffer.from(name);
       expect(mayBeCandidateBytes(bytes, 0, bytes.length), name).toBe(false);
     }

@@ -250,6 +250,18 @@ for (const extension of CANDIDATE_EXTENSIONS) {
   ENDS_AN_EXTENSION[String.fromCharCode(last).toUpperCase().charCodeAt(0)] = 1;
 }
 
+/**
+ * The last two characters of the candidate extensions, either case, as `second << 7 | last`
+ * (both ASCII): most names that end like an extension are rejected here (".js" ends as ".jks").
+ */
+const ENDS_AN_EXTENSION_PAIR = new Uint8Array(1 << 14);
+for (const extension of CANDIDATE_EXTENSIONS) {
+  const tail = extension.slice(-2);
+  for (const second of new Set([tail[0]!.toLowerCase(), tail[0]!.toUpperCase()]))
+    for (const last of new Set([tail[1]!.toLowerCase(), tail[1]!.toUpperCase()]))
+      ENDS_AN_EXTENSION_PAIR[(second.charCodeAt(0) << 7) | last.charCodeAt(0)] = 1;
+}
+
 function bytesEqual(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
   if (end - start !== expected.length) return false;
   for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
@@ -281,6 +293,9 @@ export function mayBeCandidateBytes(bytes: Uint8Array, start: number, end: numbe
   }
   const last = bytes[end - 1]!;
   if (last < 0x80 && ENDS_AN_EXTENSION[last] !== 1) return false;
+  const secondLast = end - start >= 2 ? bytes[end - 2]! : 0x80;
+  if (last < 0x80 && secondLast < 0x80 && ENDS_AN_EXTENSION_PAIR[(secondLast << 7) | last] !== 1)
+    return false;
   // The last dot, if the extension it starts can be short enough (3 bytes a UTF-16 unit at most).
   const stop = Math.max(start, end - 3 * LONGEST_EXTENSION);
   let dot = end - 1;
