@@ -147,16 +147,7 @@ export function parseDockerfile(text: string): Dockerfile {
   const instructions: Instruction[] = [];
   let i = directives.length > 0 ? directives[directives.length - 1]!.line : 0;
   while (i < lines.length) {
-    const raw = lines[i]!;
-    // Blank and comment lines are told by their first non-blank character: no trimmed copy of
-    // every line.
-    const first = firstNonBlank(raw);
-    if (first === -1) {
-      i++;
-      continue;
-    }
-    if (raw.charCodeAt(first) === HASH) {
-      comments.push({ line: i + 1, text: raw.slice(first + 1).trim() });
+    if (skipsLine(lines[i]!, i, comments) !== SKIPS_NOTHING) {
       i++;
       continue;
     }
@@ -217,20 +208,10 @@ function joinContinuation(
     if (cut !== -1 && i + 1 < lines.length) {
       logical += current.slice(0, cut);
       i++;
-      while (i < lines.length) {
-        const next = lines[i]!;
-        const start = firstNonBlank(next);
-        if (start === -1) {
-          emptyContinuationLines.push(i + 1);
-          i++;
-          continue;
-        }
-        if (next.charCodeAt(start) === HASH) {
-          comments.push({ line: i + 1, text: next.slice(start + 1).trim() });
-          i++;
-          continue;
-        }
-        break;
+      for (; i < lines.length; i++) {
+        const skipped = skipsLine(lines[i]!, i, comments);
+        if (skipped === SKIPS_NOTHING) break;
+        if (skipped === SKIPS_BLANK) emptyContinuationLines.push(i + 1);
       }
       // Only comment and empty lines after the escape, up to the end of the file: the
       // instruction ends there, and those lines are consumed.
@@ -309,6 +290,22 @@ function place(instruction: Instruction, lastLine: number, start: number, end: n
 }
 
 /** Index of the first character of `line` that `trim()` keeps (not `\s`), or -1 when none. */
+const SKIPS_NOTHING = 0;
+const SKIPS_BLANK = 1;
+const SKIPS_COMMENT = 2;
+
+/**
+ * Whether line `i` is blank or a comment (recorded in `comments`), told by its first non-blank
+ * character: no trimmed copy of every line.
+ */
+function skipsLine(line: string, i: number, comments: Comment[]): number {
+  const first = firstNonBlank(line);
+  if (first === -1) return SKIPS_BLANK;
+  if (line.charCodeAt(first) !== HASH) return SKIPS_NOTHING;
+  comments.push({ line: i + 1, text: line.slice(first + 1).trim() });
+  return SKIPS_COMMENT;
+}
+
 function firstNonBlank(line: string): number {
   for (let k = 0; k < line.length; k++) if (!isWhitespace(line.charCodeAt(k))) return k;
   return -1;

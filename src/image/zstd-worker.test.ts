@@ -93,15 +93,9 @@ describe("WorkerZstdDecompress", () => {
     // One chunk at a time, as decompress()'s expansion guard passes them on.
     const oneByOne = new PassThrough({ highWaterMark: 1 });
     const done = pipeline(chunks(zstd.compress(plain), 100_000), worker, oneByOne);
-    const parts: Buffer[] = [];
-    const released: Buffer[] = [];
-    for await (const chunk of oneByOne) {
-      parts.push(Buffer.from(chunk as Buffer));
-      worker.release(chunk as Buffer);
-      released.push(chunk as Buffer);
-    }
+    const { data, released } = await drainReleasing(oneByOne, (chunk) => worker.release(chunk));
     await done;
-    expect(sha(Buffer.concat(parts))).toBe(sha(plain));
+    expect(sha(data)).toBe(sha(plain));
     expect(released.some((chunk) => chunk.length === 0)).toBe(true);
   });
 
@@ -117,6 +111,21 @@ describe("WorkerZstdDecompress", () => {
     expect(sha(await decompressAll(packed, 1 << 20))).toBe(sha(plain));
   });
 });
+
+/** Reads a stream to the end, copying each chunk and then giving it back with `release`. */
+async function drainReleasing(
+  stream: AsyncIterable<unknown>,
+  release: (chunk: Buffer) => void,
+): Promise<{ data: Buffer; released: Buffer[] }> {
+  const parts: Buffer[] = [];
+  const released: Buffer[] = [];
+  for await (const chunk of stream) {
+    parts.push(Buffer.from(chunk as Buffer));
+    release(chunk as Buffer);
+    released.push(chunk as Buffer);
+  }
+  return { data: Buffer.concat(parts), released };
+}
 
 const dir = mkdtempSync(join(tmpdir(), "drydock-zstd-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,14 +174,8 @@ describe("ZstdFileReader (the worker reads a local file itself)", () => {
   it("reuses the blocks a reader gives back: the released chunk is detached, the data intact", async () => {
     const plain = randomBytes(6 * 1024 * 1024);
     const reader = new ZstdFileReader(embedded(zstd.compress(plain)));
-    const released: Buffer[] = [];
-    const parts: Buffer[] = [];
-    for await (const chunk of reader) {
-      parts.push(Buffer.from(chunk as Buffer));
-      reader.release(chunk as Buffer);
-      released.push(chunk as Buffer);
-    }
-    expect(sha(Buffer.concat(parts))).toBe(sha(plain));
+    const { data, released } = await drainReleasing(reader, (chunk) => reader.release(chunk));
+    expect(sha(data)).toBe(sha(plain));
     // Lent to the worker again: a view kept by mistake reads as empty, never as other data.
     expect(released.some((chunk) => chunk.length === 0)).toBe(true);
   });
